@@ -1,0 +1,1 @@
+"""briefbot: chat front ends and the platform-neutral briefing core."""

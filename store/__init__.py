@@ -1,0 +1,1 @@
+"""The fact store: sourced facts about Korean AI programs and institutions in SQLite."""

@@ -1,0 +1,73 @@
+"""`python -m store`: look after the fact store from the shell.
+
+python -m store [--db PATH] stats [--json]
+python -m store [--db PATH] check
+python -m store [--db PATH] export [--output FILE]
+python -m store [--db PATH] backup PATH
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from store.dataset import dump_yaml
+from store.fact_store import FactStore
+
+
+def _print_stats(stats: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    for section, value in stats.items():
+        if isinstance(value, dict):
+            print(f"{section}:")
+            for key, count in value.items():
+                print(f"  {key:<24} {count}")
+        else:
+            print(f"{section}: {value}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m store", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--db", type=Path, help="database file (default: $BRIEFBOT_DB or var/briefbot.db)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    stats = commands.add_parser("stats", help="counts per table and kind")
+    stats.add_argument("--json", action="store_true", help="one JSON object")
+    commands.add_parser("check", help="verify integrity; exits 1 on any problem")
+    export = commands.add_parser("export", help="write the store as data set YAML")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    backup = commands.add_parser("backup", help="copy the live database consistently")
+    backup.add_argument("path", type=Path)
+    args = parser.parse_args(argv)
+
+    store = FactStore.open(args.db)
+    try:
+        if args.command == "stats":
+            _print_stats(store.stats(), args.json)
+        elif args.command == "check":
+            problems = store.check()
+            for problem in problems:
+                print(f"problem: {problem}", file=sys.stderr)
+            print(f"{store.path}: {'ok' if not problems else f'{len(problems)} problems'}")
+            return 1 if problems else 0
+        elif args.command == "export":
+            text = dump_yaml(store.export())
+            if args.output:
+                args.output.write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+        elif args.command == "backup":
+            store.backup(args.path)
+            print(f"backed up {store.path} to {args.path}")
+    finally:
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Opening the SQLite file the way every part of briefbot needs it.
+
+One place sets the pragmas that make the store safe to share: WAL so readers never
+block the writer, `foreign_keys=ON` (SQLite leaves it off per connection), a busy
+timeout so a second process waits instead of failing, and `synchronous=FULL` so a
+committed change survives power loss, not only a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+DEFAULT_PATH = Path("var") / "briefbot.db"
+BUSY_TIMEOUT_MS = 5000
+
+
+def default_path() -> Path:
+    """`BRIEFBOT_DB` when set, else `var/briefbot.db` below the working directory."""
+    return Path(os.environ.get("BRIEFBOT_DB", DEFAULT_PATH))
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating folders as needed) a database with briefbot's pragmas applied."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if str(path) != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    return sqlite_utils.Database(conn)
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One all-or-nothing write: `BEGIN IMMEDIATE` … `COMMIT`, or `ROLLBACK` on any error.
+
+    IMMEDIATE takes the write lock up front, so two writers queue on the busy timeout
+    instead of one failing half-way when it upgrades a read lock. sqlite-utils' own
+    `atomic()` blocks nest inside as savepoints.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        raise RuntimeError("write_transaction() does not nest; one command is one transaction")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,145 @@
+"""`FactStore`: the one object callers hold — an open, migrated, seeded store.
+
+Front ends call its methods from worker threads (so the event loop never waits on
+SQLite); one connection is shared and a lock serialises use of it, which is plenty
+for reads that take milliseconds.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from store.check import check_store, store_stats
+from store.dataset import DATASET_PATH, export_dataset, load_dataset, read_dataset
+from store.db import connect, default_path, write_transaction
+from store.model import EntityDetail, EntityRef, MilestoneView
+from store.queries import (
+    WindowedMilestone,
+    entity_detail,
+    entity_ref,
+    milestones_in_window,
+    overdue_milestones,
+)
+from store.resolve import Candidate, Resolution, match_entities, resolve_entity
+from store.revisions import latest_revision_id
+from store.schema import migrate
+from store.search import SearchResults, search_entities
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _locked(
+    method: Callable[Concatenate[FactStore, P], R],
+) -> Callable[Concatenate[FactStore, P], R]:
+    @functools.wraps(method)
+    def wrapper(self: FactStore, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+class FactStore:
+    """An open fact store. Create with `FactStore.open()`; close when done."""
+
+    def __init__(self, path: Path, db: Any) -> None:
+        self.path = path
+        self.db = db
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, dataset: Path = DATASET_PATH) -> FactStore:
+        """Open (creating and seeding from the bundled data set on first use) a store."""
+        resolved = Path(path) if path is not None else default_path()
+        db = connect(resolved)
+        migrate(db)
+        store = cls(resolved, db)
+        store.seed(dataset)
+        return store
+
+    def seed(self, dataset: Path = DATASET_PATH) -> bool:
+        """Load the data set as revision 1 if the store is empty; True when it loaded."""
+        with self._lock, write_transaction(self.db):
+            if latest_revision_id(self.db):
+                return False
+            data, digest = read_dataset(dataset)
+            load_dataset(self.db, data, digest)
+            return True
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.conn.close()
+
+    @_locked
+    def revision(self) -> int:
+        """The newest revision id; changes whenever any fact changes."""
+        return latest_revision_id(self.db)
+
+    @_locked
+    def resolve(self, name: str, classes: Sequence[str] | None = None) -> Resolution:
+        return resolve_entity(self.db, name, classes)
+
+    @_locked
+    def complete(
+        self, text: str, classes: Sequence[str] | None = None, limit: int = 25
+    ) -> list[Candidate]:
+        return match_entities(self.db, text, classes, limit)
+
+    @_locked
+    def search(self, query: str, limit: int = 100) -> SearchResults:
+        return search_entities(self.db, query, limit)
+
+    @_locked
+    def entity(self, entity_id: str) -> EntityDetail | None:
+        return entity_detail(self.db, entity_id)
+
+    @_locked
+    def entity_ref(self, entity_id: str) -> EntityRef | None:
+        return entity_ref(self.db, entity_id)
+
+    @_locked
+    def milestones(
+        self,
+        start: date,
+        end: date,
+        *,
+        entity_ids: Sequence[str] | None = None,
+        statuses: Sequence[str] = ("planned", "unknown", "done"),
+        limit: int | None = None,
+    ) -> list[WindowedMilestone]:
+        return milestones_in_window(
+            self.db, start, end, entity_ids=entity_ids, statuses=statuses, limit=limit
+        )
+
+    @_locked
+    def overdue(
+        self, today: date, *, entity_ids: Sequence[str] | None = None, limit: int | None = None
+    ) -> list[MilestoneView]:
+        return overdue_milestones(self.db, today, entity_ids=entity_ids, limit=limit)
+
+    @_locked
+    def stats(self) -> dict[str, Any]:
+        return store_stats(self.db)
+
+    @_locked
+    def check(self, *, deep: bool = True) -> list[str]:
+        return check_store(self.db, deep=deep)
+
+    @_locked
+    def export(self) -> dict[str, Any]:
+        return export_dataset(self.db)
+
+    @_locked
+    def backup(self, target: str | Path) -> None:
+        """A consistent copy of the live database, taken with SQLite's online backup API."""
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(str(target)) as dest:
+            self.db.conn.backup(dest)
+        dest.close()

@@ -1,0 +1,208 @@
+"""Reading entities, facts and milestones for answers, with their sources joined in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlite_utils
+
+from store.dates import FuzzyDate
+from store.model import EntityDetail, EntityRef, FactView, MilestoneView, SourceRef
+
+_SOURCE_COLUMNS = (
+    "s.id AS s_id, s.publisher AS s_publisher, s.publisher_en AS s_publisher_en,"
+    " s.title AS s_title, s.author AS s_author, s.url AS s_url,"
+    " s.published_text AS s_published_text, s.published_edtf AS s_published_edtf,"
+    " s.published_precision AS s_published_precision, s.published_note AS s_published_note"
+)
+_SUBJECT_COLUMNS = (
+    "e.id AS e_id, e.class AS e_class, e.kind AS e_kind, e.name_ko AS e_name_ko,"
+    " e.name_en AS e_name_en, e.acronym AS e_acronym"
+)
+_LINKED_COLUMNS = (
+    "l.id AS l_id, l.class AS l_class, l.kind AS l_kind, l.name_ko AS l_name_ko,"
+    " l.name_en AS l_name_en, l.acronym AS l_acronym"
+)
+_FACT_SELECT = (
+    f"SELECT f.*, a.label_ko, a.label_en, a.value_type, {_SOURCE_COLUMNS}, {_SUBJECT_COLUMNS},"
+    f" {_LINKED_COLUMNS} FROM facts f"
+    " JOIN attributes a ON a.id = f.attribute JOIN sources s ON s.id = f.source_id"
+    " JOIN entities e ON e.id = f.entity_id LEFT JOIN entities l ON l.id = f.value_entity"
+)
+_MILESTONE_SELECT = (
+    f"SELECT m.*, {_SOURCE_COLUMNS}, {_SUBJECT_COLUMNS} FROM milestones m"
+    " JOIN sources s ON s.id = m.source_id JOIN entities e ON e.id = m.entity_id"
+)
+
+
+def _fact(row: dict[str, Any]) -> FactView:
+    date_value = None
+    if row["value_date_text"] is not None:
+        date_value = FuzzyDate.from_edtf(
+            row["value_date_text"], row["value_date_edtf"], row["value_date_precision"]
+        )
+    qualifiers = {
+        key: FuzzyDate.from_edtf(q["text"], q["edtf"], q["precision"])
+        for key, q in json.loads(row["qualifiers"]).items()
+    }
+    return FactView(
+        id=row["id"],
+        subject=EntityRef.from_row(row, "e_"),
+        attribute=row["attribute"],
+        label_ko=row["label_ko"],
+        label_en=row["label_en"],
+        value_type=row["value_type"],
+        text=row["value_text"],
+        text_en=row["value_text_en"],
+        money=row["value_money"],
+        number=row["value_number"],
+        unit=row["unit"],
+        date=date_value,
+        linked=EntityRef.from_row(row, "l_") if row["l_id"] else None,
+        role_ko=row["role_ko"],
+        role_en=row["role_en"],
+        qualifiers=qualifiers,
+        note_ko=row["note_ko"],
+        note_en=row["note_en"],
+        rank=row["rank"],
+        source=SourceRef.from_row(row, "s_"),
+        created_rev=row["created_rev"],
+    )
+
+
+def _milestone(row: dict[str, Any]) -> MilestoneView:
+    return MilestoneView(
+        id=row["id"],
+        entity=EntityRef.from_row(row, "e_"),
+        title_ko=row["title_ko"],
+        title_en=row["title_en"],
+        date=FuzzyDate.from_edtf(row["date_text"], row["date_edtf"], row["precision"]),
+        status=row["status"],
+        source=SourceRef.from_row(row, "s_"),
+        created_rev=row["created_rev"],
+    )
+
+
+def entity_ref(db: sqlite_utils.Database, entity_id: str) -> EntityRef | None:
+    """A reference to one entity, or None."""
+    rows = list(db.query("SELECT * FROM entities WHERE id = ?", [entity_id]))
+    return EntityRef.from_row(rows[0]) if rows else None
+
+
+def entity_detail(db: sqlite_utils.Database, entity_id: str) -> EntityDetail | None:
+    """An entity with its current facts, the facts of others that link to it, and its milestones."""
+    rows = list(
+        db.query(
+            f"SELECT e.*, {_SOURCE_COLUMNS} FROM entities e JOIN sources s ON s.id = e.source_id WHERE e.id = ?",
+            [entity_id],
+        )
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    facts = [
+        _fact(r)
+        for r in db.query(
+            f"{_FACT_SELECT} WHERE f.entity_id = ? AND f.rank != 'deprecated' ORDER BY f.id",
+            [entity_id],
+        )
+    ]
+    inbound = [
+        _fact(r)
+        for r in db.query(
+            f"{_FACT_SELECT} WHERE f.value_entity = ? AND f.rank != 'deprecated' ORDER BY f.id",
+            [entity_id],
+        )
+    ]
+    deprecated = db.execute(
+        "SELECT count(*) FROM facts WHERE entity_id = ? AND rank = 'deprecated'", [entity_id]
+    ).fetchone()[0]
+    aliases = [
+        a["alias"]
+        for a in db.query(
+            "SELECT alias FROM aliases WHERE entity_id = ? AND kind = 'alias' ORDER BY id",
+            [entity_id],
+        )
+    ]
+    return EntityDetail(
+        ref=EntityRef.from_row(row),
+        summary_ko=row["summary_ko"],
+        summary_en=row["summary_en"],
+        aliases=aliases,
+        source=SourceRef.from_row(row, "s_"),
+        facts=facts,
+        inbound=inbound,
+        milestones=entity_milestones(db, entity_id),
+        deprecated_count=deprecated,
+    )
+
+
+def entity_milestones(db: sqlite_utils.Database, entity_id: str) -> list[MilestoneView]:
+    """All milestones of an entity in date order (undated last)."""
+    rows = db.query(
+        f"{_MILESTONE_SELECT} WHERE m.entity_id = ? ORDER BY m.latest IS NULL, m.earliest, m.latest, m.id",
+        [entity_id],
+    )
+    return [_milestone(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class WindowedMilestone:
+    """A milestone in a date window: `surely` when all of its possible dates are inside."""
+
+    milestone: MilestoneView
+    surely: bool
+
+
+def milestones_in_window(
+    db: sqlite_utils.Database,
+    start: date,
+    end: date,
+    *,
+    entity_ids: Sequence[str] | None = None,
+    statuses: Sequence[str] = ("planned", "unknown", "done"),
+    limit: int | None = None,
+) -> list[WindowedMilestone]:
+    """Milestones whose possible dates overlap [start, end], earliest first.
+
+    A `12월 말` milestone is in a window touching 21–31 December and in no window that
+    ends before then; one known only as `2028년까지` is possible in any window up to 2028.
+    """
+    where = ["(m.earliest IS NULL OR m.earliest <= ?)", "m.latest >= ?", "m.precision != 'unknown'"]
+    params: list[Any] = [end.isoformat(), start.isoformat()]
+    where.append(f"m.status IN ({', '.join('?' * len(statuses))})")
+    params += list(statuses)
+    if entity_ids:
+        where.append(f"m.entity_id IN ({', '.join('?' * len(entity_ids))})")
+        params += list(entity_ids)
+    sql = f"{_MILESTONE_SELECT} WHERE {' AND '.join(where)} ORDER BY coalesce(m.earliest, m.latest), m.latest, m.id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    out = []
+    for row in db.query(sql, params):
+        milestone = _milestone(row)
+        out.append(WindowedMilestone(milestone, milestone.date.surely_in(start, end)))
+    return out
+
+
+def overdue_milestones(
+    db: sqlite_utils.Database,
+    today: date,
+    *,
+    entity_ids: Sequence[str] | None = None,
+    limit: int | None = None,
+) -> list[MilestoneView]:
+    """Planned milestones whose latest possible date has passed: stale data to look at."""
+    where = ["m.latest < ?", "m.status IN ('planned', 'unknown')"]
+    params: list[Any] = [today.isoformat()]
+    if entity_ids:
+        where.append(f"m.entity_id IN ({', '.join('?' * len(entity_ids))})")
+        params += list(entity_ids)
+    sql = f"{_MILESTONE_SELECT} WHERE {' AND '.join(where)} ORDER BY m.latest, m.id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [_milestone(r) for r in db.query(sql, params)]

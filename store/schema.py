@@ -1,0 +1,212 @@
+"""The store's schema as numbered migrations (sqlite-utils `Migrations`).
+
+A migration never changes once released; a new need is a new function below the
+last one. Each runs in its own transaction together with the record of it having run.
+Statements are executed one by one because `executescript()` would COMMIT mid-way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("briefbot")
+
+
+def _execute_all(db: sqlite_utils.Database, script: str) -> None:
+    """Run each complete statement of `script` (trigger bodies included) in turn."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement!r}")
+
+
+@MIGRATIONS(name="001_facts")
+def m001_facts(db: sqlite_utils.Database) -> None:
+    """Sources, entities, aliases, attributes, facts, milestones and the revision log."""
+    _execute_all(
+        db,
+        """
+CREATE TABLE revisions (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    reason TEXT,
+    summary TEXT,
+    changes TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(changes)),
+    reverts INTEGER REFERENCES revisions(id)
+);
+CREATE TRIGGER revisions_append_only_update BEFORE UPDATE ON revisions
+BEGIN
+    SELECT RAISE(ABORT, 'revisions are append-only: a revision cannot be changed');
+END;
+CREATE TRIGGER revisions_append_only_delete BEFORE DELETE ON revisions
+BEGIN
+    SELECT RAISE(ABORT, 'revisions are append-only: a revision cannot be deleted');
+END;
+
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE sources (
+    id TEXT PRIMARY KEY,
+    publisher TEXT NOT NULL,
+    publisher_en TEXT,
+    author TEXT,
+    title TEXT NOT NULL,
+    url TEXT UNIQUE,
+    file TEXT,
+    published_text TEXT NOT NULL,
+    published_edtf TEXT,
+    published_precision TEXT NOT NULL,
+    published_earliest TEXT,
+    published_latest TEXT,
+    published_note TEXT,
+    created_rev INTEGER NOT NULL REFERENCES revisions(id)
+);
+CREATE INDEX sources_published ON sources(published_latest);
+
+CREATE TABLE entities (
+    id TEXT PRIMARY KEY,
+    class TEXT NOT NULL CHECK (class IN ('program', 'institution', 'person')),
+    kind TEXT NOT NULL,
+    name_ko TEXT NOT NULL,
+    name_en TEXT,
+    acronym TEXT,
+    summary_ko TEXT,
+    summary_en TEXT,
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    created_rev INTEGER NOT NULL REFERENCES revisions(id)
+);
+CREATE INDEX entities_class ON entities(class, kind);
+
+CREATE TABLE aliases (
+    id INTEGER PRIMARY KEY,
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    alias TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('name_ko', 'name_en', 'acronym', 'alias')),
+    key TEXT NOT NULL,
+    choseong TEXT NOT NULL,
+    UNIQUE (entity_id, key)
+);
+CREATE INDEX aliases_key ON aliases(key);
+CREATE INDEX aliases_choseong ON aliases(choseong);
+
+CREATE TABLE attributes (
+    id TEXT PRIMARY KEY,
+    label_ko TEXT NOT NULL,
+    label_en TEXT NOT NULL,
+    value_type TEXT NOT NULL CHECK (value_type IN ('text', 'money', 'number', 'date', 'entity')),
+    created_rev INTEGER NOT NULL REFERENCES revisions(id)
+);
+
+CREATE TABLE facts (
+    id INTEGER PRIMARY KEY,
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    attribute TEXT NOT NULL REFERENCES attributes(id),
+    value_text TEXT,
+    value_text_en TEXT,
+    value_money INTEGER CHECK (value_money >= 0),
+    value_number REAL,
+    unit TEXT,
+    value_date_text TEXT,
+    value_date_edtf TEXT,
+    value_date_precision TEXT,
+    value_entity TEXT REFERENCES entities(id),
+    role_ko TEXT,
+    role_en TEXT,
+    qualifiers TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(qualifiers)),
+    note_ko TEXT,
+    note_en TEXT,
+    rank TEXT NOT NULL DEFAULT 'normal' CHECK (rank IN ('preferred', 'normal', 'deprecated')),
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    created_rev INTEGER NOT NULL REFERENCES revisions(id),
+    CHECK (
+        (value_text IS NOT NULL) + (value_money IS NOT NULL) + (value_number IS NOT NULL)
+        + (value_date_text IS NOT NULL) + (value_entity IS NOT NULL) = 1
+    )
+);
+CREATE INDEX facts_entity ON facts(entity_id, attribute);
+CREATE INDEX facts_value_entity ON facts(value_entity);
+CREATE INDEX facts_source ON facts(source_id);
+
+CREATE TABLE milestones (
+    id INTEGER PRIMARY KEY,
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    title_ko TEXT NOT NULL,
+    title_en TEXT,
+    date_text TEXT NOT NULL,
+    date_edtf TEXT,
+    precision TEXT NOT NULL,
+    earliest TEXT,
+    latest TEXT,
+    status TEXT NOT NULL CHECK (status IN ('planned', 'done', 'cancelled', 'unknown')),
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    created_rev INTEGER NOT NULL REFERENCES revisions(id)
+);
+CREATE INDEX milestones_entity ON milestones(entity_id);
+CREATE INDEX milestones_earliest ON milestones(earliest);
+CREATE INDEX milestones_latest ON milestones(latest);
+""",
+    )
+
+
+@MIGRATIONS(name="002_search")
+def m002_search(db: sqlite_utils.Database) -> None:
+    """Full-text search documents and their two FTS5 indexes.
+
+    `compact` (case-folded, spaces and punctuation removed) feeds a trigram index for
+    queries of three or more characters; `chars` is the same text with a space between
+    every character, tokenised by unicode61 so a one- or two-character query (`거점`,
+    `AI`) is an exact phrase lookup — trigram alone matches nothing under 3 characters.
+    """
+    _execute_all(
+        db,
+        """
+CREATE TABLE search_docs (
+    id INTEGER PRIMARY KEY,
+    entity_id TEXT NOT NULL REFERENCES entities(id),
+    field TEXT NOT NULL,
+    ref_id INTEGER,
+    weight INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    compact TEXT NOT NULL,
+    chars TEXT NOT NULL
+);
+CREATE INDEX search_docs_entity ON search_docs(entity_id);
+CREATE VIRTUAL TABLE search_trigram USING fts5(
+    compact, content='search_docs', content_rowid='id', tokenize='trigram'
+);
+CREATE VIRTUAL TABLE search_chars USING fts5(
+    chars, content='search_docs', content_rowid='id', tokenize='unicode61 remove_diacritics 0'
+);
+CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN
+    INSERT INTO search_trigram(rowid, compact) VALUES (new.id, new.compact);
+    INSERT INTO search_chars(rowid, chars) VALUES (new.id, new.chars);
+END;
+CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs BEGIN
+    INSERT INTO search_trigram(search_trigram, rowid, compact) VALUES ('delete', old.id, old.compact);
+    INSERT INTO search_chars(search_chars, rowid, chars) VALUES ('delete', old.id, old.chars);
+END;
+CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN
+    INSERT INTO search_trigram(search_trigram, rowid, compact) VALUES ('delete', old.id, old.compact);
+    INSERT INTO search_chars(search_chars, rowid, chars) VALUES ('delete', old.id, old.chars);
+    INSERT INTO search_trigram(rowid, compact) VALUES (new.id, new.compact);
+    INSERT INTO search_chars(rowid, chars) VALUES (new.id, new.chars);
+END;
+""",
+    )
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply every pending migration, each in its own transaction."""
+    MIGRATIONS.apply(db)

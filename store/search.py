@@ -1,0 +1,128 @@
+"""Full-text search over names, summaries, facts and milestones, grouped by entity.
+
+Every word of a query must match somewhere in the same entity (not necessarily the
+same field), so `KAIST 946억` finds the lab that KAIST leads with that budget. Words of
+any length work, in Korean and in Latin letters: see `resolve.fts_phrase`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from store.errors import InvalidInput
+from store.hangul import name_key, nfc
+from store.model import EntityRef
+from store.resolve import fts_phrase
+
+MAX_QUERY_CHARS = 200
+MAX_ENTITIES = 100
+_MAX_DOCS_PER_WORD = 5000
+_SNIPPETS_PER_ENTITY = 3
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One matching text of an entity: which field it is in and the text itself."""
+
+    field: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """An entity that matches every word, with its best-matching texts."""
+
+    entity: EntityRef
+    score: int
+    snippets: list[Snippet]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """Hits for a query, best first; `truncated` when more entities matched than returned."""
+
+    query: str
+    words: list[str]
+    hits: list[SearchHit]
+    truncated: bool
+
+
+def query_words(query: str) -> list[str]:
+    """The distinct words of a query in matching form; words without letters or digits are dropped."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise InvalidInput(
+            f"검색어가 너무 깁니다 ({len(query)}자). {MAX_QUERY_CHARS}자 이내로 입력해 주세요.",
+            f"The query is too long ({len(query)} characters); keep it under {MAX_QUERY_CHARS}.",
+        )
+    words = []
+    for word in nfc(query).split(" "):
+        key = name_key(word)
+        if any(unicodedata.category(ch)[0] in "LN" for ch in key) and key not in words:
+            words.append(key)
+    if not words:
+        raise InvalidInput(
+            "검색어에 글자나 숫자가 없습니다. 예: /search 거점, /search KAIST 946억",
+            "The query has no letters or digits; e.g. /search 거점, /search KAIST 946억",
+        )
+    return words
+
+
+def search_entities(
+    db: sqlite_utils.Database, query: str, limit: int = MAX_ENTITIES
+) -> SearchResults:
+    """Entities matching every word of `query`, ranked by where the words matched."""
+    words = query_words(query)
+    ctes, params = [], []
+    for i, word in enumerate(words):
+        table, phrase = fts_phrase(word)
+        ctes.append(
+            f"w{i} AS (SELECT d.id, d.entity_id, d.field, d.weight, d.text FROM {table} t"
+            f" JOIN search_docs d ON d.id = t.rowid WHERE {table} MATCH ? LIMIT {_MAX_DOCS_PER_WORD})"
+        )
+        params.append(phrase)
+    hits = " UNION ALL ".join(f"SELECT *, {i} AS word FROM w{i}" for i in range(len(words)))
+    common = " INTERSECT ".join(f"SELECT entity_id FROM w{i}" for i in range(len(words)))
+    sql = (
+        f"WITH {', '.join(ctes)}, hits AS ({hits}), common AS ({common}),"
+        " scored AS (SELECT entity_id, sum(best) AS score FROM"
+        "   (SELECT entity_id, word, max(weight) AS best FROM hits WHERE entity_id IN common"
+        "    GROUP BY entity_id, word) GROUP BY entity_id)"
+        " SELECT e.id, e.class, e.kind, e.name_ko, e.name_en, e.acronym, s.score"
+        " FROM scored s JOIN entities e ON e.id = s.entity_id"
+        f" ORDER BY s.score DESC, e.name_ko LIMIT {limit + 1}"
+    )
+    ranked = list(db.query(sql, params))
+    truncated = len(ranked) > limit
+    ranked = ranked[:limit]
+    snippets = _snippets(db, [r["id"] for r in ranked], words)
+    return SearchResults(
+        query=nfc(query),
+        words=words,
+        hits=[
+            SearchHit(EntityRef.from_row(r), r["score"], snippets.get(r["id"], [])) for r in ranked
+        ],
+        truncated=truncated,
+    )
+
+
+def _snippets(
+    db: sqlite_utils.Database, entity_ids: list[str], words: list[str]
+) -> dict[str, list[Snippet]]:
+    """The best few matching texts of each entity (a word in `compact` form is in the text)."""
+    out: dict[str, list[Snippet]] = {}
+    if not entity_ids:
+        return out
+    marks = ", ".join("?" * len(entity_ids))
+    rows = db.query(
+        f"SELECT entity_id, field, text, compact FROM search_docs WHERE entity_id IN ({marks})"
+        " ORDER BY weight DESC, id",
+        entity_ids,
+    )
+    for row in rows:
+        found = out.setdefault(row["entity_id"], [])
+        if len(found) < _SNIPPETS_PER_ENTITY and any(w in row["compact"] for w in words):
+            found.append(Snippet(row["field"], row["text"]))
+    return out
