@@ -1,0 +1,84 @@
+"""Migrations, pragmas and the append-only revision log, on real database files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from store.db import connect, write_transaction
+from store.fact_store import FactStore
+from store.revisions import Change, record_revision
+from store.schema import MIGRATIONS, migrate
+
+
+def test_every_migration_applies_to_an_empty_database(tmp_path: Path) -> None:
+    db = connect(tmp_path / "empty.db")
+    migrate(db)
+    applied = [m.name for m in MIGRATIONS.applied(db)]
+    assert applied == [m.name for m in MIGRATIONS._migrations]
+    assert applied == sorted(applied), "migrations are numbered and applied in order"
+    for table in (
+        "revisions",
+        "sources",
+        "entities",
+        "aliases",
+        "attributes",
+        "facts",
+        "milestones",
+        "search_docs",
+    ):
+        assert db[table].exists()
+    migrate(db)  # a second run finds nothing pending and changes nothing
+    assert [m.name for m in MIGRATIONS.applied(db)] == applied
+
+
+def test_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    db = connect(tmp_path / "pragmas.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+
+
+def test_foreign_keys_are_enforced(store: FactStore) -> None:
+    with pytest.raises(sqlite3.IntegrityError), write_transaction(store.db):
+        store.db.execute(
+            "INSERT INTO facts (entity_id, attribute, value_text, source_id, created_rev)"
+            " VALUES ('no-such-entity', 'goal', 'x', 'no-such-source', 1)"
+        )
+
+
+def test_loading_the_data_set_is_revision_one(store: FactStore) -> None:
+    first = store.db.execute(
+        "SELECT id, action, actor FROM revisions ORDER BY id LIMIT 1"
+    ).fetchone()
+    assert first == (1, "dataset.load", "dataset")
+    assert store.db.execute("SELECT count(DISTINCT created_rev) FROM facts").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE revisions SET actor = 'mallory' WHERE id = 1", "DELETE FROM revisions WHERE id = 1"],
+)
+def test_revisions_cannot_be_altered(store: FactStore, statement: str) -> None:
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.db.execute(statement)
+    assert store.db.execute("SELECT actor FROM revisions WHERE id = 1").fetchone()[0] == "dataset"
+
+
+def test_a_failed_write_leaves_no_revision_behind(store: FactStore) -> None:
+    before = store.revision()
+    with pytest.raises(sqlite3.IntegrityError), write_transaction(store.db):
+        record_revision(
+            store.db, actor="test", action="fact.set", changes=[Change("facts", 1, None, {})]
+        )
+        store.db.execute("INSERT INTO facts (entity_id) VALUES ('etri')")  # violates NOT NULL
+    assert store.revision() == before
+
+
+def test_a_second_open_does_not_seed_again(db_path: Path) -> None:
+    FactStore.open(db_path).close()
+    reopened = FactStore.open(db_path)
+    assert reopened.db.execute("SELECT count(*) FROM revisions").fetchone()[0] == 1
+    reopened.close()
