@@ -18,12 +18,13 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from store.check import check_store, store_stats
 from store.dataset import DATASET_PATH, export_dataset, load_dataset, read_dataset
 from store.db import connect, default_path, write_transaction
-from store.model import EntityDetail, EntityRef, MilestoneView
+from store.model import EntityDetail, EntityRef, MilestoneView, SourceRef
 from store.queries import (
     WindowedMilestone,
     entity_detail,
     entity_ref,
     milestones_in_window,
+    newest_source,
     overdue_milestones,
 )
 from store.resolve import Candidate, Resolution, match_entities, resolve_entity
@@ -93,6 +94,16 @@ class FactStore:
         return match_entities(self.db, text, classes, limit)
 
     @_locked
+    def complete_default(self, classes: Sequence[str], limit: int = 25) -> list[EntityRef]:
+        """What to suggest before anything is typed: entities of these classes by Korean name."""
+        marks = ", ".join("?" * len(classes))
+        rows = self.db.query(
+            f"SELECT * FROM entities WHERE class IN ({marks}) ORDER BY name_ko LIMIT ?",
+            [*classes, limit],
+        )
+        return [EntityRef.from_row(r) for r in rows]
+
+    @_locked
     def search(self, query: str, limit: int = 100) -> SearchResults:
         return search_entities(self.db, query, limit)
 
@@ -123,6 +134,10 @@ class FactStore:
         self, today: date, *, entity_ids: Sequence[str] | None = None, limit: int | None = None
     ) -> list[MilestoneView]:
         return overdue_milestones(self.db, today, entity_ids=entity_ids, limit=limit)
+
+    @_locked
+    def newest_source(self) -> SourceRef | None:
+        return newest_source(self.db)
 
     @_locked
     def stats(self) -> dict[str, Any]:

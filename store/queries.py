@@ -141,6 +141,12 @@ def entity_detail(db: sqlite_utils.Database, entity_id: str) -> EntityDetail | N
     )
 
 
+def newest_source(db: sqlite_utils.Database) -> SourceRef | None:
+    """The most recently published source (by the latest day its date allows)."""
+    rows = list(db.query("SELECT * FROM sources ORDER BY published_latest DESC, id LIMIT 1"))
+    return SourceRef.from_row(rows[0]) if rows else None
+
+
 def entity_milestones(db: sqlite_utils.Database, entity_id: str) -> list[MilestoneView]:
     """All milestones of an entity in date order (undated last)."""
     rows = db.query(

@@ -1,0 +1,83 @@
+"""`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, else the local console),
+or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from bot.briefing.answers import Briefer
+from bot.config import Config, ConfigError, load_config
+from bot.console import ask, run_console
+from bot.i18n import LOCALES
+from store.fact_store import FactStore
+
+LOCAL_OPERATOR = "console"
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, help="config file (default: config.toml if present)")
+    common.add_argument("--db", type=Path, help="database file (overrides [store] path)")
+    common.add_argument("--locale", choices=LOCALES, help="reply language (default: [bot] locale)")
+    common.add_argument(
+        "--user-id", help="act as this Discord user id (default: the local operator)"
+    )
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__, parents=[common])
+    sub = parser.add_subparsers(dest="mode")
+    one = sub.add_parser("ask", parents=[common], help="answer one command and exit")
+    one.add_argument(
+        "line", help='a command as typed in Discord, e.g. "/program name:국가 AI 연구거점"'
+    )
+    one.add_argument(
+        "--json", action="store_true", help="print the Discord message payload as JSON"
+    )
+    one.add_argument("--now", type=date.fromisoformat, help="treat this day (YYYY-MM-DD) as today")
+    return parser
+
+
+def _today(config: Config, fixed: date | None) -> date:
+    return fixed or datetime.now(config.zone).date()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    locale = args.locale or config.locale
+    store = FactStore.open(args.db or config.store_path)
+    try:
+        if args.mode == "ask":
+            briefer = Briefer(store, today=lambda: _today(config, args.now))
+            print(
+                ask(
+                    briefer,
+                    args.line,
+                    locale=locale,
+                    user_id=args.user_id or LOCAL_OPERATOR,
+                    as_json=args.json,
+                )
+            )
+            return 0
+        briefer = Briefer(store, today=lambda: _today(config, None))
+        token = config.token()
+        if token:
+            from bot.discord_adapter.client import run_discord
+
+            return run_discord(config, store, token)
+        return run_console(briefer, locale=locale, user_id=args.user_id or LOCAL_OPERATOR)
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

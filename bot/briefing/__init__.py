@@ -1,0 +1,5 @@
+"""The platform-neutral briefing core: commands in, `Reply` objects out.
+
+Nothing here knows Discord, Slack or a terminal; renderers in `bot.render` turn a
+`Reply` into each front end's payload.
+"""

@@ -1,0 +1,129 @@
+"""Program and institution cards: everything the store knows about one entity, sourced."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from bot.briefing.format import Footnotes, as_of, fact_value, milestone_line
+from bot.briefing.model import COLORS, Card, Field
+from bot.i18n import MESSAGES, t
+from store.model import EntityDetail, FactView, MilestoneView
+
+# Attributes in the order a reader wants them: who, money, numbers, aims, people, notes.
+ATTRIBUTE_ORDER = (
+    "ministry", "lead", "host", "organizer", "operator", "team", "participant", "partner",
+    "budget", "investment", "team_count", "member_count", "attendance", "gpu_count",
+    "goal", "support", "research_area", "evaluation", "topic", "frequency", "location",
+    "person", "note",
+)  # fmt: skip
+MAX_LINES_PER_FIELD = 12
+MAX_MILESTONES_PER_FIELD = 5
+
+
+def _capped(lines: list[str], locale: str, limit: int = MAX_LINES_PER_FIELD) -> tuple[str, ...]:
+    if len(lines) <= limit:
+        return tuple(lines)
+    return (*lines[: limit - 1], t("card.more", locale, count=len(lines) - limit + 1))
+
+
+def _fact_fields(facts: Iterable[FactView], locale: str, notes: Footnotes) -> list[Field]:
+    grouped: dict[str, list[FactView]] = {}
+    for fact in facts:
+        grouped.setdefault(fact.attribute, []).append(fact)
+    order = {name: i for i, name in enumerate(ATTRIBUTE_ORDER)}
+    fields = []
+    for attribute in sorted(grouped, key=lambda a: order.get(a, len(order))):
+        group = grouped[attribute]
+        lines = [f"{fact_value(f, locale)} {notes.mark(f.source)}" for f in group]
+        fields.append(Field(group[0].label(locale), _capped(lines, locale)))
+    return fields
+
+
+def _inbound_line(fact: FactView, locale: str, notes: Footnotes) -> str:
+    role = fact.role(locale)
+    label = f"{fact.label(locale)}: {role}" if role else fact.label(locale)
+    return f"{fact.subject.display(locale)} — {label} {notes.mark(fact.source)}"
+
+
+def _milestone_fields(
+    milestones: list[MilestoneView], today: date, locale: str, notes: Footnotes
+) -> list[Field]:
+    upcoming, recent, undated = [], [], []
+    for m in milestones:
+        if m.date.precision == "unknown":
+            undated.append(m)
+        elif m.date.latest is not None and m.date.latest < today:
+            recent.append(m)
+        else:
+            upcoming.append(m)
+    fields = []
+    if upcoming:
+        lines = [milestone_line(m, locale, notes) for m in upcoming]
+        fields.append(
+            Field(t("card.upcoming", locale), _capped(lines, locale, MAX_MILESTONES_PER_FIELD))
+        )
+    if recent:
+        recent.reverse()
+        lines = [
+            milestone_line(
+                m,
+                locale,
+                notes,
+                flag="⚠ " + t("ms.overdue", locale) if m.status in ("planned", "unknown") else None,
+            )
+            for m in recent
+        ]
+        fields.append(
+            Field(t("card.recent", locale), _capped(lines, locale, MAX_MILESTONES_PER_FIELD))
+        )
+    if undated:
+        lines = [milestone_line(m, locale, notes) for m in undated]
+        fields.append(
+            Field(t("card.undated", locale), _capped(lines, locale, MAX_MILESTONES_PER_FIELD))
+        )
+    return fields
+
+
+def _kind(kind: str, locale: str) -> str:
+    key = f"kind.{kind}"
+    return t(key, locale) if key in MESSAGES else kind
+
+
+def _description(detail: EntityDetail, locale: str) -> str:
+    ref = detail.ref
+    names = [n for n in (ref.name_ko, ref.name_en, ref.acronym, *detail.aliases) if n]
+    lines = [
+        detail.summary(locale) or "",
+        "",
+        f"*{_kind(ref.kind, locale)}* · " + " · ".join(dict.fromkeys(names)),
+    ]
+    return "\n".join(lines).strip()
+
+
+def entity_card(detail: EntityDetail, today: date, locale: str) -> Card:
+    """The card for any entity: its facts, who links to it, its milestones, its sources."""
+    notes = Footnotes()
+    notes.mark(detail.source)
+    fields = _fact_fields(detail.facts, locale, notes)
+    programs = [f for f in detail.inbound if f.subject.entity_class == "program"]
+    others = [f for f in detail.inbound if f.subject.entity_class != "program"]
+    if programs:
+        lines = [_inbound_line(f, locale, notes) for f in programs]
+        fields.append(Field(t("card.programs", locale), _capped(lines, locale)))
+    if others:
+        lines = [_inbound_line(f, locale, notes) for f in others]
+        fields.append(Field(t("card.related", locale), _capped(lines, locale)))
+    fields += _milestone_fields(detail.milestones, today, locale, notes)
+    source_lines = notes.lines(locale)
+    if detail.deprecated_count:
+        source_lines.append(t("card.deprecated", locale, count=detail.deprecated_count))
+    fields.append(Field(t("card.sources", locale), tuple(source_lines)))
+    newest = detail.sources()[0]
+    return Card(
+        title=detail.ref.display(locale),
+        description=_description(detail, locale),
+        fields=tuple(fields),
+        footer=as_of(newest, locale),
+        color=COLORS.get(detail.ref.entity_class),
+    )

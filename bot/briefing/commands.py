@@ -1,0 +1,140 @@
+"""The slash commands every front end offers, and their options, as plain data.
+
+Discord registers them with app_commands, the console parses them from typed lines;
+both validate through `validate_options`, so a bad value gets the same explanation
+everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.i18n import t
+
+
+class OptionError(ValueError):
+    """A command option that cannot be used; carries the message key and its values."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    def message(self, locale: str) -> str:
+        return t(self.key, locale, **self.values)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a command: its type, limits and what autocompletes it."""
+
+    name: str
+    kind: str  # "string" | "integer" | "boolean"
+    required: bool = False
+    default: Any = None
+    min_value: int | None = None
+    max_value: int | None = None
+    max_length: int | None = None
+    autocomplete: tuple[str, ...] | None = None  # entity classes offered
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    options: tuple[Option, ...] = ()
+
+    def option(self, name: str) -> Option | None:
+        return next((o for o in self.options if o.name == name), None)
+
+
+NAME_MAX = 100
+COMMANDS: dict[str, Command] = {
+    c.name: c
+    for c in (
+        Command(
+            "program",
+            (Option("name", "string", True, max_length=NAME_MAX, autocomplete=("program",)),),
+        ),
+        Command(
+            "institution",
+            (Option("name", "string", True, max_length=NAME_MAX, autocomplete=("institution",)),),
+        ),
+        Command(
+            "milestones",
+            (
+                Option("program", "string", max_length=NAME_MAX, autocomplete=("program",)),
+                Option("days", "integer", default=30, min_value=1, max_value=3650),
+                Option("past", "boolean", default=False),
+            ),
+        ),
+        Command(
+            "search",
+            (
+                Option("query", "string", True, max_length=200),
+                Option("page", "integer", default=1, min_value=1, max_value=1000),
+            ),
+        ),
+        Command("about"),
+    )
+}
+
+_TRUE = {"true", "yes", "1", "on", "예", "네", "참"}
+_FALSE = {"false", "no", "0", "off", "아니오", "아니요", "거짓"}
+
+
+def _coerce(option: Option, value: Any) -> Any:
+    if option.kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            try:
+                value = int(str(value).strip())
+            except ValueError:
+                raise OptionError("err.not_number", option=option.name, value=value) from None
+        if (option.min_value is not None and value < option.min_value) or (
+            option.max_value is not None and value > option.max_value
+        ):
+            raise OptionError(
+                "err.range",
+                option=option.name,
+                low=option.min_value,
+                high=option.max_value,
+                value=value,
+            )
+        return value
+    if option.kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        lowered = str(value).strip().lower()
+        if lowered in _TRUE or lowered in _FALSE:
+            return lowered in _TRUE
+        raise OptionError("err.not_bool", option=option.name, value=value)
+    text = str(value).strip()
+    if not text:
+        raise OptionError("err.empty", option=option.name)
+    if option.max_length is not None and len(text) > option.max_length:
+        raise OptionError(
+            "err.too_long", option=option.name, length=len(text), limit=option.max_length
+        )
+    return text
+
+
+def validate_options(command: Command, given: dict[str, Any]) -> dict[str, Any]:
+    """Typed option values with defaults filled in; raises `OptionError` explaining the first problem."""
+    for name in given:
+        if command.option(name) is None:
+            raise OptionError(
+                "err.unknown_option",
+                command=f"/{command.name}",
+                option=name,
+                options=", ".join(o.name for o in command.options) or "-",
+            )
+    values: dict[str, Any] = {}
+    for option in command.options:
+        raw = given.get(option.name)
+        if raw is None or (isinstance(raw, str) and not raw.strip() and not option.required):
+            if option.required:
+                raise OptionError("err.empty", option=option.name)
+            values[option.name] = option.default
+            continue
+        values[option.name] = _coerce(option, raw)
+    return values

@@ -1,0 +1,113 @@
+"""Turning store values into the words of a card, with their sources as footnotes."""
+
+from __future__ import annotations
+
+from bot.i18n import t
+from store.dates import FuzzyDate
+from store.model import FactView, MilestoneView, SourceRef
+from store.money import format_won_en, format_won_ko
+
+
+class Footnotes:
+    """Numbers each cited source once, in order of first use: `[1]`, `[2]`, …"""
+
+    def __init__(self) -> None:
+        self._order: dict[str, tuple[int, SourceRef]] = {}
+
+    def mark(self, source: SourceRef) -> str:
+        number = self._order.setdefault(source.id, (len(self._order) + 1, source))[0]
+        return f"[{number}]"
+
+    def lines(self, locale: str) -> list[str]:
+        return [f"[{n}] {source_line(s, locale)}" for n, s in self._order.values()]
+
+
+def source_date(published: FuzzyDate, locale: str) -> str:
+    """An article's date in ISO form at its real precision; inferred dates say so."""
+    if published.precision == "day" and published.earliest:
+        return published.earliest.isoformat()
+    if published.precision == "month" and published.earliest:
+        return published.earliest.isoformat()[:7]
+    first = published.earliest.isoformat() if published.earliest else ""
+    last = published.latest.isoformat() if published.latest else ""
+    if last.startswith(first[:8]):
+        last = last[8:]
+    elif last.startswith(first[:5]):
+        last = last[5:]
+    return f"{first}~{last} ({t('card.inferred', locale)})"
+
+
+def source_line(source: SourceRef, locale: str) -> str:
+    """`2025-08-13 지디넷코리아 「title」` — date, publisher, title."""
+    publisher = (source.publisher_en or source.publisher) if locale == "en" else source.publisher
+    return f"{source_date(source.published, locale)} {publisher} 「{source.title}」"
+
+
+def as_of(source: SourceRef, locale: str) -> str:
+    """The footer form: `기준: 2025-08-13 지디넷코리아`."""
+    publisher = (source.publisher_en or source.publisher) if locale == "en" else source.publisher
+    return f"{t('card.as_of', locale)}: {source_date(source.published, locale)} {publisher}"
+
+
+def money(won: int, locale: str) -> str:
+    """Korean style for Korean readers; English with the Korean figure alongside."""
+    return f"{format_won_en(won)} ({format_won_ko(won)})" if locale == "en" else format_won_ko(won)
+
+
+def fact_value(fact: FactView, locale: str) -> str:
+    """The value of a fact as a person reads it, with its role, period and note."""
+    if fact.linked is not None:
+        value = fact.linked.display(locale)
+    elif fact.money is not None:
+        value = money(fact.money, locale)
+    elif fact.number is not None:
+        number = int(fact.number) if float(fact.number).is_integer() else fact.number
+        value = (
+            f"{number:,}{fact.unit or ''}"
+            if isinstance(number, int)
+            else f"{number}{fact.unit or ''}"
+        )
+    elif fact.date is not None:
+        value = fact.date.label(locale)
+    else:
+        value = (fact.text_en or fact.text or "") if locale == "en" else (fact.text or "")
+    role = fact.role(locale)
+    if role:
+        value = f"{value} — {role}"
+    period = period_label(fact, locale)
+    if period:
+        value = f"{value} ({period})"
+    note = fact.note(locale)
+    if note:
+        value = f"{value} · {note}"
+    return value
+
+
+def period_label(fact: FactView, locale: str) -> str | None:
+    """`2022년 ~ 2026년`, `2028년까지`, or None when the fact has no period."""
+    start, end = fact.qualifiers.get("start"), fact.qualifiers.get("end")
+    if start and end and end.precision != "by":
+        return f"{start.label(locale)} ~ {end.label(locale)}"
+    if end:
+        return end.label(locale)
+    if start:
+        return f"{start.label(locale)} ~"
+    return None
+
+
+def milestone_line(
+    milestone: MilestoneView,
+    locale: str,
+    notes: Footnotes,
+    *,
+    flag: str | None = None,
+    with_entity: bool = False,
+) -> str:
+    """`**2025년 12월 말** 대국민 콘테스트 · 예정 [1]`, optionally naming the program."""
+    parts = [f"**{milestone.date.label(locale)}** {milestone.title(locale)}"]
+    if with_entity:
+        parts.append(milestone.entity.name(locale))
+    parts.append(t(f"ms.status.{milestone.status}", locale))
+    if flag:
+        parts.append(flag)
+    return " · ".join(parts) + f" {notes.mark(milestone.source)}"

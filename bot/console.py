@@ -1,0 +1,120 @@
+"""The local console: slash commands typed as in Discord, answered from the same core.
+
+`/program name:국가 AI 연구거점`, `/program 국가 AI 연구거점` (the first option's name may
+be left out), `/milestones days:60 past:true`, `/search KAIST 946억`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable
+from typing import IO, Any
+
+from bot.briefing.answers import Briefer, Invocation
+from bot.briefing.commands import COMMANDS
+from bot.i18n import t
+from bot.render.discord_payload import reply_payloads
+from bot.render.text import reply_text
+
+_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’"}
+_OPTION_LIKE = re.compile(r"(?:^|\s)([a-z_]+):")
+PROMPT = "briefbot> "
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and _QUOTES.get(value[0]) == value[-1]:
+        return value[1:-1]
+    return value
+
+
+def parse_command_line(line: str) -> tuple[str, dict[str, str]]:
+    """Split `/cmd a:1 b:two words` into the command name and raw option strings."""
+    text = line.strip()
+    if text.startswith("/"):
+        text = text[1:]
+    name, _, rest = text.partition(" ")
+    name = name.lower()
+    command = COMMANDS.get(name)
+    if command is None or not command.options:
+        return name, ({"": rest.strip()} if rest.strip() else {})
+    names = [o.name for o in command.options]
+    marker = re.compile(r"(?:^|(?<=\s))(" + "|".join(map(re.escape, names)) + r"):")
+    found = list(marker.finditer(rest))
+    options: dict[str, str] = {}
+    head = rest[: found[0].start() if found else len(rest)].strip()
+    if head:
+        unknown = _OPTION_LIKE.match(head)
+        if unknown and unknown.group(1) not in names:
+            options[unknown.group(1)] = head[unknown.end() :]
+        else:
+            options[names[0]] = _unquote(head)
+    for i, match in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(rest)
+        options[match.group(1)] = _unquote(rest[match.end() : end])
+    return name, options
+
+
+def invocation_from_line(line: str, locale: str, user_id: str | None) -> Invocation:
+    """An `Invocation` from a typed command line."""
+    name, options = parse_command_line(line)
+    return Invocation(name, options, locale, user_id)
+
+
+def ask(briefer: Briefer, line: str, *, locale: str, user_id: str | None, as_json: bool) -> str:
+    """Answer one command line as text, or as the Discord payload it would send."""
+    invocation = invocation_from_line(line, locale, user_id)
+    reply = briefer.answer(invocation)
+    if not as_json:
+        return reply_text(reply, locale)
+    first, *rest = reply_payloads(reply, locale)
+    payload: dict[str, Any] = dict(first)
+    if rest:
+        payload["followups"] = rest
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def _help(locale: str) -> str:
+    lines = [
+        f"/{name} "
+        + " ".join(f"[{o.name}:]" if not o.required else f"{o.name}:" for o in c.options)
+        for name, c in COMMANDS.items()
+    ]
+    descriptions = [t(f"cmd.{name}", locale) for name in COMMANDS]
+    return (
+        "\n".join(f"  {usage:<40} {desc}" for usage, desc in zip(lines, descriptions, strict=True))
+        + "\n  /quit"
+    )
+
+
+def run_console(
+    briefer: Briefer,
+    *,
+    locale: str,
+    user_id: str | None,
+    stdin: IO[str] = sys.stdin,
+    stdout: IO[str] = sys.stdout,
+    interactive: Callable[[], bool] = sys.stdin.isatty,
+) -> int:
+    """Read commands until EOF or `/quit`, answering each like the Discord bot would."""
+    show_prompt = interactive()
+    print("briefbot console — " + ("type /help" if locale != "en" else "type /help"), file=stdout)
+    print(_help(locale), file=stdout)
+    while True:
+        if show_prompt:
+            stdout.write(PROMPT)
+            stdout.flush()
+        line = stdin.readline()
+        if not line:
+            return 0
+        line = line.strip()
+        if not line:
+            continue
+        if line in ("/quit", "/exit", "quit", "exit"):
+            return 0
+        if line in ("/help", "help"):
+            print(_help(locale), file=stdout)
+            continue
+        print(ask(briefer, line, locale=locale, user_id=user_id, as_json=False) + "\n", file=stdout)

@@ -1,0 +1,218 @@
+"""Korean and English strings for everything the bot says, and locale selection.
+
+Korean is the default; a Discord user whose client is set to any English locale gets
+English. Strings are looked up by key so both languages always say the same thing.
+"""
+
+from __future__ import annotations
+
+LOCALES = ("ko", "en")
+DEFAULT_LOCALE = "ko"
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # Command names and descriptions (also used for Discord localisation).
+    "cmd.program": (
+        "프로그램 카드: 무엇인지, 누가 하는지, 예산과 일정, 출처",
+        "Program card: what it is, who runs it, money, milestones, sources",
+    ),
+    "cmd.program.name": (
+        "프로그램 이름 (한국어, 영어, 약어)",
+        "Program name (Korean, English or acronym)",
+    ),
+    "cmd.institution": (
+        "기관 카드: 이름, 종류, 참여 프로그램과 역할, 인물, 출처",
+        "Institution card: names, kind, programs and roles, people, sources",
+    ),
+    "cmd.institution.name": (
+        "기관 이름 (한국어, 영어, 약어)",
+        "Institution name (Korean, English or acronym)",
+    ),
+    "cmd.milestones": ("다가오는(또는 지난) 일정", "Upcoming (or recent) milestones"),
+    "cmd.milestones.program": ("이 프로그램의 일정만", "Only this program's milestones"),
+    "cmd.milestones.days": ("며칠 동안 (기본 30일)", "How many days (default 30)"),
+    "cmd.milestones.past": ("지난 일정 보기", "Show past milestones instead"),
+    "cmd.search": ("모든 사실에서 검색", "Search everything the bot knows"),
+    "cmd.search.query": ("검색어 (모든 단어가 포함된 결과)", "Search words (all must match)"),
+    "cmd.search.page": ("쪽 번호", "Page number"),
+    "cmd.about": ("봇이 아는 것과 사용법", "What the bot knows and how to ask"),
+    # Entity kinds.
+    "kind.project": ("프로젝트", "Project"),
+    "kind.lab": ("연구 거점·랩", "Lab"),
+    "kind.forum": ("포럼·토론회", "Forum"),
+    "kind.committee": ("위원회", "Committee"),
+    "kind.policy": ("정책", "Policy"),
+    "kind.event": ("행사", "Event"),
+    "kind.ministry": ("정부 부처", "Ministry"),
+    "kind.agency": ("공공기관", "Public agency"),
+    "kind.council": ("연구회", "Research council"),
+    "kind.research_institute": ("연구기관", "Research institute"),
+    "kind.company": ("기업", "Company"),
+    "kind.university": ("대학", "University"),
+    "kind.local_government": ("지방자치단체", "Local government"),
+    "kind.legislature": ("입법기관", "Legislature"),
+    "kind.facility": ("시설", "Facility"),
+    "kind.person": ("인물", "Person"),
+    # Card sections.
+    "card.kind": ("종류", "Kind"),
+    "card.names": ("이름", "Names"),
+    "card.upcoming": ("다음 일정", "Next milestones"),
+    "card.recent": ("최근 일정", "Recent milestones"),
+    "card.undated": ("날짜 미정 일정", "Undated milestones"),
+    "card.programs": ("참여 프로그램과 역할", "Programs and roles"),
+    "card.related": ("관련 항목", "Related"),
+    "card.sources": ("출처", "Sources"),
+    "card.as_of": ("기준", "As of"),
+    "card.more": ("… 외 {count}건", "… and {count} more"),
+    "card.deprecated": (
+        "이전 값 {count}건은 기록에 보존됨",
+        "{count} superseded values kept in history",
+    ),
+    "card.continued": ("(계속)", "(continued)"),
+    "card.inferred": ("추정", "inferred"),
+    # Milestones.
+    "ms.title.upcoming": (
+        "다가오는 일정 · {start} ~ {end}",
+        "Upcoming milestones · {start} – {end}",
+    ),
+    "ms.title.past": ("지난 일정 · {start} ~ {end}", "Past milestones · {start} – {end}"),
+    "ms.for": ("{name}", "{name}"),
+    "ms.none": ("이 기간에 해당하는 일정이 없습니다.", "No milestones fall in this window."),
+    "ms.surely": ("기간 내", "in window"),
+    "ms.possibly": ("기간 내 가능", "possibly in window"),
+    "ms.overdue": ("지났지만 완료 표시 없음 (확인 필요)", "Past due and not marked done (check)"),
+    "ms.status.planned": ("예정", "planned"),
+    "ms.status.done": ("완료", "done"),
+    "ms.status.cancelled": ("취소", "cancelled"),
+    "ms.status.unknown": ("상태 미상", "status unknown"),
+    "ms.hint": (
+        "날짜가 부정확한 일정은 기간과 겹치면 '가능'으로 표시합니다.",
+        "Milestones with imprecise dates are marked 'possibly' when they overlap the window.",
+    ),
+    # Search.
+    "search.title": ("검색: {query}", "Search: {query}"),
+    "search.none": ("'{query}'에 해당하는 결과가 없습니다.", "Nothing matches '{query}'."),
+    "search.page": (
+        "{page}/{pages}쪽 · {count}개 항목{more}",
+        "Page {page} of {pages} · {count} entries{more}",
+    ),
+    "search.more": (" 이상", "+"),
+    "search.next": (
+        "다음 쪽: /search query:{query} page:{page}",
+        "Next page: /search query:{query} page:{page}",
+    ),
+    "search.field.name": ("이름", "name"),
+    "search.field.alias": ("별칭", "alias"),
+    "search.field.summary": ("요약", "summary"),
+    "search.field.fact": ("사실", "fact"),
+    "search.field.milestone": ("일정", "milestone"),
+    "search.bad_page": (
+        "{page}쪽은 없습니다. 1~{pages}쪽이 있습니다.",
+        "There is no page {page}; pages run from 1 to {pages}.",
+    ),
+    # About.
+    "about.title": ("briefbot이 아는 것", "What briefbot knows"),
+    "about.description": (
+        "한국의 공공 AI 프로그램과 기관에 대한 출처가 있는 사실을 답합니다. 모든 사실에는 기사와 날짜가 붙어 있습니다.",
+        "Sourced facts about Korea's public AI programs and institutions. Every fact cites its article and date.",
+    ),
+    "about.counts": ("규모", "Size"),
+    "about.counts.value": (
+        "프로그램 {programs} · 기관 {institutions} · 인물 {people} · 사실 {facts} · 일정 {milestones} · 출처 {sources}",
+        "{programs} programs · {institutions} institutions · {people} people · {facts} facts · {milestones} milestones · {sources} sources",
+    ),
+    "about.newest": ("가장 최근 출처", "Newest source"),
+    "about.version": ("데이터 버전", "Data set version"),
+    "about.version.value": (
+        "v{version} · 수정 {revisions}회",
+        "v{version} · {revisions} revisions",
+    ),
+    "about.howto": ("물어보는 법", "How to ask"),
+    "about.howto.value": (
+        "`/program 국가 AI 연구거점`\n`/institution ETRI`\n`/milestones days:90`\n`/search 평가`",
+        "`/program National AI Research Lab`\n`/institution ETRI`\n`/milestones days:90`\n`/search evaluation`",
+    ),
+    # Not found and errors.
+    "nf.title": ("찾을 수 없습니다", "Not found"),
+    "nf.program": (
+        "'{query}'라는 프로그램을 찾지 못했습니다.",
+        "I could not find a program called '{query}'.",
+    ),
+    "nf.institution": (
+        "'{query}'라는 기관을 찾지 못했습니다.",
+        "I could not find an institution called '{query}'.",
+    ),
+    "nf.did_you_mean": ("혹시 이것을 찾으셨나요?", "Did you mean"),
+    "nf.ambiguous": (
+        "'{query}'에 해당하는 항목이 여럿입니다. 하나를 골라 주세요.",
+        "'{query}' matches several entries; please pick one.",
+    ),
+    "nf.elsewhere.program": (
+        "{name}은(는) 프로그램이 아니라 기관입니다: `/institution {name}`",
+        "{name} is an institution, not a program: `/institution {name}`",
+    ),
+    "nf.elsewhere.institution": (
+        "{name}은(는) 기관이 아닙니다: `/program {name}` 또는 `/search {name}`",
+        "{name} is not an institution: try `/program {name}` or `/search {name}`",
+    ),
+    "nf.hint": (
+        "`/search`로 모든 사실을 검색할 수 있습니다.",
+        "`/search` looks through every fact.",
+    ),
+    "err.title": ("요청을 처리할 수 없습니다", "I could not do that"),
+    "err.empty": ("{option}을(를) 입력해 주세요.", "Please give {option}."),
+    "err.too_long": (
+        "{option}이(가) 너무 깁니다 ({length}자). {limit}자 이내로 입력해 주세요.",
+        "{option} is too long ({length} characters); keep it under {limit}.",
+    ),
+    "err.range": (
+        "{option}은(는) {low}~{high} 사이여야 합니다 (입력: {value}).",
+        "{option} must be between {low} and {high} (got {value}).",
+    ),
+    "err.not_number": (
+        "{option}은(는) 숫자여야 합니다 (입력: {value}).",
+        "{option} must be a number (got {value}).",
+    ),
+    "err.not_bool": (
+        "{option}은(는) true 또는 false입니다 (입력: {value}).",
+        "{option} is true or false (got {value}).",
+    ),
+    "err.unknown_command": (
+        "알 수 없는 명령입니다: {command}. 명령: {commands}",
+        "Unknown command: {command}. Commands: {commands}",
+    ),
+    "err.unknown_option": (
+        "{command}에는 {option} 옵션이 없습니다. 옵션: {options}",
+        "{command} has no option {option}. Options: {options}",
+    ),
+    "err.internal": (
+        "예상치 못한 오류가 났습니다. 기록해 두었으니 잠시 후 다시 시도해 주세요.",
+        "Something went wrong on my side. It has been logged; please try again shortly.",
+    ),
+    "err.cooldown": (
+        "잠시 후 다시 시도해 주세요 ({seconds:.0f}초).",
+        "Please try again in {seconds:.0f} seconds.",
+    ),
+    "err.expired": (
+        "이 결과는 만료되었습니다. 다시 검색해 주세요.",
+        "These results have expired; please search again.",
+    ),
+}
+
+
+def locale_for(discord_locale: str | None, default: str = DEFAULT_LOCALE) -> str:
+    """`en` for any English Discord locale (`en-US`, `en-GB`), `ko` for Korean, else `default`."""
+    if not discord_locale:
+        return default
+    tag = str(discord_locale).lower()
+    if tag.startswith("en"):
+        return "en"
+    if tag.startswith("ko"):
+        return "ko"
+    return default
+
+
+def t(key: str, locale: str, **values: object) -> str:
+    """The message `key` in `locale`, with `values` filled in."""
+    ko, en = MESSAGES[key]
+    text = en if locale == "en" else ko
+    return text.format(**values) if values else text

@@ -1,0 +1,1 @@
+"""Renderers: one per front end, each turning a `Reply` into that platform's payload."""
