@@ -100,7 +100,7 @@ def run_console(
 ) -> int:
     """Read commands until EOF or `/quit`, answering each like the Discord bot would."""
     show_prompt = interactive()
-    print("briefbot console — " + ("type /help" if locale != "en" else "type /help"), file=stdout)
+    print("briefbot console — /help, /quit", file=stdout)
     print(_help(locale), file=stdout)
     while True:
         if show_prompt:

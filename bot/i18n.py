@@ -118,7 +118,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "about.counts": ("규모", "Size"),
     "about.counts.value": (
         "프로그램 {programs} · 기관 {institutions} · 인물 {people} · 사실 {facts} · 일정 {milestones} · 출처 {sources}",
-        "{programs} programs · {institutions} institutions · {people} people · {facts} facts · {milestones} milestones · {sources} sources",
+        "{programs} programs · {institutions} institutions · {people} people · {facts} facts"
+        " · {milestones} milestones · {sources} sources",
     ),
     "about.newest": ("가장 최근 출처", "Newest source"),
     "about.version": ("데이터 버전", "Data set version"),

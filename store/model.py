@@ -157,5 +157,10 @@ class EntityDetail:
         for item in [*self.facts, *self.inbound, *self.milestones]:
             seen.setdefault(item.source.id, item.source)
         return sorted(
-            seen.values(), key=lambda s: s.published.latest or s.published.earliest, reverse=True
+            seen.values(),
+            key=lambda s: (
+                s.published.latest or s.published.earliest,
+                s.published.precision == "day",
+            ),
+            reverse=True,
         )
