@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         if token:
             from bot.discord_adapter.client import run_discord
 
-            return run_discord(config, store, token)
+            return run_discord(config, store, token, briefer)
         return run_console(briefer, locale=locale, user_id=args.user_id or LOCAL_OPERATOR)
     finally:
         store.close()

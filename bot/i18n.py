@@ -10,6 +10,18 @@ LOCALES = ("ko", "en")
 DEFAULT_LOCALE = "ko"
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # Command and option names as Discord shows them in each language.
+    "name.program": ("프로그램", "program"),
+    "name.institution": ("기관", "institution"),
+    "name.milestones": ("일정", "milestones"),
+    "name.search": ("검색", "search"),
+    "name.about": ("정보", "about"),
+    "opt.name": ("이름", "name"),
+    "opt.program": ("프로그램", "program"),
+    "opt.days": ("일수", "days"),
+    "opt.past": ("지난일정", "past"),
+    "opt.query": ("검색어", "query"),
+    "opt.page": ("쪽", "page"),
     # Command names and descriptions (also used for Discord localisation).
     "cmd.program": (
         "프로그램 카드: 무엇인지, 누가 하는지, 예산과 일정, 출처",

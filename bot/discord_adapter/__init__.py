@@ -1,0 +1,1 @@
+"""The Discord front end: a thin adapter from discord.py interactions to the briefing core."""

@@ -1,0 +1,92 @@
+"""The Discord client: connects, registers the commands, syncs them only when they changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+import discord
+import yarl
+
+from bot.briefing.answers import Briefer
+from bot.config import Config
+from bot.discord_adapter.lookup import add_lookup_commands
+from bot.discord_adapter.respond import InteractionRunner
+from bot.discord_adapter.translator import BriefingTranslator
+from bot.discord_adapter.tree import BriefingTree
+from bot.discord_adapter.views import PageButton
+from bot.state import get_state, migrate_bot, set_state
+from store.fact_store import FactStore
+
+log = logging.getLogger(__name__)
+
+
+def point_at(api_base: str | None, gateway_url: str | None) -> None:
+    """Aim discord.py at a Discord-compatible server (the end-to-end tests' stand-in)."""
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+class BriefBot(discord.Client):
+    """The bot: a client with a `BriefingTree`, the lookup commands and the page buttons."""
+
+    def __init__(self, config: Config, store: FactStore, briefer: Briefer) -> None:
+        super().__init__(
+            intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none()
+        )
+        self.config = config
+        self.store = store
+        self.runner = InteractionRunner(briefer, config.locale)
+        self.tree = BriefingTree(self)
+        self.synced: list[str] = []
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(BriefingTranslator())
+        add_lookup_commands(self.tree, self.runner)
+        self.add_dynamic_items(PageButton)
+        migrate_bot(self.store.db)
+        await self.sync_commands()
+
+    async def command_payload(self, guild: discord.abc.Snowflake | None) -> list[dict[str, Any]]:
+        """Exactly what `tree.sync()` would send for `guild` (None: global)."""
+        translator = self.tree.translator
+        assert translator is not None
+        commands = self.tree._get_all_commands(guild=guild)
+        return [await command.get_translated_payload(self.tree, translator) for command in commands]
+
+    async def sync_commands(self) -> None:
+        """Sync to each configured guild (or globally), skipping scopes whose commands are unchanged."""
+        scopes: list[discord.Object | None] = [
+            discord.Object(id=g) for g in self.config.guild_ids
+        ] or [None]
+        for guild in scopes:
+            if guild is not None:
+                self.tree.copy_global_to(guild=guild)
+            payload = await self.command_payload(guild)
+            digest = hashlib.sha256(
+                json.dumps(
+                    [self.application_id, payload], sort_keys=True, ensure_ascii=False
+                ).encode()
+            ).hexdigest()
+            key = f"command_hash:{guild.id if guild else 'global'}"
+            if get_state(self.store.db, key) == digest:
+                log.info("commands for %s unchanged; not syncing", key)
+                continue
+            await self.tree.sync(guild=guild)
+            set_state(self.store.db, key, digest)
+            self.synced.append(key)
+            log.info("synced %d commands for %s", len(payload), key)
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d guilds", self.user, len(self.guilds))
+
+
+def run_discord(config: Config, store: FactStore, token: str, briefer: Briefer) -> int:
+    """Run the bot until it is stopped; the token is used, never logged."""
+    point_at(config.api_base, config.gateway_url)
+    BriefBot(config, store, briefer).run(token, log_handler=None)
+    return 0
