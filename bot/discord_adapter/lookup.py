@@ -38,25 +38,20 @@ def add_lookup_commands(tree: app_commands.CommandTree, runner: InteractionRunne
         found = await runner.choices(interaction, command, option, current)
         return [app_commands.Choice(name=c.name, value=c.value) for c in found]
 
-    @tree.command(name=text("name.program"), description=text("cmd.program"))
-    @app_commands.rename(name=text("opt.name"))
-    @app_commands.describe(name=text("cmd.program.name"))
-    @app_commands.autocomplete(name=entity_choices)
-    async def program(
-        interaction: Interaction,
-        name: app_commands.Range[str, 1, NAME_MAX],
-    ) -> None:
-        await runner.run(interaction, "program", {"name": name})
+    def add_entity_command(kind: str) -> None:
+        """/program and /institution differ only in which entities they name."""
 
-    @tree.command(name=text("name.institution"), description=text("cmd.institution"))
-    @app_commands.rename(name=text("opt.name"))
-    @app_commands.describe(name=text("cmd.institution.name"))
-    @app_commands.autocomplete(name=entity_choices)
-    async def institution(
-        interaction: Interaction,
-        name: app_commands.Range[str, 1, NAME_MAX],
-    ) -> None:
-        await runner.run(interaction, "institution", {"name": name})
+        @tree.command(name=text(f"name.{kind}"), description=text(f"cmd.{kind}"))
+        @app_commands.rename(name=text("opt.name"))
+        @app_commands.describe(name=text(f"cmd.{kind}.name"))
+        @app_commands.autocomplete(name=entity_choices)
+        async def entity(
+            interaction: Interaction, name: app_commands.Range[str, 1, NAME_MAX]
+        ) -> None:
+            await runner.run(interaction, kind, {"name": name})
+
+    add_entity_command("program")
+    add_entity_command("institution")
 
     @tree.command(name=text("name.milestones"), description=text("cmd.milestones"))
     @app_commands.rename(program=text("opt.program"), days=text("opt.days"), past=text("opt.past"))
