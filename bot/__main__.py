@@ -18,17 +18,26 @@ from store.fact_store import FactStore
 LOCAL_OPERATOR = "console"
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common(default: object) -> argparse.ArgumentParser:
+    """Options accepted before and after `ask`; after it they must not reset what came before."""
+    common = argparse.ArgumentParser(add_help=False, argument_default=default)
     common.add_argument("--config", type=Path, help="config file (default: config.toml if present)")
     common.add_argument("--db", type=Path, help="database file (overrides [store] path)")
     common.add_argument("--locale", choices=LOCALES, help="reply language (default: [bot] locale)")
     common.add_argument(
         "--user-id", help="act as this Discord user id (default: the local operator)"
     )
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__, parents=[common])
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description=__doc__, parents=[_common(None)]
+    )
     sub = parser.add_subparsers(dest="mode")
-    one = sub.add_parser("ask", parents=[common], help="answer one command and exit")
+    one = sub.add_parser(
+        "ask", parents=[_common(argparse.SUPPRESS)], help="answer one command and exit"
+    )
     one.add_argument(
         "line", help='a command as typed in Discord, e.g. "/program name:국가 AI 연구거점"'
     )

@@ -65,6 +65,15 @@ def _ids(section: dict[str, Any], key: str, where: str) -> tuple[int, ...]:
     return tuple(values)
 
 
+def _path(base: Path, section: dict[str, Any], key: str, where: str) -> Path | None:
+    value = section.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}.{key} must be a file path in quotes, not {value!r}")
+    return base / value
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read `path` (default `config.toml`); a missing default file means built-in defaults."""
     target = path or DEFAULT_CONFIG_PATH
@@ -74,17 +83,18 @@ def load_config(path: Path | None = None) -> Config:
         return Config()
     try:
         data = tomllib.loads(target.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{target}: {exc}") from exc
     store, discord, bot = data.get("store", {}), data.get("discord", {}), data.get("bot", {})
     admins, logging = data.get("admins", {}), data.get("logging", {})
     if "token" in discord:
         raise ConfigError(
-            f"{target}: put the token in DISCORD_TOKEN or discord.token_file, never in the TOML"
+            f"{target}: discord.token is not allowed; put the token in DISCORD_TOKEN"
+            " or discord.token_file, never in the TOML"
         )
     base = target.parent
     config = Config(
-        store_path=(base / store["path"]) if "path" in store else default_path(),
+        store_path=_path(base, store, "path", "store") or default_path(),
         guild_ids=_ids(discord, "guild_ids", "discord"),
         locale=bot.get("locale", "ko"),
         timezone=bot.get("timezone", "Asia/Seoul"),
@@ -94,14 +104,14 @@ def load_config(path: Path | None = None) -> Config:
         log_level=str(logging.get("level", "INFO")).upper(),
         api_base=discord.get("api_base"),
         gateway_url=discord.get("gateway_url"),
-        token_file=(base / discord["token_file"]) if "token_file" in discord else None,
+        token_file=_path(base, discord, "token_file", "discord"),
         source=target,
     )
     if config.locale not in LOCALES:
         raise ConfigError(f"bot.locale must be one of {', '.join(LOCALES)}, not {config.locale!r}")
     try:
         ZoneInfo(config.timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
         raise ConfigError(
             f"bot.timezone {config.timezone!r} is not an IANA time zone such as Asia/Seoul"
         ) from exc

@@ -21,12 +21,13 @@ _SPACES = re.compile(r"\s+")
 
 def nfc(text: str) -> str:
     """Return `text` in NFC with runs of whitespace folded to one space and trimmed."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    # NUL is dropped: no name contains one, and SQLite's FTS5 rejects it in MATCH.
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text.replace("\x00", ""))).strip()
 
 
 def name_key(text: str) -> str:
     """The form two names are compared in: NFC, case-folded, without spaces or punctuation."""
-    return _NAME_NOISE.sub("", unicodedata.normalize("NFC", text).casefold())
+    return _NAME_NOISE.sub("", unicodedata.normalize("NFC", text.replace("\x00", "")).casefold())
 
 
 def jamo(text: str) -> str:

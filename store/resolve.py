@@ -57,12 +57,13 @@ class _FuzzyIndex:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._revision = -1
+        self._revision: tuple[int, int] = (0, -1)
         self._choices: list[str] = []
         self._rows: list[tuple[EntityRef, str]] = []
 
     def rows(self, db: sqlite_utils.Database) -> tuple[list[str], list[tuple[EntityRef, str]]]:
-        revision = latest_revision_id(db)
+        # Keyed on the connection too: two stores at the same revision are not the same data.
+        revision = (id(db.conn), latest_revision_id(db))
         with self._lock:
             if revision != self._revision:
                 rows = list(

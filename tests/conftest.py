@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +16,28 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "briefbot.db"
 
 
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database seeded from the bundled data set per run (seeding takes ~0.3 s)."""
+    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
+    FactStore.open(path).close()
+    return path
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite file, made with SQLite's online backup API."""
+    src, dest = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dest)
+    finally:
+        dest.close()
+        src.close()
+
+
 @pytest.fixture
-def store(db_path: Path) -> Iterator[FactStore]:
+def store(db_path: Path, seeded_db: Path) -> Iterator[FactStore]:
+    """Each test gets its own file: a copy of the seeded database, opened like any store."""
+    copy_database(seeded_db, db_path)
     opened = FactStore.open(db_path)
     yield opened
     opened.close()

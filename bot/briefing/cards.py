@@ -53,7 +53,7 @@ def _milestone_fields(
     for m in milestones:
         if m.date.precision == "unknown":
             undated.append(m)
-        elif m.date.latest is not None and m.date.latest < today:
+        elif m.status == "done" or (m.date.latest is not None and m.date.latest < today):
             recent.append(m)
         else:
             upcoming.append(m)

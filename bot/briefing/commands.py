@@ -108,7 +108,8 @@ def _coerce(option: Option, value: Any) -> Any:
         if lowered in _TRUE or lowered in _FALSE:
             return lowered in _TRUE
         raise OptionError("err.not_bool", option=option.name, value=value)
-    text = str(value).strip()
+    # SQLite's FTS5 cannot take a NUL in a MATCH string; no name or word contains one.
+    text = str(value).replace("\x00", "").strip()
     if not text:
         raise OptionError("err.empty", option=option.name)
     if option.max_length is not None and len(text) > option.max_length:

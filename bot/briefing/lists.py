@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.briefing.format import Footnotes, milestone_line, source_date
+from bot.briefing.format import Footnotes, milestone_line, source_line
 from bot.briefing.model import COLORS, Card, Field, PageLink, Reply
 from bot.i18n import t
 from store.fact_store import FactStore
@@ -119,9 +119,7 @@ def about_reply(store: FactStore, locale: str) -> Reply:
         Field(t("about.counts", locale), (counts,)),
         Field(
             t("about.newest", locale),
-            (f"{source_date(newest.published, locale)} {newest.publisher} 「{newest.title}」",)
-            if newest
-            else ("-",),
+            (source_line(newest, locale),) if newest else ("-",),
         ),
         Field(
             t("about.version", locale),
@@ -134,7 +132,7 @@ def about_reply(store: FactStore, locale: str) -> Reply:
                 ),
             ),
         ),
-        Field(t("about.howto", locale), (t("about.howto.value", locale),)),
+        Field(t("about.howto", locale), tuple(t("about.howto.value", locale).splitlines())),
     ]
     return Reply(
         (

@@ -34,6 +34,12 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _continued(text: str, limit: int, locale: str) -> str:
+    """`text (계속)` within `limit`, cutting the text rather than the marker."""
+    marker = t("card.continued", locale)
+    return f"{_cut(text, limit - len(marker) - 1)} {marker}"
+
+
 def _pack_lines(lines: tuple[str, ...], limit: int) -> list[str]:
     """Lines joined into chunks of at most `limit` characters, never splitting a line that fits."""
     chunks: list[str] = []
@@ -53,9 +59,7 @@ def _pack_lines(lines: tuple[str, ...], limit: int) -> list[str]:
 def _split_field(field: Field, locale: str) -> Iterator[dict[str, Any]]:
     name = _cut(field.name.strip() or BLANK, FIELD_NAME_MAX)
     for i, value in enumerate(_pack_lines(field.lines, FIELD_VALUE_MAX)):
-        title = (
-            name if i == 0 else _cut(f"{field.name} {t('card.continued', locale)}", FIELD_NAME_MAX)
-        )
+        title = name if i == 0 else _continued(field.name, FIELD_NAME_MAX, locale)
         yield {"name": title, "value": value.strip() or "-", "inline": field.inline}
 
 
@@ -90,7 +94,7 @@ def card_embeds(card: Card, locale: str) -> list[dict[str, Any]]:
                 or embed_length(current) + size + reserve > EMBED_TOTAL_MAX
             ):
                 current = {
-                    "title": _cut(f"{card.title} {t('card.continued', locale)}", TITLE_MAX),
+                    "title": _continued(card.title, TITLE_MAX, locale),
                     "type": "rich",
                     "fields": [],
                 }

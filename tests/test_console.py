@@ -1,0 +1,272 @@
+"""The console and `python -m bot ask`: typed commands answered like Discord would.
+
+The subprocess tests run the real entry point with `sys.executable`, in a temporary
+working directory (so no developer `config.toml` is picked up) and against a
+temporary database.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Protocol
+
+import pytest
+from conftest import copy_database
+from discord_limits import assert_discord_limits
+
+from bot.briefing.answers import Briefer
+from bot.console import ask, invocation_from_line, parse_command_line, run_console
+from store.fact_store import FactStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class RunBot(Protocol):
+    def __call__(
+        self, *args: str, stdin: str = "", db_args: bool = True
+    ) -> subprocess.CompletedProcess[str]: ...
+
+
+@pytest.mark.parametrize(
+    ("line", "command", "options"),
+    [
+        ("/program name:국가 AI 연구거점", "program", {"name": "국가 AI 연구거점"}),
+        ("/program 국가 AI 연구거점", "program", {"name": "국가 AI 연구거점"}),
+        ("  /program   국가 AI 연구거점  ", "program", {"name": "국가 AI 연구거점"}),
+        ("program ETRI", "program", {"name": "ETRI"}),
+        ("/PROGRAM ETRI", "program", {"name": "ETRI"}),
+        (
+            "/milestones days:60 past:true program:독자 AI",
+            "milestones",
+            {"days": "60", "past": "true", "program": "독자 AI"},
+        ),
+        ("/milestones", "milestones", {}),
+        ('/program name:"국가 AI 연구거점"', "program", {"name": "국가 AI 연구거점"}),
+        ('/program "국가 AI 연구거점"', "program", {"name": "국가 AI 연구거점"}),
+        ("/program “국가 AI 연구거점”", "program", {"name": "국가 AI 연구거점"}),
+        ("/search query:'KAIST 946억'", "search", {"query": "KAIST 946억"}),
+        ("/search KAIST 946억 page:2", "search", {"query": "KAIST 946억", "page": "2"}),
+        ('/search "page:2"', "search", {"query": "page:2"}),
+        ("/search query:a:b", "search", {"query": "a:b"}),
+        ("/program foo:bar", "program", {"foo": "bar"}),
+        ("/about", "about", {}),
+    ],
+)
+def test_parse_command_line(line: str, command: str, options: dict[str, str]) -> None:
+    """Typed lines split like Discord's option fields; the first option's name may be left out."""
+    assert parse_command_line(line) == (command, options)
+
+
+def test_quoted_values_keep_inner_quotes_and_spaces() -> None:
+    assert parse_command_line("/search query:\"'quoted' words\"") == (
+        "search",
+        {"query": "'quoted' words"},
+    )
+    assert parse_command_line('/program name:"unbalanced') == (
+        "program",
+        {"name": '"unbalanced'},
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("/program nmae:국가 AI 연구거점", "/program has no option nmae. Options: name"),
+        ("/program name:X foo:bar", None),
+        ("/milestones week:2", "/milestones has no option week. Options: program, days, past"),
+        ("/search query:AI page:two", "page must be a number (got two)."),
+        ("/nope x", "Unknown command: /nope."),
+        ("/", "Unknown command: /."),
+    ],
+)
+def test_bad_command_lines_become_error_replies(
+    store: FactStore, line: str, expected: str | None
+) -> None:
+    """A mistyped option is explained, never silently dropped; after a real option,
+    `foo:bar` is read as part of that option's value and shows up in the reply."""
+    reply = Briefer(store).answer(invocation_from_line(line, "en", None))
+    if expected is None:  # `foo:bar` is part of the name, which then is not found
+        assert reply.is_error and "X foo:bar" in (reply.cards[0].description or "")
+        return
+    assert reply.is_error and reply.ephemeral
+    assert (reply.cards[0].description or "").startswith(expected)
+
+
+def test_ask_as_text_and_as_json(store: FactStore) -> None:
+    briefer = Briefer(store)
+    text = ask(briefer, "/program 국가 AI 연구거점", locale="ko", user_id=None, as_json=False)
+    assert text.startswith("━━ 국가 AI 연구거점 (National AI Research Lab) ━━")
+    assert "946억 원 (2028년까지)" in text and "**" not in text
+    payload = json.loads(ask(briefer, "/about", locale="en", user_id=None, as_json=True))
+    assert_discord_limits(payload, ephemeral=False)
+    assert "followups" not in payload
+
+
+def _console(store: FactStore, text: str, *, interactive: bool = False) -> tuple[int, str]:
+    out = io.StringIO()
+    code = run_console(
+        Briefer(store),
+        locale="ko",
+        user_id="tester",
+        stdin=io.StringIO(text),
+        stdout=out,
+        interactive=lambda: interactive,
+    )
+    return code, out.getvalue()
+
+
+def test_console_answers_until_quit(store: FactStore) -> None:
+    """Commands are answered in order; nothing after /quit is read."""
+    code, out = _console(store, "/about\n\n/program 국가 AI 연구거점\n/quit\n/institution ETRI\n")
+    assert code == 0
+    assert out.startswith("briefbot console")
+    assert out.index("━━ briefbot이 아는 것 ━━") < out.index("━━ 국가 AI 연구거점")
+    assert "946억" in out
+    assert "한국전자통신연구원" not in out
+    assert "briefbot> " not in out, "no prompt when stdin is not a terminal"
+
+
+def test_console_stops_at_end_of_input(store: FactStore) -> None:
+    code, out = _console(store, "/institution KAIST\n/program 없는프로그램")
+    assert code == 0
+    assert "━━ 한국과학기술원 (KAIST) ━━" in out
+    assert "'없는프로그램'라는 프로그램을 찾지 못했습니다." in out
+
+
+def test_console_help_and_prompt(store: FactStore) -> None:
+    code, out = _console(store, "/help\nexit\n", interactive=True)
+    assert code == 0
+    assert out.count("/milestones [program:] [days:] [past:]") == 2
+    assert out.count("briefbot> ") == 2
+
+
+def test_console_survives_odd_lines(store: FactStore) -> None:
+    lines = ["/", "/program", "/search", "/program " + "가" * 300, "/about extra", "hello"]
+    code, out = _console(store, "\n".join(lines) + "\n")
+    assert code == 0
+    assert out.count("━━ 요청을 처리할 수 없습니다 ━━") == len(lines)
+
+
+# --- python -m bot as a real process ------------------------------------------------------
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    env["BRIEFBOT_DB"] = str(tmp_path / "default.db")  # never the developer's var/briefbot.db
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+@pytest.fixture
+def run_bot(tmp_path: Path, seeded_db: Path) -> RunBot:
+    """`python -m bot ARGS` in a temporary directory, against a copy of the seeded database."""
+    db = tmp_path / "bot.db"
+    copy_database(seeded_db, db)
+
+    def run(*args: str, stdin: str = "", db_args: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args, *(["--db", str(db)] if db_args else [])],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            cwd=tmp_path,
+            env=_env(tmp_path),
+            timeout=60,
+        )
+
+    return run
+
+
+def test_ask_prints_the_card(run_bot: RunBot) -> None:
+    result = run_bot("ask", "/program name:국가 AI 연구거점", "--now", "2025-11-01")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("━━ 국가 AI 연구거점 (National AI Research Lab) ━━")
+    assert "946억 원 (2028년까지)" in result.stdout
+    assert "[1] 2024-10-28~31 (추정) 미디어경제뉴스" in result.stdout
+
+
+def test_ask_now_decides_what_is_overdue(run_bot: RunBot) -> None:
+    before = run_bot("ask", "/program 독자 AI 파운데이션 모델", "--now", "2025-11-01")
+    after = run_bot("ask", "/program 독자 AI 파운데이션 모델", "--now", "2026-11-21")
+    assert before.returncode == after.returncode == 0
+    assert "■ 다음 일정" in before.stdout and "⚠" not in before.stdout
+    assert "■ 다음 일정" not in after.stdout and "⚠" in after.stdout
+
+
+def test_ask_json_is_one_discord_payload(run_bot: RunBot) -> None:
+    result = run_bot("ask", "/institution KAIST", "--json", "--now", "2025-11-01")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert isinstance(payload, dict)
+    assert {"content", "embeds", "allowed_mentions", "flags", "components"} <= set(payload)
+    assert_discord_limits(payload, ephemeral=False)
+    assert payload["embeds"][0]["title"] == "한국과학기술원 (KAIST)"
+
+
+def test_ask_in_english(run_bot: RunBot) -> None:
+    result = run_bot(
+        "ask", "/program 독자 AI 파운데이션 모델", "--locale", "en", "--now", "2025-11-01"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "₩213.6 billion (2,136억 원)" in result.stdout
+    assert "■ Next milestones" in result.stdout
+
+
+def test_ask_not_found_still_exits_zero(run_bot: RunBot) -> None:
+    """A not-found is an answer, not a failure: scripts can read it."""
+    result = run_bot("ask", "/program 없는프로그램", "--json", "--now", "2025-11-01")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["flags"] == 64
+    assert_discord_limits(payload, ephemeral=True)
+    assert "없는프로그램" in payload["embeds"][0]["description"]
+
+
+@pytest.mark.parametrize(
+    ("config", "words"),
+    [
+        ('[bot]\nlocale = "fr"\n', "bot.locale"),
+        ("[bot\nlocale =", "config.toml"),
+        ('[discord]\ntoken = "abc"\n', "discord.token"),
+    ],
+)
+def test_a_bad_config_exits_2_with_the_key(
+    run_bot: RunBot,
+    tmp_path: Path,
+    config: str,
+    words: str,
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(config, encoding="utf-8")
+    result = run_bot("ask", "/about", "--config", str(path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("config error: ") and words in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_a_missing_config_file_exits_2(run_bot: RunBot, tmp_path: Path) -> None:
+    result = run_bot("ask", "/about", "--config", str(tmp_path / "nope.toml"))
+    assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_ask_seeds_a_new_database_file(run_bot: RunBot, tmp_path: Path) -> None:
+    """`--db` naming a file that does not exist yet creates and seeds it."""
+    fresh = tmp_path / "sub" / "fresh.db"
+    result = run_bot("ask", "/about", "--db", str(fresh), db_args=False)
+    assert result.returncode == 0, result.stderr
+    assert "프로그램 14" in result.stdout and fresh.exists()
+
+
+def test_without_a_token_the_bot_runs_the_console(run_bot: RunBot) -> None:
+    """No DISCORD_TOKEN in the environment: `python -m bot` reads commands from stdin."""
+    result = run_bot(stdin="/about\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("briefbot console")
+    assert "━━ briefbot이 아는 것 ━━" in result.stdout

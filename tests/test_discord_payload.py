@@ -1,0 +1,227 @@
+"""`reply_payloads` keeps every reply inside Discord's limits without losing a line.
+
+Discord rejects a whole message when one limit is exceeded, so a too-long card would
+be no answer at all. Checked on every reply the answer tests produce, on every entity
+card in the data set, and on synthetic replies far larger than any real one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from discord_limits import EMBED_TOTAL_MAX, FIELD_VALUE_MAX, assert_discord_limits
+from test_answers import AFTER, BEFORE, CASES, Case, answer
+
+from bot.briefing.answers import Briefer, Invocation
+from bot.briefing.model import Card, Field, PageLink, Reply
+from bot.render.discord_payload import reply_payloads
+from store.fact_store import FactStore
+
+
+def render(reply: Reply, locale: str = "ko") -> list[dict[str, Any]]:
+    """Payloads for `reply`, each checked against Discord's limits and the ephemeral flag."""
+    payloads = reply_payloads(reply, locale)
+    assert payloads, "a reply must send at least one message"
+    for payload in payloads:
+        assert_discord_limits(payload, ephemeral=reply.ephemeral)
+    return payloads
+
+
+def field_values(payloads: list[dict[str, Any]]) -> list[str]:
+    return [f["value"] for p in payloads for e in p["embeds"] for f in e.get("fields", [])]
+
+
+def assert_no_line_lost(reply: Reply, payloads: list[dict[str, Any]]) -> None:
+    """Every line of every field is in some field value, unless it alone exceeds 1024."""
+    values = field_values(payloads)
+    whole_lines = {line.strip() for v in values for line in v.split("\n")}
+    joined = "\n".join(values)
+    for card in reply.cards:
+        for f in card.fields:
+            for line in f.lines:
+                if len(line) > FIELD_VALUE_MAX or not line.strip():
+                    continue
+                found = line.strip() in whole_lines or ("\n" in line and line.strip() in joined)
+                assert found, f"line lost: {line[:80]!r}"
+
+
+def assert_lines_in_order(reply: Reply, payloads: list[dict[str, Any]]) -> None:
+    """Split fields keep their lines in order: the value lines, read in sequence, are the
+    original lines (cut ones end with …)."""
+    rendered = [line for v in field_values(payloads) for line in v.split("\n")]
+    original = [
+        line for card in reply.cards for f in card.fields for line in f.lines if line.strip()
+    ]
+    rendered = [line for line in rendered if line != "-"]
+    assert len(rendered) >= len([o for o in original if "\n" not in o])
+    position = 0
+    for line in original:
+        if "\n" in line:
+            continue
+        expected = line.strip() if len(line) <= FIELD_VALUE_MAX else line[: FIELD_VALUE_MAX - 1]
+        while position < len(rendered) and not rendered[position].startswith(expected):
+            position += 1
+        assert position < len(rendered), f"line out of order or lost: {line[:60]!r}"
+        position += 1
+
+
+# --- every real reply -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_every_answer_fits_discord(store: FactStore, case: Case) -> None:
+    reply = answer(store, case)
+    payloads = render(reply, case.locale)
+    assert_no_line_lost(reply, payloads)
+    assert payloads[0]["embeds"][0]["title"] == reply.cards[0].title[:256]
+
+
+@pytest.mark.parametrize("locale", ["ko", "en"])
+def test_every_entity_card_fits_discord(store: FactStore, locale: str) -> None:
+    """All programs and institutions, on both sides of the milestones, in one language."""
+    ids = [
+        (r["id"], r["class"])
+        for r in store.db.query("SELECT id, class FROM entities WHERE class != 'person'")
+    ]
+    assert len(ids) > 40
+    for today in (BEFORE, AFTER):
+        briefer = Briefer(store, today=lambda today=today: today)
+        for entity_id, entity_class in ids:
+            reply = briefer.answer(Invocation(entity_class, {"name": entity_id}, locale))
+            assert not reply.is_error, entity_id
+            payloads = render(reply, locale)
+            assert_no_line_lost(reply, payloads)
+
+
+def test_payload_shape(store: FactStore) -> None:
+    """The keys an interaction response needs, and mentions that can never ping."""
+    reply = answer(store, Case("program", {"name": "@everyone"}))
+    (payload,) = render(reply)
+    assert set(payload) == {"content", "embeds", "allowed_mentions", "flags", "components"}
+    assert payload["allowed_mentions"] == {
+        "parse": [],
+        "users": [],
+        "roles": [],
+        "replied_user": False,
+    }
+    assert payload["flags"] == 64 and payload["content"] == ""
+    (public,) = render(answer(store, Case("about")))
+    assert public["flags"] == 0
+
+
+def test_search_pages_become_buttons(store: FactStore) -> None:
+    reply = answer(store, Case("search", {"query": "AI", "page": 2}))
+    payloads = render(reply)
+    (row,) = payloads[-1]["components"]
+    assert [b["label"] for b in row["components"]] == ["◀", "▶"]
+    assert [b["custom_id"] for b in row["components"]] == ["bb:search:1:AI", "bb:search:3:AI"]
+
+
+# --- synthetic replies far over the limits --------------------------------------------
+
+
+def _line(card: int, field: int, line: int, width: int = 40) -> str:
+    head = f"c{card}f{field}l{line}:"
+    return head + "가나다라마바사" * (width // 7) + "."
+
+
+def huge_card(index: int = 0, fields: int = 60, lines: int = 40, width: int = 40) -> Card:
+    return Card(
+        title=f"Card {index} " + "제목" * 200,
+        description="설명 " * 2000,
+        fields=tuple(
+            Field(f"field {index}.{f} " + "이름" * 150, tuple(_line(index, f, n, width) for n in range(lines)))
+            for f in range(fields)
+        ),
+        footer="기준: " + "출처" * 1500,
+        color=0x2B6CB0,
+    )  # fmt: skip
+
+
+SYNTHETIC: dict[str, Reply] = {
+    "60 fields of 40 lines": Reply((huge_card(fields=60, lines=40),)),
+    "10000-char description": Reply((Card("t", "가" * 10000),)),
+    "10000-char description and fields": Reply(
+        (Card("t", "a" * 10000, (Field("f", ("x",)),), footer="f" * 3000),)
+    ),
+    "30 tiny cards": Reply(tuple(Card(f"c{i}", "d", (Field("f", ("v",)),)) for i in range(30))),
+    "30 cards": Reply(tuple(huge_card(i, fields=3, lines=5) for i in range(30))),
+    "30 huge cards, ephemeral": Reply(
+        tuple(huge_card(i, fields=8, lines=30) for i in range(30)), ephemeral=True
+    ),
+    "one line over 1024": Reply((Card("t", None, (Field("f", ("a" * 3000, "b", "c" * 1024)),)),)),
+    "lines of exactly 1024": Reply((Card("t", None, (Field("f", tuple(str(i) * 1024 for i in range(9))),)),)),
+    "empty things": Reply((Card("", "", (Field("", ()), Field("  ", ("", "  ")), Field("\u200b", ("x",)))),)),
+    "300-char title and field name": Reply((Card("T" * 300, "d", (Field("N" * 300, ("v",) * 200),)),)),
+    "long page tokens": Reply(
+        (Card("t", "d"),),
+        pages=(PageLink("◀" * 100, "search", 1, "q" * 200), PageLink("▶", "search", 3, "짧은")),
+    ),
+    "many small fields": Reply((Card("t", "d", tuple(Field(f"f{i}", (f"v{i}",)) for i in range(200))),)),
+    "wide lines": Reply((huge_card(fields=10, lines=100, width=300),)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("locale", ["ko", "en"])
+@pytest.mark.parametrize("name", list(SYNTHETIC))
+def test_synthetic_replies_fit_discord(name: str, locale: str) -> None:
+    reply = SYNTHETIC[name]
+    payloads = render(reply, locale)
+    assert_no_line_lost(reply, payloads)
+    assert_lines_in_order(reply, payloads)
+    embeds = [e for p in payloads for e in p["embeds"]]
+    assert embeds[0]["title"], "the first embed keeps a title"
+    footers = [e["footer"]["text"] for e in embeds if "footer" in e]
+    cards_with_footer = sum(1 for c in reply.cards if c.footer)
+    assert len(footers) == cards_with_footer
+
+
+def test_a_card_split_over_embeds_keeps_its_footer_on_the_last() -> None:
+    card = huge_card(fields=60, lines=40)
+    payloads = render(Reply((card,)))
+    embeds = [e for p in payloads for e in p["embeds"]]
+    assert len(embeds) > 10, "60×40 lines cannot fit one message"
+    assert len(payloads) > 1
+    assert "footer" in embeds[-1] and all("footer" not in e for e in embeds[:-1])
+    assert all(e["title"].endswith(" (계속)") for e in embeds[1:])
+    names = [f["name"] for e in embeds for f in e.get("fields", [])]
+    assert sum(n.endswith(" (계속)") for n in names) >= 60, "each 1640-char field splits"
+    assert all(p["allowed_mentions"]["parse"] == [] for p in payloads)
+
+
+def test_a_long_description_is_cut_not_dropped() -> None:
+    (payload,) = render(Reply((Card("t", "가" * 10000),)))
+    description = payload["embeds"][0]["description"]
+    assert description.startswith("가" * 4000) and description.endswith("…")
+
+
+def test_the_message_total_counts_every_embed() -> None:
+    """Ten small-enough embeds can still exceed 6000 together; they must be spread out."""
+    cards = tuple(Card(f"c{i}", "d" * 1500) for i in range(10))
+    payloads = render(Reply(cards))
+    assert len(payloads) >= 3
+    for payload in payloads:
+        total = sum(len(e["title"]) + len(e.get("description", "")) for e in payload["embeds"])
+        assert total <= EMBED_TOTAL_MAX
+
+
+def test_ten_embeds_per_message_even_when_small() -> None:
+    payloads = render(SYNTHETIC["30 tiny cards"])
+    assert [len(p["embeds"]) for p in payloads] == [10, 10, 10]
+
+
+def test_an_overlong_custom_id_is_left_out_not_cut() -> None:
+    """A cut custom_id would page through the wrong query; leaving the button out is safer."""
+    payloads = render(SYNTHETIC["long page tokens"])
+    (row,) = payloads[-1]["components"]
+    assert [b["custom_id"] for b in row["components"]] == ["bb:search:3:짧은"]
+
+
+@pytest.mark.parametrize("ephemeral", [True, False])
+def test_every_follow_up_carries_the_flags_and_mentions(ephemeral: bool) -> None:
+    reply = Reply(tuple(huge_card(i, fields=8, lines=30) for i in range(12)), ephemeral=ephemeral)
+    payloads = render(reply)
+    assert len(payloads) > 1
+    assert {p["flags"] for p in payloads} == {64 if ephemeral else 0}
+    assert all(p["components"] == [] for p in payloads)
