@@ -133,7 +133,6 @@ class Briefer:
         opt = spec.option(option) if spec else None
         if opt is None or not opt.autocomplete:
             return []
-        text = text.replace("\x00", "")  # FTS5 cannot match a NUL; no name contains one
         if not text.strip():
             candidates = self.store.complete_default(opt.autocomplete, AUTOCOMPLETE_LIMIT)
         else:
