@@ -28,7 +28,7 @@ from store.queries import (
     overdue_milestones,
 )
 from store.resolve import Candidate, Resolution, match_entities, resolve_entity
-from store.revisions import latest_revision_id
+from store.revisions import Revision, latest_revision_id, revisions_since
 from store.schema import migrate
 from store.search import SearchResults, search_entities
 
@@ -82,6 +82,10 @@ class FactStore:
     def revision(self) -> int:
         """The newest revision id; changes whenever any fact changes."""
         return latest_revision_id(self.db)
+
+    @_locked
+    def revisions_since(self, after_id: int, limit: int | None = None) -> list[Revision]:
+        return revisions_since(self.db, after_id, limit)
 
     @_locked
     def resolve(self, name: str, classes: Sequence[str] | None = None) -> Resolution:

@@ -95,3 +95,15 @@ def get_revision(db: sqlite_utils.Database, revision_id: int) -> Revision | None
     """One revision by id, or None."""
     rows = list(db.query("SELECT * FROM revisions WHERE id = ?", [revision_id]))
     return Revision.from_row(rows[0]) if rows else None
+
+
+def revisions_since(
+    db: sqlite_utils.Database, after_id: int, limit: int | None = None
+) -> list[Revision]:
+    """Revisions newer than `after_id`, oldest first (what a digest reports as changed)."""
+    sql = "SELECT * FROM revisions WHERE id > ? ORDER BY id"
+    params: list[int] = [after_id]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [Revision.from_row(row) for row in db.query(sql, params)]

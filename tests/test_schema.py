@@ -82,3 +82,10 @@ def test_a_second_open_does_not_seed_again(db_path: Path) -> None:
     reopened = FactStore.open(db_path)
     assert reopened.db.execute("SELECT count(*) FROM revisions").fetchone()[0] == 1
     reopened.close()
+
+
+def test_revisions_since_lists_newer_revisions_oldest_first(store) -> None:
+    first = store.revision()
+    assert [r.id for r in store.revisions_since(0)] == list(range(1, first + 1))
+    assert store.revisions_since(first) == []
+    assert [r.action for r in store.revisions_since(0, limit=1)] == ["dataset.load"]
