@@ -64,3 +64,20 @@ def test_empty_or_oversized_queries_are_explained(store: FactStore, query: str) 
 
 def test_nothing_found_is_an_empty_result(store: FactStore) -> None:
     assert store.search("존재하지않는단어조합").hits == []
+
+
+def test_a_full_rebuild_keeps_the_sync_triggers_and_a_sound_index(store: FactStore) -> None:
+    from store.db import write_transaction
+    from store.search_index import rebuild_search, reindex_entities
+
+    before = _ids(store, "거점")
+    with write_transaction(store.db):
+        rebuild_search(store.db)
+    triggers = {
+        r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    assert {"search_docs_ai", "search_docs_ad", "search_docs_au"} <= triggers
+    with write_transaction(store.db):
+        reindex_entities(store.db, ["national-ai-research-lab"])
+    assert store.check() == []
+    assert _ids(store, "거점") == before
