@@ -39,6 +39,8 @@ class Config:
     gateway_url: str | None = None
     token_file: Path | None = None
     source: Path | None = None
+    digest_catch_up_hours: float = 6.0
+    digest_audit_channel_id: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -74,6 +76,22 @@ def _path(base: Path, section: dict[str, Any], key: str, where: str) -> Path | N
     return base / value
 
 
+def _catch_up_hours(section: dict[str, Any]) -> float:
+    value = section.get("catch_up_hours", 6)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 168:
+        raise ConfigError(
+            f"digest.catch_up_hours must be a number of hours from 0 to 168, not {value!r}"
+        )
+    return float(value)
+
+
+def _optional_id(section: dict[str, Any], key: str, where: str) -> int | None:
+    value = section.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{where}.{key} must be a numeric Discord id, e.g. 123456789012345678")
+    return value
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read `path` (default `config.toml`); a missing default file means built-in defaults."""
     target = path or DEFAULT_CONFIG_PATH
@@ -87,6 +105,7 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{target}: {exc}") from exc
     store, discord, bot = data.get("store", {}), data.get("discord", {}), data.get("bot", {})
     admins, logging = data.get("admins", {}), data.get("logging", {})
+    digest = data.get("digest", {})
     if "token" in discord:
         raise ConfigError(
             f"{target}: discord.token is not allowed; put the token in DISCORD_TOKEN"
@@ -106,6 +125,8 @@ def load_config(path: Path | None = None) -> Config:
         gateway_url=discord.get("gateway_url"),
         token_file=_path(base, discord, "token_file", "discord"),
         source=target,
+        digest_catch_up_hours=_catch_up_hours(digest),
+        digest_audit_channel_id=_optional_id(digest, "audit_channel_id", "digest"),
     )
     if config.locale not in LOCALES:
         raise ConfigError(f"bot.locale must be one of {', '.join(LOCALES)}, not {config.locale!r}")

@@ -209,6 +209,127 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "이 결과는 만료되었습니다. 다시 검색해 주세요.",
         "These results have expired; please search again.",
     ),
+    # Scheduled milestone digests (bot/digest).
+    "digest.name": ("일정 브리핑", "Milestone digest"),
+    "digest.title": ("📅 일정 브리핑 · {start} ~ {end}", "📅 Milestone digest · {start} – {end}"),
+    "digest.summary": (
+        "기간 내 {surely}건 · 기간 내 가능 {possibly}건 · 확인 필요 {overdue}건 · 변경 {changes}건",
+        "{surely} in the window · {possibly} possibly · {overdue} to check · {changes} changes",
+    ),
+    "digest.late": (
+        "⏰ {due}에 보낼 브리핑을 늦게 보냅니다.",
+        "⏰ This digest was due at {due} and is sent late.",
+    ),
+    "digest.empty": (
+        "앞으로 {days}일 동안 예정된 일정이 없고, 지난 브리핑 이후 바뀐 내용도 없습니다.",
+        "Nothing is due in the next {days} days, and nothing has changed since the last digest.",
+    ),
+    "digest.surely": ("기간 내 일정", "In the window"),
+    "digest.possibly": (
+        "기간 내 가능 (날짜가 부정확한 일정)",
+        "Possibly in the window (imprecise dates)",
+    ),
+    "digest.changes": ("지난 브리핑 이후 바뀐 내용", "Changed since the last digest"),
+    "digest.source_date": ("출처 {date}", "source {date}"),
+    "digest.footer": (
+        "{schedule} ({timezone}) · 데이터 수정 #{revision}",
+        "{schedule} ({timezone}) · data revision #{revision}",
+    ),
+    "digest.change.new_milestone": ("🆕 새 일정", "🆕 New milestone"),
+    "digest.change.changed_milestone": ("✏️ 일정 변경", "✏️ Milestone changed"),
+    "digest.change.removed_milestone": ("🗑 일정 삭제", "🗑 Milestone removed"),
+    "digest.change.new_fact": ("🆕 새 사실", "🆕 New fact"),
+    "digest.change.changed_fact": ("✏️ 사실 변경", "✏️ Fact changed"),
+    "digest.change.removed_fact": ("🗑 사실 삭제", "🗑 Fact removed"),
+    "digest.subscribed": (
+        "{channel}에 일정 브리핑을 구독했습니다.",
+        "{channel} now gets the milestone digest.",
+    ),
+    "digest.updated": (
+        "{channel}의 일정 브리핑 설정을 바꿨습니다.",
+        "Updated the milestone digest of {channel}.",
+    ),
+    "digest.settings": ("설정", "Settings"),
+    "digest.settings.value": (
+        "{schedule} · {timezone} · {days}일 범위 · {language} · 빈 브리핑 {empty}",
+        "{schedule} · {timezone} · {days}-day window · {language} · empty digests {empty}",
+    ),
+    "digest.empty.post": ("보냄", "posted"),
+    "digest.empty.skip": ("보내지 않음", "skipped"),
+    "digest.language.ko": ("한국어", "Korean"),
+    "digest.language.en": ("영어", "English"),
+    "digest.next_runs": ("다음 실행", "Next runs"),
+    "digest.unsubscribed": (
+        "{channel}의 일정 브리핑 구독을 해지했습니다.",
+        "{channel} no longer gets the milestone digest.",
+    ),
+    "digest.paused": (
+        "{channel}의 일정 브리핑을 일시 중지했습니다. `/digest resume`으로 다시 시작합니다.",
+        "Paused the milestone digest of {channel}; `/digest resume` restarts it.",
+    ),
+    "digest.paused_until": (
+        "{until}에 자동으로 다시 시작합니다.",
+        "It restarts by itself at {until}.",
+    ),
+    "digest.resumed": (
+        "{channel}의 일정 브리핑을 다시 시작했습니다.",
+        "Restarted the milestone digest of {channel}.",
+    ),
+    "digest.already_active": (
+        "{channel}의 일정 브리핑은 이미 실행 중입니다.",
+        "The milestone digest of {channel} is already running.",
+    ),
+    "digest.list.title": ("이 서버의 일정 브리핑", "Milestone digests in this server"),
+    "digest.list.none": (
+        "이 서버에는 일정 브리핑 구독이 없습니다. `/digest subscribe`로 시작하세요.",
+        "No channel here gets the milestone digest; start one with `/digest subscribe`.",
+    ),
+    "digest.list.next": ("다음: {when}", "Next: {when}"),
+    "digest.list.last": ("최근: {when} · {status}", "Last: {when} · {status}"),
+    "digest.list.never": ("최근: 아직 없음", "Last: none yet"),
+    "digest.status.active": ("실행 중", "running"),
+    "digest.status.paused": ("일시 중지", "paused"),
+    "digest.status.disabled": ("중단됨", "stopped"),
+    "digest.reason.forbidden": ("권한 없음", "missing permissions"),
+    "digest.reason.channel_gone": ("채널 없음", "channel deleted"),
+    "digest.delivery.sent": ("보냄", "sent"),
+    "digest.delivery.skipped": ("빈 브리핑이라 건너뜀", "empty, skipped"),
+    "digest.delivery.failed": ("실패, 다시 시도 예정", "failed, will retry"),
+    "digest.delivery.missed": ("봇이 멈춰 있어 놓침", "missed while the bot was down"),
+    "digest.delivery.forbidden": ("권한이 없어 못 보냄", "not allowed to post"),
+    "digest.delivery.gone": ("채널이 없어 못 보냄", "channel deleted"),
+    "digest.delivery.interrupted": ("보내는 중 중단됨", "interrupted while sending"),
+    "digest.delivery.claimed": ("보내는 중", "sending"),
+    "digest.delivery.late": ("늦게", "late"),
+    "digest.preview.skipped": (
+        "미리보기: 빈 브리핑이므로 지금이라면 아무것도 보내지 않습니다.",
+        "Preview: this digest is empty, so nothing would be posted now.",
+    ),
+    "digest.err.none": (
+        "{channel}에는 일정 브리핑 구독이 없습니다.",
+        "{channel} does not get the milestone digest.",
+    ),
+    "digest.err.language": (
+        "언어는 ko 또는 en입니다 (입력: {value}).",
+        "The language is ko or en (got {value}).",
+    ),
+    "digest.err.until": (
+        "`until`은 앞으로의 날짜(YYYY-MM-DD)나 시각(YYYY-MM-DD HH:MM)이어야 합니다 (입력: {value}).",
+        "`until` must be a future date (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM) (got {value}).",
+    ),
+    "digest.notice.title": ("일정 브리핑을 보낼 수 없습니다", "The milestone digest could not be posted"),
+    "digest.notice.forbidden": (
+        "{channel}에 글을 쓸 권한이 없어 일정 브리핑을 일시 중지했습니다. 서버 설정에서 봇에게 이 채널의"
+        " '채널 보기', '메시지 보내기', '링크 첨부' 권한을 주신 뒤 `/digest resume`으로 다시 시작해 주세요.",
+        "I am not allowed to post in {channel}, so its milestone digest is paused. Please give me"
+        " View Channel, Send Messages and Embed Links there, then restart it with `/digest resume`.",
+    ),
+    "digest.notice.channel_gone": (
+        "{channel} 채널을 찾을 수 없어 일정 브리핑을 중단했습니다. 다른 채널에서"
+        " `/digest subscribe`로 다시 구독해 주세요.",
+        "The channel {channel} no longer exists, so its milestone digest has stopped. Subscribe"
+        " another channel with `/digest subscribe`.",
+    ),
 }
 
 

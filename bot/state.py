@@ -22,6 +22,61 @@ def m001_bot_state(db: sqlite_utils.Database) -> None:
     )
 
 
+@BOT_MIGRATIONS(name="002_digests")
+def m002_digests(db: sqlite_utils.Database) -> None:
+    """Digest subscriptions (the scheduler's source of truth) and their delivery log.
+
+    `digest_deliveries` is claimed before a digest is sent and completed after it;
+    UNIQUE (subscription_id, period) is what makes a second delivery of the same
+    period impossible, whatever restarts or overlapping runs happen in between.
+    `period` is the scheduled wall-clock time in the subscription's zone, so the
+    repeated hour of a DST fall-back is one period, not two.
+    """
+    for statement in (
+        """CREATE TABLE digest_subscriptions (
+            id INTEGER PRIMARY KEY,
+            guild_id INTEGER NOT NULL,
+            channel_id INTEGER NOT NULL UNIQUE,
+            schedule TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            window_days INTEGER NOT NULL CHECK (window_days BETWEEN 1 AND 90),
+            language TEXT NOT NULL CHECK (language IN ('ko', 'en')),
+            post_empty INTEGER NOT NULL DEFAULT 1 CHECK (post_empty IN (0, 1)),
+            status TEXT NOT NULL DEFAULT 'active'
+                CHECK (status IN ('active', 'paused', 'disabled')),
+            status_reason TEXT,
+            paused_until TEXT,
+            active_since TEXT NOT NULL,
+            created_by INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            last_revision INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX digest_subscriptions_guild ON digest_subscriptions(guild_id)",
+        """CREATE TABLE digest_deliveries (
+            id INTEGER PRIMARY KEY,
+            subscription_id INTEGER NOT NULL
+                REFERENCES digest_subscriptions(id) ON DELETE CASCADE,
+            period TEXT NOT NULL,
+            scheduled_at TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN (
+                'claimed', 'sent', 'skipped', 'failed', 'missed', 'forbidden', 'gone',
+                'interrupted'
+            )),
+            late INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1)),
+            attempts INTEGER NOT NULL DEFAULT 1,
+            claimed_at TEXT NOT NULL,
+            completed_at TEXT,
+            message_id INTEGER,
+            revision INTEGER,
+            error TEXT,
+            UNIQUE (subscription_id, period)
+        )""",
+    ):
+        db.execute(statement)
+
+
 def migrate_bot(db: sqlite_utils.Database) -> None:
     BOT_MIGRATIONS.apply(db)
 

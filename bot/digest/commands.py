@@ -1,0 +1,259 @@
+"""`DigestCommands`: the `/digest` operations for any front end, answering with `Reply`s.
+
+Adapters pass plain ids and the raw option values; everything is checked here and bad
+input comes back as a polite, private explanation in the asker's language, like every
+other command's errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.briefing.answers import error_reply
+from bot.briefing.model import COLORS, Card, Field, Reply
+from bot.digest.content import build_digest, run_time
+from bot.digest.delivery import Clock, utc_now
+from bot.digest.schedule import parse_schedule, parse_timezone
+from bot.digest.subscriptions import ACTIVE, PAUSED, DigestBook, Settings, Subscription
+from bot.i18n import LOCALES, t
+from store.errors import InvalidInput
+from store.fact_store import FactStore
+
+WINDOW_MIN, WINDOW_MAX, WINDOW_DEFAULT = 1, 90, 14
+DEFAULT_TIMEZONE = "Asia/Seoul"
+
+
+def channel_mention(channel_id: int) -> str:
+    """How a channel is named in a card (`<#id>` renders as a link and never pings)."""
+    return f"<#{channel_id}>"
+
+
+def check_settings(
+    schedule: str, window: int, timezone: str, language: str, post_empty: bool
+) -> Settings:
+    """The options of `/digest subscribe`, checked; raises `InvalidInput` naming the bad one."""
+    if not WINDOW_MIN <= window <= WINDOW_MAX:
+        raise InvalidInput(
+            t("err.range", "ko", option="window", low=WINDOW_MIN, high=WINDOW_MAX, value=window),
+            t("err.range", "en", option="window", low=WINDOW_MIN, high=WINDOW_MAX, value=window),
+        )
+    if language not in LOCALES:
+        raise InvalidInput(
+            t("digest.err.language", "ko", value=language),
+            t("digest.err.language", "en", value=language),
+        )
+    zone = parse_timezone(timezone)
+    return Settings(parse_schedule(schedule), zone.key, window, language, post_empty)
+
+
+def parse_until(text: str, subscription: Subscription, now: datetime) -> datetime:
+    """`YYYY-MM-DD` (midnight) or `YYYY-MM-DD HH:MM` in the subscription's zone, in the future."""
+    try:
+        moment: datetime | None = datetime.fromisoformat(text.strip())
+    except ValueError:
+        moment = None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=subscription.zone)
+    if moment is None or moment <= now:
+        raise InvalidInput(
+            t("digest.err.until", "ko", value=text), t("digest.err.until", "en", value=text)
+        )
+    return moment
+
+
+class DigestCommands:
+    """Subscribe, unsubscribe, pause, resume, list and preview digests.
+
+    The methods read and write SQLite, so an event loop calls them in a worker thread.
+    `on_change` is called after every change to the table (for the scheduler to
+    reconcile its jobs at once rather than at the next sweep).
+    """
+
+    def __init__(
+        self,
+        store: FactStore,
+        book: DigestBook,
+        *,
+        clock: Clock = utc_now,
+        on_change: Callable[[], object] | None = None,
+    ) -> None:
+        self.store = store
+        self.book = book
+        self.clock = clock
+        self.on_change = on_change
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+    def _subscription(self, guild_id: int, channel_id: int) -> Subscription:
+        subscription = self.book.for_channel(guild_id, channel_id)
+        if subscription is None:
+            channel = channel_mention(channel_id)
+            raise InvalidInput(
+                t("digest.err.none", "ko", channel=channel),
+                t("digest.err.none", "en", channel=channel),
+            )
+        return subscription
+
+    def subscribe(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        user_id: int,
+        schedule: str,
+        window: int = WINDOW_DEFAULT,
+        timezone: str = DEFAULT_TIMEZONE,
+        language: str = "ko",
+        post_empty: bool = True,
+        locale: str = "ko",
+    ) -> Reply:
+        """Subscribe a channel (or change its settings); the reply echoes the next three runs."""
+        try:
+            settings = check_settings(schedule, window, timezone, language, post_empty)
+        except InvalidInput as exc:
+            return error_reply(exc.message(locale), locale)
+        now = self.clock()
+        subscription, created = self.book.subscribe(
+            guild_id=guild_id, channel_id=channel_id, user_id=user_id, settings=settings,
+            revision=self.store.revision(), now=now,
+        )  # fmt: skip
+        self._changed()
+        key = "digest.subscribed" if created else "digest.updated"
+        runs = tuple(run_time(run, locale) for run in subscription.next_runs(now))
+        fields = (
+            Field(t("digest.settings", locale), (self._settings_line(subscription, locale),)),
+            Field(t("digest.next_runs", locale), runs),
+        )
+        description = t(key, locale, channel=channel_mention(channel_id))
+        card = Card(t("digest.name", locale), description, fields, color=COLORS["list"])
+        return Reply((card,), ephemeral=True)
+
+    def unsubscribe(self, *, guild_id: int, channel_id: int, locale: str = "ko") -> Reply:
+        """Stop a channel's digest and forget its delivery log."""
+        try:
+            subscription = self._subscription(guild_id, channel_id)
+        except InvalidInput as exc:
+            return error_reply(exc.message(locale), locale)
+        self.book.remove(subscription.id)
+        self._changed()
+        return self._done("digest.unsubscribed", channel_id, locale)
+
+    def pause(
+        self, *, guild_id: int, channel_id: int, until: str | None = None, locale: str = "ko"
+    ) -> Reply:
+        """Pause a channel's digest, until a date or time in its zone or until resumed."""
+        now = self.clock()
+        try:
+            subscription = self._subscription(guild_id, channel_id)
+            resume_at = parse_until(until, subscription, now) if until else None
+        except InvalidInput as exc:
+            return error_reply(exc.message(locale), locale)
+        self.book.set_status(subscription.id, PAUSED, now, reason="user", paused_until=resume_at)
+        self._changed()
+        extra = (
+            t(
+                "digest.paused_until",
+                locale,
+                until=run_time(resume_at.astimezone(subscription.zone), locale),
+            )
+            if resume_at
+            else None
+        )
+        return self._done("digest.paused", channel_id, locale, extra)
+
+    def resume(self, *, guild_id: int, channel_id: int, locale: str = "ko") -> Reply:
+        """Restart a paused (or stopped) digest; runs missed meanwhile are not sent."""
+        try:
+            subscription = self._subscription(guild_id, channel_id)
+        except InvalidInput as exc:
+            return error_reply(exc.message(locale), locale)
+        if subscription.status == ACTIVE:
+            return self._done("digest.already_active", channel_id, locale)
+        now = self.clock()
+        self.book.set_status(subscription.id, ACTIVE, now)
+        self._changed()
+        runs = subscription.next_runs(now, 1)
+        extra = t("digest.list.next", locale, when=run_time(runs[0], locale)) if runs else None
+        return self._done("digest.resumed", channel_id, locale, extra)
+
+    def list_subscriptions(self, *, guild_id: int, locale: str = "ko") -> Reply:
+        """Every digest of a server with its settings, state, next run and last delivery."""
+        subscriptions = self.book.in_guild(guild_id)
+        if not subscriptions:
+            card = Card(
+                t("digest.list.title", locale), t("digest.list.none", locale), color=COLORS["list"]
+            )
+            return Reply((card,), ephemeral=True)
+        now = self.clock()
+        fields = tuple(
+            Field(
+                subscription.schedule.describe(locale),
+                self._status_lines(subscription, now, locale),
+            )
+            for subscription in subscriptions
+        )
+        card = Card(t("digest.list.title", locale), None, fields, color=COLORS["list"])
+        return Reply((card,), ephemeral=True)
+
+    def preview(self, *, guild_id: int, channel_id: int, locale: str = "ko") -> Reply:
+        """Exactly the digest the channel would get now, shown only to the asker."""
+        try:
+            subscription = self._subscription(guild_id, channel_id)
+        except InvalidInput as exc:
+            return error_reply(exc.message(locale), locale)
+        digest = build_digest(self.store, subscription, self.clock())
+        cards = digest.reply.cards
+        if digest.empty and not subscription.post_empty:
+            note = Card(
+                t("digest.name", locale), t("digest.preview.skipped", locale), color=COLORS["list"]
+            )
+            cards = (note, *cards)
+        return Reply(cards, ephemeral=True)
+
+    def _done(self, key: str, channel_id: int, locale: str, extra: str | None = None) -> Reply:
+        text = t(key, locale, channel=channel_mention(channel_id))
+        description = f"{text}\n{extra}" if extra else text
+        return Reply(
+            (Card(t("digest.name", locale), description, color=COLORS["list"]),), ephemeral=True
+        )
+
+    @staticmethod
+    def _settings_line(subscription: Subscription, locale: str) -> str:
+        return t(
+            "digest.settings.value", locale, schedule=subscription.schedule.describe(locale),
+            timezone=subscription.timezone, days=subscription.window_days,
+            language=t(f"digest.language.{subscription.language}", locale),
+            empty=t("digest.empty.post" if subscription.post_empty else "digest.empty.skip", locale),
+        )  # fmt: skip
+
+    def _status_lines(
+        self, subscription: Subscription, now: datetime, locale: str
+    ) -> tuple[str, ...]:
+        status = t(f"digest.status.{subscription.status}", locale)
+        if subscription.status_reason in ("forbidden", "channel_gone"):
+            status = f"{status} ({t(f'digest.reason.{subscription.status_reason}', locale)})"
+        if subscription.paused_until:
+            until = run_time(subscription.paused_until.astimezone(subscription.zone), locale)
+            status = f"{status} · {t('digest.paused_until', locale, until=until)}"
+        lines = [
+            f"{channel_mention(subscription.channel_id)} · {status}",
+            self._settings_line(subscription, locale),
+        ]
+        resumes = now if subscription.status == ACTIVE else subscription.paused_until
+        runs = subscription.next_runs(max(now, resumes), 1) if resumes else []
+        if runs:
+            lines.append(t("digest.list.next", locale, when=run_time(runs[0], locale)))
+        last = self.book.deliveries(subscription.id, limit=1)
+        if last:
+            delivery = last[0]
+            state = t(f"digest.delivery.{delivery.status}", locale)
+            if delivery.late:
+                state = f"{state} ({t('digest.delivery.late', locale)})"
+            when = run_time(delivery.scheduled_at.astimezone(subscription.zone), locale)
+            lines.append(t("digest.list.last", locale, when=when, status=state))
+        else:
+            lines.append(t("digest.list.never", locale))
+        return tuple(lines)

@@ -1,0 +1,108 @@
+"""APScheduler as the trigger engine of digests, rebuilt from the subscriptions table.
+
+The table is the source of truth; APScheduler only decides *when* to look. There is
+no pickled job store: at start-up (and on every sweep) one job per subscription is
+made from the table with an explicit id. Each job, and a sweep that also retries
+failed deliveries, calls `DigestEngine.deliver_due`, whose claims make running twice
+harmless. `misfire_grace_time` is the engine's grace — APScheduler's default of one
+second would silently drop a run the event loop was a little late for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.digest.delivery import DigestEngine
+from bot.digest.subscriptions import Subscription
+
+log = logging.getLogger(__name__)
+
+JOB_PREFIX = "digest:"
+SWEEP_JOB = "digest-sweep"
+SWEEP_SECONDS = 60.0
+
+
+def job_id(subscription_id: int) -> str:
+    """The APScheduler job id of a subscription."""
+    return f"{JOB_PREFIX}{subscription_id}"
+
+
+def _job_name(subscription: Subscription) -> str:
+    """Names what the job's trigger was built from, so a changed schedule is noticed."""
+    return f"digest {subscription.id}: {subscription.schedule.text} ({subscription.timezone})"
+
+
+class DigestScheduler:
+    """Starts, feeds and stops the `AsyncIOScheduler` that runs the digest engine."""
+
+    def __init__(
+        self, engine: DigestEngine, timezone: ZoneInfo, *, sweep_seconds: float = SWEEP_SECONDS
+    ) -> None:
+        self.engine = engine
+        self.timezone = timezone
+        self.sweep_seconds = sweep_seconds
+        self.scheduler: AsyncIOScheduler | None = None
+
+    async def start(self) -> bool:
+        """Build the jobs, start APScheduler in the running loop and catch up; once only.
+
+        Returns False (and changes nothing) when already started, so a reconnect that
+        runs start-up code again cannot make a second scheduler firing every job twice.
+        """
+        if self.scheduler is not None:
+            log.warning("digest scheduler already started; not starting it again")
+            return False
+        self.scheduler = AsyncIOScheduler(
+            timezone=self.timezone,
+            event_loop=asyncio.get_running_loop(),
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": int(self.engine.grace.total_seconds()),
+            },
+        )
+        await self.reconcile()
+        self.scheduler.add_job(
+            self._sweep, IntervalTrigger(seconds=self.sweep_seconds, timezone=self.timezone),
+            id=SWEEP_JOB, name="digest sweep", replace_existing=True,
+        )  # fmt: skip
+        self.scheduler.start()
+        await self.engine.run_catch_up()
+        return True
+
+    def shutdown(self) -> None:
+        """Stop firing; deliveries in flight finish or are marked interrupted next start."""
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self.scheduler = None
+
+    async def reconcile(self) -> None:
+        """Make the jobs match the table: add new, replace changed, remove gone subscriptions."""
+        scheduler = self.scheduler
+        if scheduler is None:
+            return
+        wanted = {job_id(s.id): s for s in await asyncio.to_thread(self.engine.book.scheduled)}
+        for job in scheduler.get_jobs():
+            if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
+                job.remove()
+        for key, subscription in wanted.items():
+            job = scheduler.get_job(key)
+            if job is not None and job.name == _job_name(subscription):
+                continue
+            scheduler.add_job(
+                self._fire, subscription.schedule.trigger(subscription.zone),
+                args=[subscription.id], id=key, name=_job_name(subscription),
+                replace_existing=True,
+            )  # fmt: skip
+
+    async def _fire(self, subscription_id: int) -> None:
+        await self.engine.deliver_due(subscription_ids=[subscription_id])
+
+    async def _sweep(self) -> None:
+        await self.reconcile()
+        await self.engine.deliver_due()

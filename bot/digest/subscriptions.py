@@ -1,0 +1,333 @@
+"""Digest subscriptions and their delivery log: the tables the scheduler is rebuilt from.
+
+`DigestBook` holds its own connection to the SQLite file (WAL lets it write beside the
+fact store's connection) and a lock, so the engine can use it from worker threads.
+A delivery is *claimed* before anything is posted and *completed* afterwards; the
+UNIQUE (subscription, period) constraint makes a second claim of a period fail, which
+is what keeps a digest from going out twice across overlapping runs and restarts.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from bot.digest.schedule import Schedule, parse_schedule
+from bot.state import migrate_bot
+from store.db import connect, write_transaction
+
+ACTIVE, PAUSED, DISABLED = "active", "paused", "disabled"
+SENT, SKIPPED, FAILED, MISSED = "sent", "skipped", "failed", "missed"
+FORBIDDEN, GONE, INTERRUPTED, CLAIMED = "forbidden", "gone", "interrupted", "claimed"
+
+
+def stamp(moment: datetime) -> str:
+    """How every digest timestamp is stored: ISO 8601 in UTC, to the second."""
+    return moment.astimezone(ZoneInfo("UTC")).isoformat(timespec="seconds")
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One channel's digest: when, in which zone and language, and whether it is running."""
+
+    id: int
+    guild_id: int
+    channel_id: int
+    schedule: Schedule
+    timezone: str
+    window_days: int
+    language: str
+    post_empty: bool
+    status: str
+    status_reason: str | None
+    paused_until: datetime | None
+    active_since: datetime
+    created_by: int
+    created_at: datetime
+    last_revision: int
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Subscription:
+        return cls(
+            row["id"], row["guild_id"], row["channel_id"], parse_schedule(row["schedule"]),
+            row["timezone"], row["window_days"], row["language"], bool(row["post_empty"]),
+            row["status"], row["status_reason"], _moment(row["paused_until"]),
+            datetime.fromisoformat(row["active_since"]), row["created_by"],
+            datetime.fromisoformat(row["created_at"]), row["last_revision"],
+        )  # fmt: skip
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def next_runs(self, after: datetime, count: int = 3) -> list[datetime]:
+        """The next `count` run times after `after`, in the subscription's zone."""
+        return self.schedule.next_runs(self.zone, after, count)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One row of the delivery log: a period of a subscription and what became of it."""
+
+    subscription_id: int
+    period: str
+    scheduled_at: datetime
+    nonce: str
+    status: str
+    late: bool
+    attempts: int
+    claimed_at: datetime
+    completed_at: datetime | None
+    message_id: int | None
+    revision: int | None
+    error: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Delivery:
+        return cls(
+            row["subscription_id"], row["period"], datetime.fromisoformat(row["scheduled_at"]),
+            row["nonce"], row["status"], bool(row["late"]), row["attempts"],
+            datetime.fromisoformat(row["claimed_at"]), _moment(row["completed_at"]),
+            row["message_id"], row["revision"], row["error"],
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a subscriber chooses; checked before it reaches the book."""
+
+    schedule: Schedule
+    timezone: str
+    window_days: int
+    language: str
+    post_empty: bool
+
+
+class DigestBook:
+    """Reads and writes the digest tables; every method is safe to call from any thread."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self._lock = threading.RLock()
+        with self._lock:
+            migrate_bot(db)
+
+    @classmethod
+    def open(cls, path: str | Path) -> DigestBook:
+        """A book on its own connection to the database file at `path`."""
+        return cls(connect(path))
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.conn.close()
+
+    def _subscriptions(self, where: str, params: list[Any]) -> list[Subscription]:
+        with self._lock:
+            rows = self.db.query(
+                f"SELECT * FROM digest_subscriptions WHERE {where} ORDER BY id", params
+            )
+            return [Subscription.from_row(row) for row in rows]
+
+    def get(self, subscription_id: int) -> Subscription | None:
+        found = self._subscriptions("id = ?", [subscription_id])
+        return found[0] if found else None
+
+    def for_channel(self, guild_id: int, channel_id: int) -> Subscription | None:
+        """The subscription of a channel (one per channel), if it belongs to `guild_id`."""
+        found = self._subscriptions("guild_id = ? AND channel_id = ?", [guild_id, channel_id])
+        return found[0] if found else None
+
+    def in_guild(self, guild_id: int) -> list[Subscription]:
+        return self._subscriptions("guild_id = ?", [guild_id])
+
+    def scheduled(self) -> list[Subscription]:
+        """Every subscription that has a job: active ones and paused ones that may resume."""
+        return self._subscriptions("status IN (?, ?)", [ACTIVE, PAUSED])
+
+    def subscribe(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        user_id: int,
+        settings: Settings,
+        revision: int,
+        now: datetime,
+    ) -> tuple[Subscription, bool]:
+        """Subscribe a channel, or change its settings and restart it; True when it is new.
+
+        A new subscription reports changes after `revision`, the store's revision now,
+        and is due from `now` on, so it never posts a digest for a time before it existed.
+        """
+        values = {
+            "schedule": settings.schedule.text, "timezone": settings.timezone,
+            "window_days": settings.window_days, "language": settings.language,
+            "post_empty": int(settings.post_empty), "status": ACTIVE, "status_reason": None,
+            "paused_until": None, "active_since": stamp(now), "updated_at": stamp(now),
+        }  # fmt: skip
+        with self._lock, write_transaction(self.db):
+            existing = self.db.execute(
+                "SELECT id FROM digest_subscriptions WHERE channel_id = ?", [channel_id]
+            ).fetchone()
+            if existing:
+                assignments = ", ".join(f"{key} = :{key}" for key in values)
+                self.db.execute(
+                    f"UPDATE digest_subscriptions SET {assignments}, guild_id = :guild_id WHERE id = :id",
+                    {**values, "guild_id": guild_id, "id": existing[0]},
+                )
+                subscription_id = existing[0]
+            else:
+                row = {
+                    **values, "guild_id": guild_id, "channel_id": channel_id,
+                    "created_by": user_id, "created_at": stamp(now), "last_revision": revision,
+                }  # fmt: skip
+                columns = ", ".join(row)
+                marks = ", ".join(f":{key}" for key in row)
+                cursor = self.db.execute(
+                    f"INSERT INTO digest_subscriptions ({columns}) VALUES ({marks})", row
+                )
+                subscription_id = cursor.lastrowid
+        subscription = self.get(subscription_id)
+        assert subscription is not None
+        return subscription, existing is None
+
+    def remove(self, subscription_id: int) -> None:
+        """Delete a subscription and, with it, its delivery log."""
+        with self._lock, write_transaction(self.db):
+            self.db.execute("DELETE FROM digest_subscriptions WHERE id = ?", [subscription_id])
+
+    def set_status(
+        self,
+        subscription_id: int,
+        status: str,
+        now: datetime,
+        *,
+        reason: str | None = None,
+        paused_until: datetime | None = None,
+    ) -> None:
+        """Pause, disable or (re)activate; reactivating makes it due from `now` on only."""
+        with self._lock, write_transaction(self.db):
+            self.db.execute(
+                "UPDATE digest_subscriptions SET status = ?, status_reason = ?, paused_until = ?,"
+                " updated_at = ?, active_since = CASE WHEN ? = 'active' THEN ? ELSE active_since END"
+                " WHERE id = ?",
+                [
+                    status, reason, stamp(paused_until) if paused_until else None, stamp(now),
+                    status, stamp(now), subscription_id,
+                ],
+            )  # fmt: skip
+
+    def resume_due(self, now: datetime) -> list[int]:
+        """Reactivate subscriptions paused until a time that has come; their ids.
+
+        They are due from the end of the pause, not from whenever this runs, so a
+        digest scheduled right at the end of a pause is still sent.
+        """
+        with self._lock, write_transaction(self.db):
+            rows = self.db.execute(
+                "UPDATE digest_subscriptions SET status = 'active', status_reason = NULL,"
+                " active_since = paused_until, paused_until = NULL, updated_at = ?"
+                " WHERE status = 'paused' AND paused_until IS NOT NULL AND paused_until <= ?"
+                " RETURNING id",
+                [stamp(now), stamp(now)],
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def claim(
+        self,
+        subscription_id: int,
+        period: str,
+        scheduled_at: datetime,
+        nonce: str,
+        now: datetime,
+        *,
+        late: bool,
+    ) -> bool:
+        """Take a period for delivery; False when it is delivered, in flight or given up on.
+
+        A period whose last attempt failed for a passing reason may be claimed again.
+        """
+        with self._lock, write_transaction(self.db):
+            cursor = self.db.execute(
+                "INSERT INTO digest_deliveries"
+                " (subscription_id, period, scheduled_at, nonce, status, late, claimed_at)"
+                " VALUES (?, ?, ?, ?, 'claimed', ?, ?)"
+                " ON CONFLICT (subscription_id, period) DO UPDATE SET status = 'claimed',"
+                " attempts = attempts + 1, late = excluded.late, claimed_at = excluded.claimed_at,"
+                " completed_at = NULL, error = NULL WHERE status = 'failed'",
+                [subscription_id, period, stamp(scheduled_at), nonce, int(late), stamp(now)],
+            )
+            return cursor.rowcount == 1
+
+    def complete(
+        self,
+        subscription_id: int,
+        period: str,
+        status: str,
+        now: datetime,
+        *,
+        message_id: int | None = None,
+        revision: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record how a claimed delivery ended; a digest that went out (or was rightly
+        skipped) moves the subscription's change log on to the revision it reported."""
+        with self._lock, write_transaction(self.db):
+            self.db.execute(
+                "UPDATE digest_deliveries SET status = ?, completed_at = ?, message_id = ?,"
+                " revision = ?, error = ? WHERE subscription_id = ? AND period = ?",
+                [status, stamp(now), message_id, revision, error, subscription_id, period],
+            )
+            if revision is not None and status in (SENT, SKIPPED):
+                self.db.execute(
+                    "UPDATE digest_subscriptions SET last_revision = max(last_revision, ?)"
+                    " WHERE id = ?",
+                    [revision, subscription_id],
+                )
+
+    def record_missed(
+        self, subscription_id: int, period: str, scheduled_at: datetime, nonce: str, now: datetime
+    ) -> None:
+        """Log a period that was never sent because the bot was down too long."""
+        with self._lock, write_transaction(self.db):
+            self.db.execute(
+                "INSERT INTO digest_deliveries (subscription_id, period, scheduled_at, nonce,"
+                " status, claimed_at, completed_at) VALUES (?, ?, ?, ?, 'missed', ?, ?)"
+                " ON CONFLICT (subscription_id, period) DO NOTHING",
+                [subscription_id, period, stamp(scheduled_at), nonce, stamp(now), stamp(now)],
+            )
+
+    def interrupt_claims(self, now: datetime) -> list[Delivery]:
+        """Mark claims left by a process that stopped mid-delivery; they are never re-sent.
+
+        Whether such a digest reached the channel is unknown, and a digest posted twice
+        is worse than one missed, so the period stays taken.
+        """
+        with self._lock, write_transaction(self.db):
+            rows = self.db.execute(
+                "UPDATE digest_deliveries SET status = 'interrupted', completed_at = ?"
+                " WHERE status = 'claimed' RETURNING *",
+                [stamp(now)],
+            )
+            columns = [c[0] for c in rows.description]
+            return [Delivery.from_row(dict(zip(columns, row, strict=True))) for row in rows]
+
+    def deliveries(self, subscription_id: int, limit: int | None = None) -> list[Delivery]:
+        """The delivery log of a subscription, newest period first."""
+        sql = "SELECT * FROM digest_deliveries WHERE subscription_id = ? ORDER BY scheduled_at DESC"
+        params: list[Any] = [subscription_id]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        with self._lock:
+            return [Delivery.from_row(row) for row in self.db.query(sql, params)]
