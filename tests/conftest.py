@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
+from loopback.harness import LoopbackBot
 
 from store.fact_store import FactStore
+
+# "Today" for end-to-end tests: after the newest article, before the year-end milestones.
+LOOPBACK_TODAY = date(2025, 11, 20)
 
 
 @pytest.fixture
@@ -41,3 +46,12 @@ def store(db_path: Path, seeded_db: Path) -> Iterator[FactStore]:
     opened = FactStore.open(db_path)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+async def discord_bot(store: FactStore, tmp_path: Path) -> AsyncIterator[LoopbackBot]:
+    """The production bot connected to a loopback Discord, ready; on the way out, every
+    request it made must have been valid for Discord's API."""
+    async with LoopbackBot(store, tmp_path, today=LOOPBACK_TODAY) as running:
+        yield running
+    assert running.server.violations == []

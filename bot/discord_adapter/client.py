@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
+import signal
 from typing import Any
 
 import discord
@@ -23,18 +26,24 @@ from store.fact_store import FactStore
 log = logging.getLogger(__name__)
 
 
+DISCORD_API = discord.http.Route.BASE
+DISCORD_GATEWAY = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+
+
 def point_at(api_base: str | None, gateway_url: str | None) -> None:
-    """Aim discord.py at a Discord-compatible server (the end-to-end tests' stand-in)."""
-    if api_base:
-        discord.http.Route.BASE = api_base.rstrip("/")
-    if gateway_url:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+    """Aim discord.py at Discord, or at a Discord-compatible server (the end-to-end tests'
+    stand-in). discord.py keeps both as class attributes, so this is process-wide."""
+    discord.http.Route.BASE = (api_base or DISCORD_API).rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = (
+        yarl.URL(gateway_url) if gateway_url else DISCORD_GATEWAY
+    )
 
 
 class BriefBot(discord.Client):
     """The bot: a client with a `BriefingTree`, the lookup commands and the page buttons."""
 
     def __init__(self, config: Config, store: FactStore, briefer: Briefer) -> None:
+        point_at(config.api_base, config.gateway_url)
         super().__init__(
             intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none()
         )
@@ -85,8 +94,23 @@ class BriefBot(discord.Client):
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
 
 
+async def serve(bot: BriefBot, token: str) -> None:
+    """Log in, connect and answer until the bot is closed (what `run_discord` runs)."""
+    async with bot:
+        await bot.start(token)
+
+
+async def _serve_until_signalled(bot: BriefBot, token: str) -> None:
+    """`serve`, closing the bot cleanly on Ctrl-C or SIGTERM (a service manager's stop)."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # Windows has no loop signal handlers
+            loop.add_signal_handler(signum, lambda: loop.create_task(bot.close()))
+    await serve(bot, token)
+
+
 def run_discord(config: Config, store: FactStore, token: str, briefer: Briefer) -> int:
     """Run the bot until it is stopped; the token is used, never logged."""
-    point_at(config.api_base, config.gateway_url)
-    BriefBot(config, store, briefer).run(token, log_handler=None)
+    asyncio.run(_serve_until_signalled(BriefBot(config, store, briefer), token))
+    log.info("stopped")
     return 0

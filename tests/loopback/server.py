@@ -1,0 +1,460 @@
+"""A Discord-compatible server on 127.0.0.1 that the unmodified bot connects to.
+
+It speaks enough of Discord's REST API (v10) and gateway for discord.py's real code
+paths — login, command sync, the gateway handshake, interactions, follow-ups, channel
+messages — records every request, validates every body against Discord's OpenAPI
+description, and fails on demand the way Discord fails (403/50013, 404/10003, 429 with
+rate-limit headers, a dropped websocket, slow responses).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+import loopback.objects as obj
+from loopback.spec import request_violations
+
+API_PREFIX = "/api/v10"
+TOKEN = "loopback-token"
+# Discord refuses a first response that arrives later than this after the interaction.
+INTERACTION_DEADLINE_S = 3.0
+NONCE_WINDOW_S = 300.0
+WEBHOOK_MESSAGE = re.compile(r"/webhooks/\d+/(?P<token>[^/]+)/messages/(?P<message>[^/]+)")
+
+Route = Callable[["Request", re.Match[str]], Awaitable[tuple[int, Any]]]
+
+
+@dataclass
+class Request:
+    """One HTTP request the bot made, as received."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    at: float
+    status: int = 0
+
+
+@dataclass
+class Failure:
+    """A response to give instead of the normal one, `times` times, for matching requests."""
+
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    code: int | None
+    message: str
+    retry_after: float | None = None
+    delay: float = 0.0
+    times: int = 1
+
+
+@dataclass
+class InteractionRecord:
+    """What the server knows about an interaction it dispatched."""
+
+    id: str
+    token: str
+    dispatched_at: float
+    payload: dict[str, Any]
+    callback_at: float | None = None
+    original: dict[str, Any] | None = None
+
+
+@dataclass
+class GatewaySession:
+    """The gateway session: its dispatched events, kept so a RESUME can replay them."""
+
+    id: str
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def sequence(self) -> int:
+        return len(self.events)
+
+
+class LoopbackDiscord:
+    """The stand-in. `await start()`, point the bot at `api_base` / `gateway_url`."""
+
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+        self.violations: list[str] = []
+        self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.command_ids: dict[str, str] = {}
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.interactions: dict[str, InteractionRecord] = {}
+        self.identifies = 0
+        self.resumes = 0
+        self.session: GatewaySession | None = None
+        self._failures: list[Failure] = []
+        self._socket: web.WebSocketResponse | None = None
+        self._socket_request: web.BaseRequest | None = None
+        self._runner: web.AppRunner | None = None
+        self._nonces: dict[tuple[str, str], tuple[float, str]] = {}
+        self.port = 0
+        self._routes: list[tuple[str, re.Pattern[str], Route]] = [
+            ("GET", re.compile(r"/users/@me"), self._get_me),
+            ("GET", re.compile(r"/oauth2/applications/@me"), self._get_application),
+            ("GET", re.compile(r"/gateway(/bot)?"), self._get_gateway),
+            ("PUT", re.compile(r"/applications/\d+(/guilds/(?P<guild>\d+))?/commands"), self._put_commands),
+            ("GET", re.compile(r"/applications/\d+(/guilds/(?P<guild>\d+))?/commands"), self._get_commands),
+            ("POST", re.compile(r"/interactions/(?P<id>\d+)/(?P<token>[^/]+)/callback"), self._callback),
+            ("POST", re.compile(r"/webhooks/\d+/(?P<token>[^/]+)"), self._followup),
+            ("GET", WEBHOOK_MESSAGE, self._get_webhook_message),
+            ("PATCH", WEBHOOK_MESSAGE, self._edit_webhook_message),
+            ("DELETE", WEBHOOK_MESSAGE, self._delete_webhook_message),
+            ("POST", re.compile(r"/channels/(?P<channel>\d+)/messages"), self._create_message),
+            ("POST", re.compile(r"/users/@me/channels"), self._create_dm),
+        ]  # fmt: skip
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    # -- failure modes -----------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        *,
+        code: int | None = None,
+        message: str = "",
+        retry_after: float | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` requests matching `method` and the `path` regex with an error.
+
+        Codes as Discord sends them: 403 + 50013 "Missing Permissions", 404 + 10003
+        "Unknown Channel", 429 with `retry_after` (seconds) and the rate-limit headers.
+        """
+        self._failures.append(
+            Failure(method, re.compile(path), status, code, message, retry_after, times=times)
+        )
+
+    def slow(self, method: str, path: str, seconds: float, *, times: int = 1) -> None:
+        """Delay the next `times` matching responses by `seconds` (then answer normally)."""
+        self._failures.append(
+            Failure(method, re.compile(path), 0, None, "", delay=seconds, times=times)
+        )
+
+    async def drop_websocket(self) -> None:
+        """Cut the gateway connection as a network failure would (no close frame)."""
+        assert self._socket_request is not None and self._socket_request.transport is not None
+        self._socket_request.transport.abort()
+        self._socket = None
+
+    # -- gateway -----------------------------------------------------------------------
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send a gateway event; if the socket is down it is replayed on RESUME."""
+        assert self.session is not None, "the bot has not identified yet"
+        frame = {"op": 0, "t": event, "s": self.session.sequence + 1, "d": data}
+        self.session.events.append(frame)
+        if self._socket is not None and not self._socket.closed:
+            await self._socket.send_str(json.dumps(frame))
+
+    async def dispatch_interaction(
+        self, payload: dict[str, Any], *, late_by: float = 0.0
+    ) -> InteractionRecord:
+        """Deliver an INTERACTION_CREATE and start its 3-second clock (`late_by` seconds ago,
+        as when the gateway delivers an event late)."""
+        record = InteractionRecord(
+            payload["id"], payload["token"], time.perf_counter() - late_by, payload
+        )
+        self.interactions[payload["token"]] = record
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return record
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        self._socket, self._socket_request = socket, request
+        await self._send(socket, {"op": 10, "d": {"heartbeat_interval": 41250}})
+        async for message in socket:
+            if message.type is not WSMsgType.TEXT:
+                continue
+            frame = json.loads(message.data)
+            if frame["op"] == 1:
+                await self._send(socket, {"op": 11})
+            elif frame["op"] == 2:
+                await self._identify(socket, frame["d"])
+            elif frame["op"] == 6:
+                await self._resume(socket, frame["d"])
+        return socket
+
+    async def _send(self, socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
+        await socket.send_str(json.dumps({"s": None, "t": None, **frame}))
+
+    async def _identify(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        if data.get("token") != TOKEN:
+            await socket.close(code=4004, message=b"Authentication failed.")
+            return
+        self.identifies += 1
+        self.session = GatewaySession(uuid.uuid4().hex)
+        await self.dispatch(
+            "READY",
+            {
+                "v": 10,
+                "session_id": self.session.id,
+                "resume_gateway_url": self.gateway_url,
+                "user": obj.user(obj.BOT_USER_ID, "briefbot", bot=True),
+                "guilds": [{"id": str(obj.GUILD_ID), "unavailable": True}],
+                "application": {"id": str(obj.APPLICATION_ID), "flags": 0},
+                "private_channels": [],
+                "relationships": [],
+                "presences": [],
+                "shard": [0, 1],
+            },
+        )
+        await self.dispatch("GUILD_CREATE", obj.guild())
+
+    async def _resume(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        session = self.session
+        if data.get("token") != TOKEN or session is None or data.get("session_id") != session.id:
+            await self._send(socket, {"op": 9, "d": False})
+            return
+        self.resumes += 1
+        for frame in session.events[int(data.get("seq") or 0) :]:
+            await socket.send_str(json.dumps(frame))
+        await self.dispatch("RESUMED", {})
+
+    # -- REST --------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        """Serve one REST call; a bug in the stand-in is reported, never blamed on the bot."""
+        try:
+            return await self._serve_rest(request)
+        except Exception as exc:
+            self.violations.append(f"loopback failed on {request.method} {request.path}: {exc!r}")
+            raise
+
+    async def _serve_rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body = await request.json() if request.can_read_body else None
+        recorded = Request(request.method, path, dict(request.query), body, time.perf_counter())
+        self.requests.append(recorded)
+        self.violations.extend(request_violations(request.method, path, body))
+        if "multipart" in (request.content_type or ""):
+            self.violations.append(f"{request.method} {path}: unexpected multipart body")
+        failure = self._take_failure(request.method, path)
+        if failure is not None and failure.delay:
+            await asyncio.sleep(failure.delay)
+        if failure is not None and failure.status:
+            return self._error_response(recorded, failure)
+        for method, pattern, route in self._routes:
+            match = pattern.fullmatch(path)
+            if method == request.method and match:
+                status, payload = await route(recorded, match)
+                return self._json(recorded, status, payload)
+        self.violations.append(f"{request.method} {path}: not served by the loopback")
+        return self._json(recorded, 404, {"message": "404: Not Found", "code": 0})
+
+    def _take_failure(self, method: str, path: str) -> Failure | None:
+        for failure in self._failures:
+            if failure.method == method and failure.pattern.search(path):
+                failure.times -= 1
+                if failure.times <= 0:
+                    self._failures.remove(failure)
+                return failure
+        return None
+
+    def _json(self, recorded: Request, status: int, payload: Any) -> web.Response:
+        """A response with `Content-Type: application/json` exactly, as Discord sends it
+        (discord.py reads any other content type, even with a charset, as text)."""
+        recorded.status = status
+        if payload is None:
+            return web.Response(status=status)
+        return web.Response(
+            status=status,
+            body=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+
+    def _error_response(self, recorded: Request, failure: Failure) -> web.Response:
+        if failure.status != 429:
+            body = {"message": failure.message or "error", "code": failure.code or 0}
+            return self._json(recorded, failure.status, body)
+        retry_after = failure.retry_after or 0.1
+        response = self._json(
+            recorded,
+            429,
+            {"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
+        )
+        response.headers.update(
+            {
+                "Via": "1.1 google",
+                "Retry-After": str(max(1, round(retry_after))),
+                "X-RateLimit-Limit": "5",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+                "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+                "X-RateLimit-Bucket": "loopback",
+                "X-RateLimit-Scope": "user",
+            }
+        )
+        return response
+
+    async def _get_me(self, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+        return 200, obj.user(obj.BOT_USER_ID, "briefbot", bot=True)
+
+    async def _get_application(self, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+        return 200, obj.application()
+
+    async def _get_gateway(self, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+        limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        return 200, {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+
+    async def _put_commands(self, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+        guild = match["guild"]
+        registered = obj.registered_commands(
+            request.body or [], self.command_ids, int(guild) if guild else None
+        )
+        self.commands[guild or "global"] = registered
+        return 200, registered
+
+    async def _get_commands(self, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+        return 200, self.commands.get(match["guild"] or "global", [])
+
+    async def _callback(self, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+        record = self.interactions.get(match["token"])
+        if record is None or record.id != match["id"]:
+            return 404, {"message": "Unknown interaction", "code": 10062}
+        if request.at - record.dispatched_at > INTERACTION_DEADLINE_S:
+            self.violations.append(f"interaction {record.id}: first response after 3 s")
+            return 404, {"message": "Unknown interaction", "code": 10062}
+        if record.callback_at is not None:
+            return 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
+        record.callback_at = request.at
+        body = request.body or {}
+        kind, data = body.get("type"), body.get("data") or {}
+        flags = data.get("flags") or 0
+        answer: dict[str, Any] = {
+            "interaction": {
+                "id": record.id,
+                "type": record.payload["type"],
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(flags & 64),
+            }
+        }
+        if kind in (4, 5, 7):
+            if kind == 7:
+                message = {**(record.payload.get("message") or {}), **data}
+            else:
+                message = obj.message(data, interaction_id=record.id)
+            self.messages[message["id"]] = message
+            record.original = message
+            answer["interaction"]["response_message_id"] = message["id"]
+            answer["resource"] = {"type": kind, "message": message}
+        return 200, answer
+
+    async def _followup(self, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+        if match["token"] not in self.interactions:
+            return 404, {"message": "Unknown Webhook", "code": 10015}
+        message = obj.message(
+            request.body or {}, interaction_id=self.interactions[match["token"]].id
+        )
+        self.messages[message["id"]] = message
+        return 200, message
+
+    def _webhook_message(self, match: re.Match[str]) -> dict[str, Any] | None:
+        record = self.interactions.get(match["token"])
+        if record is None:
+            return None
+        if match["message"] == "@original":
+            return record.original
+        return self.messages.get(match["message"])
+
+    async def _get_webhook_message(self, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+        found = self._webhook_message(match)
+        return (200, found) if found else (404, {"message": "Unknown Message", "code": 10008})
+
+    async def _edit_webhook_message(
+        self, request: Request, match: re.Match[str]
+    ) -> tuple[int, Any]:
+        found = self._webhook_message(match)
+        if found is None:
+            return 404, {"message": "Unknown Message", "code": 10008}
+        found.update({k: v for k, v in (request.body or {}).items() if k != "allowed_mentions"})
+        found["edited_timestamp"] = obj.timestamp()
+        return 200, found
+
+    async def _delete_webhook_message(
+        self, request: Request, match: re.Match[str]
+    ) -> tuple[int, Any]:
+        found = self._webhook_message(match)
+        if found is None:
+            return 404, {"message": "Unknown Message", "code": 10008}
+        self.messages.pop(found["id"], None)
+        record = self.interactions[match["token"]]
+        if record.original is found:
+            record.original = None
+        return 204, None
+
+    async def _create_message(self, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+        """A channel message; with `enforce_nonce`, a repeated nonce returns the first message."""
+        channel, body = match["channel"], request.body or {}
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            seen = self._nonces.get((channel, str(nonce)))
+            if seen and request.at - seen[0] < NONCE_WINDOW_S and seen[1] in self.messages:
+                return 200, self.messages[seen[1]]
+        message = obj.message(body, channel_id=int(channel))
+        self.messages[message["id"]] = message
+        if nonce is not None:
+            self._nonces[(channel, str(nonce))] = (request.at, message["id"])
+        return 200, message
+
+    async def _create_dm(self, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+        recipient = str((request.body or {}).get("recipient_id"))
+        return 200, {
+            "id": str(int(recipient) + 1),
+            "type": 1,
+            "recipients": [obj.user(int(recipient))],
+            "last_message_id": None,
+        }
+
+    # -- reading what happened ---------------------------------------------------------
+
+    def channel_messages(self, channel_id: int) -> list[dict[str, Any]]:
+        """Messages created in a channel (not interaction responses), oldest first."""
+        return [
+            m for m in self.messages.values()
+            if m["channel_id"] == str(channel_id) and "interaction_metadata" not in m
+        ]  # fmt: skip
+
+    def requests_to(self, method: str, pattern: str) -> list[Request]:
+        return [r for r in self.requests if r.method == method and re.search(pattern, r.path)]
