@@ -4,6 +4,7 @@ python -m store [--db PATH] stats [--json]
 python -m store [--db PATH] check
 python -m store [--db PATH] export [--output FILE]
 python -m store [--db PATH] backup PATH
+python -m store [--db PATH] import FILE [--dry-run] [--reason TEXT]
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from store.dataset import dump_yaml
+from store.dataset import DatasetError, dump_yaml, read_dataset
+from store.errors import InvalidInput
 from store.fact_store import FactStore
 
 
@@ -30,6 +32,30 @@ def _print_stats(stats: dict, as_json: bool) -> None:
             print(f"{section}: {value}")
 
 
+def _import(store: FactStore, path: Path, *, dry_run: bool, reason: str | None) -> int:
+    """Print the diff, then apply it (unless a dry run); 1 when the file is refused."""
+    try:
+        data, _ = read_dataset(path)
+        result = store.import_dataset(
+            data, actor=f"import:{path.name}", reason=reason, dry_run=dry_run
+        )
+    except (DatasetError, InvalidInput, OSError) as exc:
+        print(f"{path}: {exc.en if isinstance(exc, InvalidInput) else exc}", file=sys.stderr)
+        return 1
+    for line in result.diff():
+        print(line)
+    if not result.steps:
+        print(f"{path}: no changes")
+    elif dry_run:
+        print(f"{path}: {len(result.steps)} changes; dry run, nothing written")
+    else:
+        revisions = [r.revision for r in result.results]
+        print(
+            f"{path}: {len(revisions)} changes applied as revisions {revisions[0]}–{revisions[-1]}"
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m store", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -43,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
     backup = commands.add_parser("backup", help="copy the live database consistently")
     backup.add_argument("path", type=Path)
+    bulk = commands.add_parser("import", help="apply an edited export, one revision per change")
+    bulk.add_argument("file", type=Path, help="data set YAML, usually an edited export")
+    bulk.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
+    bulk.add_argument("--reason", help="why, recorded with every revision")
     args = parser.parse_args(argv)
 
     store = FactStore.open(args.db)
@@ -64,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "backup":
             store.backup(args.path)
             print(f"backed up {store.path} to {args.path}")
+        elif args.command == "import":
+            return _import(store, args.file, dry_run=args.dry_run, reason=args.reason)
     finally:
         store.close()
     return 0

@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlite_utils
 
+from store.conflicts import rows_out_of_step_with_log
 from store.dates import FuzzyDate
 from store.errors import InvalidInput
 from store.search_index import entity_documents
@@ -58,7 +59,8 @@ def check_store(db: sqlite_utils.Database, *, deep: bool = True) -> list[str]:
     """Every problem found, as sentences; an empty list means the store is sound.
 
     `deep` also rebuilds every entity's search documents in memory and compares them
-    with the stored ones (slow on very large stores).
+    with the stored ones, and replays the revision log against every row it touched
+    (slow on very large stores).
     """
     problems: list[str] = []
     integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
@@ -86,6 +88,7 @@ def check_store(db: sqlite_utils.Database, *, deep: bool = True) -> list[str]:
     problems += _check_dates(db)
     if deep:
         problems += _check_search_documents(db)
+        problems += rows_out_of_step_with_log(db)
     if not db.execute(
         "SELECT 1 FROM revisions WHERE id = 1 AND action = 'dataset.load'"
     ).fetchone():

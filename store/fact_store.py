@@ -15,9 +15,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import sqlite_utils
+
+from store import entity_edits, fact_edits, importer, milestone_edits, source_edits
 from store.check import check_store, store_stats
 from store.dataset import DATASET_PATH, export_dataset, load_dataset, read_dataset
 from store.db import connect, default_path, write_transaction
+from store.history import history, revert_revision
 from store.model import EntityDetail, EntityRef, MilestoneView, SourceRef
 from store.queries import (
     WindowedMilestone,
@@ -27,6 +31,7 @@ from store.queries import (
     newest_source,
     overdue_milestones,
 )
+from store.references import Attribute, attributes, sources
 from store.resolve import Candidate, Resolution, match_entities, resolve_entity
 from store.revisions import Revision, latest_revision_id, revisions_since
 from store.schema import migrate
@@ -45,6 +50,19 @@ def _locked(
             return method(self, *args, **kwargs)
 
     return wrapper
+
+
+def _writes(
+    operation: Callable[Concatenate[sqlite_utils.Database, P], R],
+) -> Callable[Concatenate[FactStore, P], R]:
+    """A method running an edit function on the store's connection, locked, as one transaction."""
+
+    @functools.wraps(operation)
+    def method(self: FactStore, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock, write_transaction(self.db):
+            return operation(self.db, *args, **kwargs)
+
+    return method
 
 
 class FactStore:
@@ -154,6 +172,33 @@ class FactStore:
     @_locked
     def export(self) -> dict[str, Any]:
         return export_dataset(self.db)
+
+    # Edits: each is one write transaction with its revision; see the functions' docstrings.
+    set_fact = _writes(fact_edits.set_fact)
+    retire_fact = _writes(fact_edits.retire_fact)
+    add_milestone = _writes(milestone_edits.add_milestone)
+    update_milestone = _writes(milestone_edits.update_milestone)
+    set_milestone_status = _writes(milestone_edits.set_milestone_status)
+    add_entity = _writes(entity_edits.add_entity)
+    add_alias = _writes(entity_edits.add_alias)
+    add_source = _writes(source_edits.add_source)
+    revert = _writes(revert_revision)
+    import_dataset = _writes(importer.import_dataset)
+
+    @_locked
+    def history(self, entity: str, attribute: str | None = None, limit: int = 20) -> list[Revision]:
+        """Revisions that changed an entity (or one attribute's statements), newest first."""
+        return history(self.db, entity, attribute, limit)
+
+    @_locked
+    def attributes(self) -> list[Attribute]:
+        """Every attribute with its labels and value type (for autocomplete)."""
+        return attributes(self.db)
+
+    @_locked
+    def sources(self, limit: int = 25) -> list[SourceRef]:
+        """Sources newest first (for autocomplete of `source:`)."""
+        return sources(self.db, limit)
 
     @_locked
     def backup(self, target: str | Path) -> None:

@@ -1,0 +1,169 @@
+"""One revision's worth of row writes, each kept with its state before and after.
+
+Every edit goes through a `ChangeSet`: it writes rows, reads each one back in full so
+the log holds exactly what SQLite stored, reindexes the entities it touched and appends
+its revision, all inside the caller's write transaction, so either everything lands
+or nothing does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from store.errors import InvalidInput
+from store.revisions import Change, Revision, latest_revision_id, record_revision
+from store.search_index import reindex_entities
+
+# Tables whose rows belong to an entity (through `entity_id`, or being one).
+_ENTITY_ROW_TABLES = ("aliases", "facts", "milestones")
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """What one committed edit did: its revision, a summary in both languages, its rows."""
+
+    revision: int
+    action: str
+    summary_ko: str
+    summary_en: str
+    changes: tuple[Change, ...]
+    row_id: str | int | None = None
+
+    def summary(self, locale: str) -> str:
+        """The summary in `locale` (`ko` or `en`)."""
+        return self.summary_en if locale == "en" else self.summary_ko
+
+
+def revision_summary(revision: Revision, locale: str) -> str | None:
+    """A revision's summary in `locale`; edits store the Korean line, then the English one."""
+    if revision.summary is None:
+        return None
+    ko, _, en = revision.summary.partition("\n")
+    return (en or ko) if locale == "en" else ko
+
+
+def nothing_to_change() -> InvalidInput:
+    """The refusal for an edit that would leave every row as it is."""
+    return InvalidInput("바뀌는 내용이 없습니다.", "Nothing would change.")
+
+
+class ChangeSet:
+    """Row writes that will become one revision; create inside `write_transaction()`."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        if not db.conn.in_transaction:
+            raise RuntimeError("a ChangeSet writes inside write_transaction()")
+        self.db = db
+        # New rows carry the id of the revision creating them, yet the revision can only be
+        # appended last, once its changes are known (the log refuses updates). The write
+        # lock BEGIN IMMEDIATE holds makes the next id certain; foreign keys pointing at
+        # it are checked once it exists, before the transaction commits.
+        self.revision = latest_revision_id(db) + 1
+        self.changes: list[Change] = []
+        db.execute("PRAGMA defer_foreign_keys = ON")
+
+    def row(self, table: str, row_id: str | int) -> dict[str, Any] | None:
+        """The row's current state, every column, or None."""
+        rows = list(self.db.query(f"SELECT * FROM {table} WHERE id = ?", [row_id]))
+        return rows[0] if rows else None
+
+    def insert(self, table: str, values: dict[str, Any]) -> str | int:
+        """Insert a row (stamped with this revision when the table records one); its id."""
+        values = dict(values)
+        if "created_rev" in self.db[table].columns_dict:
+            values["created_rev"] = self.revision
+        row_id = self._insert_row(table, values)
+        self.record_insert(table, row_id)
+        return row_id
+
+    def _insert_row(self, table: str, values: dict[str, Any]) -> str | int:
+        columns = ", ".join(values)
+        marks = ", ".join("?" * len(values))
+        cursor = self.db.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())
+        )
+        row_id = values.get("id", cursor.lastrowid)
+        assert row_id is not None
+        return row_id
+
+    def record_insert(self, table: str, row_id: str | int) -> None:
+        """Record a row inserted by other code (the data set's alias writer) as created here."""
+        self.changes.append(Change(table, row_id, None, self.row(table, row_id)))
+
+    def update(self, table: str, row_id: str | int, values: dict[str, Any]) -> bool:
+        """Set columns of a row; False (and nothing recorded) when they already hold these values."""
+        before = self.row(table, row_id)
+        if before is None:
+            raise KeyError(f"{table} {row_id} does not exist")
+        if all(before[k] == v for k, v in values.items()):
+            return False
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        self.db.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ?", [*values.values(), row_id]
+        )
+        self.changes.append(Change(table, row_id, before, self.row(table, row_id)))
+        return True
+
+    def restore(self, table: str, row_id: str | int, state: dict[str, Any] | None) -> None:
+        """Make a row exactly `state` again: delete it (None), re-insert it or update it."""
+        before = self.row(table, row_id)
+        if state is None:
+            if before is not None:
+                self.db.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
+                self.changes.append(Change(table, row_id, before, None))
+        elif before is None:
+            self.record_insert(table, self._insert_row(table, state))
+        else:
+            self.update(table, row_id, {k: v for k, v in state.items() if k != "id"})
+
+    def entity_ids(self) -> list[str]:
+        """The entities whose own rows this change set wrote, in first-touched order."""
+        touched: dict[str, None] = {}
+        for change in self.changes:
+            if change.table == "entities":
+                touched[str(change.row_id)] = None
+            elif change.table in _ENTITY_ROW_TABLES:
+                row = change.after or change.before
+                assert row is not None
+                touched[row["entity_id"]] = None
+        return list(touched)
+
+    def commit(
+        self,
+        *,
+        actor: str,
+        action: str,
+        summary_ko: str,
+        summary_en: str,
+        reason: str | None = None,
+        reverts: int | None = None,
+        row_id: str | int | None = None,
+    ) -> EditResult:
+        """Reindex what was touched and append the revision; refused when nothing changed."""
+        if not self.changes:
+            raise nothing_to_change()
+        reindex_entities(self.db, self.entity_ids())
+        revision = record_revision(
+            self.db,
+            actor=actor,
+            action=action,
+            changes=self.changes,
+            reason=reason,
+            summary=f"{summary_ko}\n{summary_en}",
+            reverts=reverts,
+        )
+        if revision != self.revision:
+            raise RuntimeError(f"revision {revision} is not the expected {self.revision}")
+        self._check_foreign_keys()
+        return EditResult(revision, action, summary_ko, summary_en, tuple(self.changes), row_id)
+
+    def _check_foreign_keys(self) -> None:
+        # Checked here rather than left to COMMIT: a COMMIT refused for a deferred
+        # foreign key leaves the transaction open instead of rolling it back.
+        for table in dict.fromkeys([*(c.table for c in self.changes), "search_docs"]):
+            broken = self.db.execute(f"PRAGMA foreign_key_check({table})").fetchone()
+            if broken:
+                raise RuntimeError(f"{table} row {broken[1]} points at a missing {broken[2]}")

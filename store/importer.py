@@ -1,0 +1,299 @@
+"""Applying an edited export back to the store: `python -m store import FILE [--dry-run]`.
+
+The file is first loaded into a scratch in-memory store by the data set loader itself,
+so it is validated and normalised (amounts, dates, alias keys) exactly as a load would;
+the two stores are then compared row by row. Facts and milestones carry no ids in the
+file, so they are matched by content. What differs becomes revisions attributed to the
+import, one per entity, attribute group or milestone, all in the caller's transaction.
+
+What an import never does: delete. A statement missing from the file is deprecated (as
+`/fact retire` would); a missing entity, source, attribute, alias or milestone is
+refused (cancel a milestone with `status: cancelled`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from store.changeset import ChangeSet, EditResult
+from store.dataset import load_dataset
+from store.db import connect, write_transaction
+from store.errors import InvalidInput
+from store.limits import REASON_MAX, checked_actor, checked_text
+from store.schema import migrate
+from store.values import describe_value
+
+# Assigned by whichever store holds the row, so never compared.
+_ASSIGNED_COLUMNS = frozenset(("id", "created_rev"))
+
+
+@dataclass(frozen=True)
+class RowWrite:
+    """One row to insert (`row_id` None) or columns of one row to update."""
+
+    table: str
+    row_id: str | int | None
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ImportStep:
+    """A change the file makes, written as one revision; `lines` are its part of the diff."""
+
+    action: str
+    lines: tuple[str, ...]
+    writes: tuple[RowWrite, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The steps an import found and, unless it was a dry run, the revisions it wrote."""
+
+    steps: tuple[ImportStep, ...]
+    results: tuple[EditResult, ...]
+
+    def diff(self) -> list[str]:
+        """Every step's lines: `+` added, `~` changed, `-` deprecated."""
+        return [line for step in self.steps for line in step.lines]
+
+
+def _scratch_store(data: dict[str, Any]) -> sqlite_utils.Database:
+    """The file loaded into an in-memory store, or the loader's complaint as `InvalidInput`."""
+    scratch = connect(":memory:")
+    migrate(scratch)
+    try:
+        with write_transaction(scratch):
+            load_dataset(scratch, data, "", actor="import")
+    except (ValueError, KeyError, TypeError, sqlite3.Error) as exc:
+        raise InvalidInput(
+            f"가져올 파일이 데이터 세트 형식에 맞지 않습니다: {exc}",
+            f"The file is not a valid data set: {exc}",
+        ) from exc
+    return scratch
+
+
+def _content(row: dict[str, Any]) -> dict[str, Any]:
+    """A row without the columns its store assigns, qualifiers in a canonical order."""
+    content = {k: v for k, v in row.items() if k not in _ASSIGNED_COLUMNS}
+    if "qualifiers" in content:
+        content["qualifiers"] = json.dumps(json.loads(content["qualifiers"]), sort_keys=True)
+    return content
+
+
+def _rows(
+    db: sqlite_utils.Database, table: str, where: str = "1", params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
+    return list(db.query(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid", list(params)))
+
+
+def _differences(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+    """The columns of `theirs` (content only) whose values differ from `ours`."""
+    ours_content = _content(ours)
+    return {k: v for k, v in _content(theirs).items() if ours_content.get(k) != v}
+
+
+def _changed_line(label: str, ours: dict[str, Any], changed: dict[str, Any]) -> str:
+    fields = ", ".join(f"{k}: {ours.get(k)!r} → {v!r}" for k, v in changed.items())
+    return f"~ {label}: {fields}"
+
+
+def _refuse_removal(noun: str, ids: Sequence[Any]) -> None:
+    if ids:
+        shown = ", ".join(str(i) for i in ids)
+        raise InvalidInput(
+            f"가져오기로는 {noun}을(를) 지울 수 없습니다. 파일에 다시 넣으세요: {shown}",
+            f"An import cannot remove a {noun}; put it back in the file: {shown}.",
+        )
+
+
+def _keyed_steps(
+    db: sqlite_utils.Database, scratch: sqlite_utils.Database, table: str, noun: str
+) -> Iterator[ImportStep]:
+    """Rows keyed by their own id (sources, attributes): added or changed, never removed."""
+    ours = {r["id"]: r for r in _rows(db, table)}
+    theirs = {r["id"]: r for r in _rows(scratch, table)}
+    _refuse_removal(noun, [i for i in ours if i not in theirs])
+    for row_id, row in theirs.items():
+        if row_id not in ours:
+            yield ImportStep(
+                f"{noun}.add",
+                (f"+ {noun} {row_id}",),
+                (RowWrite(table, None, {"id": row_id, **_content(row)}),),
+            )
+        elif changed := _differences(ours[row_id], row):
+            yield ImportStep(
+                f"{noun}.update",
+                (_changed_line(f"{noun} {row_id}", ours[row_id], changed),),
+                (RowWrite(table, row_id, changed),),
+            )
+
+
+def _entity_steps(
+    db: sqlite_utils.Database, scratch: sqlite_utils.Database
+) -> Iterator[ImportStep]:
+    """New entities, changed entity rows, and names an entity gains (names are never dropped)."""
+    ours = {r["id"]: r for r in _rows(db, "entities")}
+    theirs = _rows(scratch, "entities")
+    _refuse_removal("entity", sorted(ours.keys() - {r["id"] for r in theirs}))
+    for row in theirs:
+        entity_id = row["id"]
+        writes: list[RowWrite] = []
+        lines: list[str] = []
+        if entity_id not in ours:
+            writes.append(RowWrite("entities", None, {"id": entity_id, **_content(row)}))
+            lines.append(f"+ entity {entity_id} ({row['name_ko']})")
+        elif changed := _differences(ours[entity_id], row):
+            writes.append(RowWrite("entities", entity_id, changed))
+            lines.append(_changed_line(f"entity {entity_id}", ours[entity_id], changed))
+        our_aliases = _rows(db, "aliases", "entity_id = ?", [entity_id])
+        their_aliases = _rows(scratch, "aliases", "entity_id = ?", [entity_id])
+        known = {a["key"] for a in our_aliases}
+        for alias in their_aliases:
+            if alias["key"] not in known:
+                writes.append(RowWrite("aliases", None, _content(alias)))
+                lines.append(f"+ alias {entity_id}: {alias['alias']}")
+        kept = {a["key"] for a in their_aliases}
+        _refuse_removal(
+            "alias",
+            [a["alias"] for a in our_aliases if a["kind"] == "alias" and a["key"] not in kept],
+        )
+        if writes:
+            action = "entity.add" if entity_id not in ours else "entity.update"
+            yield ImportStep(action, tuple(lines), tuple(writes))
+
+
+def _fact_key(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in _content(row).items() if k != "rank"}
+
+
+def _fact_steps(
+    db: sqlite_utils.Database, scratch: sqlite_utils.Database, entity_id: str
+) -> Iterator[ImportStep]:
+    """Per attribute: statements added, re-ranked, or deprecated because the file dropped them."""
+    ours = _rows(db, "facts", "entity_id = ?", [entity_id])
+    unmatched: list[dict[str, Any]] = []
+    for row in _rows(scratch, "facts", "entity_id = ?", [entity_id]):
+        same = next((o for o in ours if _content(o) == _content(row)), None)
+        if same is not None:
+            ours.remove(same)
+        else:
+            unmatched.append(row)
+    by_attribute: dict[str, list[tuple[RowWrite, str]]] = {}
+    for row in unmatched:
+        label = f"fact {entity_id}.{row['attribute']}: {describe_value(db, row, 'ko')}"
+        reranked = next((o for o in ours if _fact_key(o) == _fact_key(row)), None)
+        if reranked is not None:
+            ours.remove(reranked)
+            write = RowWrite("facts", reranked["id"], {"rank": row["rank"]})
+            line = f"~ {label}: rank {reranked['rank']} → {row['rank']}"
+        else:
+            write, line = RowWrite("facts", None, _content(row)), f"+ {label}"
+        by_attribute.setdefault(row["attribute"], []).append((write, line))
+    for row in ours:
+        if row["rank"] != "deprecated":
+            write = RowWrite("facts", row["id"], {"rank": "deprecated"})
+            line = f"- fact {entity_id}.{row['attribute']}: {describe_value(db, row, 'ko')} (deprecated)"
+            by_attribute.setdefault(row["attribute"], []).append((write, line))
+    for items in by_attribute.values():
+        only_retired = all(w.values == {"rank": "deprecated"} for w, _ in items)
+        yield ImportStep(
+            "fact.retire" if only_retired else "fact.set",
+            tuple(line for _, line in items),
+            tuple(write for write, _ in items),
+        )
+
+
+def _milestone_steps(
+    db: sqlite_utils.Database, scratch: sqlite_utils.Database, entity_id: str
+) -> Iterator[ImportStep]:
+    """Milestones added or changed; an edited one is matched by its title, else by order."""
+    ours = _rows(db, "milestones", "entity_id = ?", [entity_id])
+    theirs = []
+    for row in _rows(scratch, "milestones", "entity_id = ?", [entity_id]):
+        same = next((o for o in ours if _content(o) == _content(row)), None)
+        if same is not None:
+            ours.remove(same)
+        else:
+            theirs.append(row)
+    pairs = []
+    for row in list(theirs):
+        titled = next((o for o in ours if o["title_ko"] == row["title_ko"]), None)
+        if titled is not None:
+            ours.remove(titled)
+            theirs.remove(row)
+            pairs.append((titled, row))
+    pairs += zip(ours, theirs, strict=False)
+    _refuse_removal("milestone", [f"{o['title_ko']} (#{o['id']})" for o in ours[len(theirs) :]])
+    for old, new in pairs:
+        changed = _differences(old, new)
+        yield ImportStep(
+            "milestone.update",
+            (_changed_line(f"milestone {entity_id} #{old['id']} {old['title_ko']}", old, changed),),
+            (RowWrite("milestones", old["id"], changed),),
+        )
+    for new in theirs[len(ours) :]:
+        yield ImportStep(
+            "milestone.add",
+            (f"+ milestone {entity_id}: {new['title_ko']} ({new['date_text']})",),
+            (RowWrite("milestones", None, _content(new)),),
+        )
+
+
+def plan_import(db: sqlite_utils.Database, data: dict[str, Any]) -> list[ImportStep]:
+    """What applying `data` (a data set, usually an edited export) would change, in order."""
+    scratch = _scratch_store(data)
+    try:
+        steps = [
+            *_keyed_steps(db, scratch, "sources", "source"),
+            *_keyed_steps(db, scratch, "attributes", "attribute"),
+            *_entity_steps(db, scratch),
+        ]
+        for (entity_id,) in scratch.execute("SELECT id FROM entities ORDER BY rowid"):
+            steps += _fact_steps(db, scratch, entity_id)
+            steps += _milestone_steps(db, scratch, entity_id)
+        return steps
+    finally:
+        scratch.conn.close()
+
+
+def _apply(
+    db: sqlite_utils.Database, step: ImportStep, actor: str, reason: str | None
+) -> EditResult:
+    changes = ChangeSet(db)
+    for write in step.writes:
+        if write.row_id is None:
+            changes.insert(write.table, write.values)
+        else:
+            changes.update(write.table, write.row_id, write.values)
+    summary = "; ".join(step.lines)
+    return changes.commit(
+        actor=actor, action=step.action, reason=reason, summary_ko=summary, summary_en=summary
+    )
+
+
+def import_dataset(
+    db: sqlite_utils.Database,
+    data: dict[str, Any],
+    *,
+    actor: str,
+    reason: str | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Apply an edited export: each step found becomes a revision by `actor` (`import:FILE`).
+
+    With `dry_run` nothing is written. The caller holds the write transaction, so an
+    import lands whole or not at all. Raises `InvalidInput` for a file that is not a
+    valid data set or that would remove something.
+    """
+    actor = checked_actor(actor)
+    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    steps = tuple(plan_import(db, data))
+    if dry_run:
+        return ImportResult(steps, ())
+    return ImportResult(steps, tuple(_apply(db, step, actor, reason) for step in steps))

@@ -1,0 +1,57 @@
+"""How long text typed by an admin may be, and the one check that enforces it.
+
+The limits are sized for Discord, where every edit ends up being shown: a fact's text
+must fit an embed field (1024 characters), a title an embed title (256), a name an
+autocomplete choice (100). Refusing longer input up front is kinder than storing
+something every card would then have to cut.
+"""
+
+from __future__ import annotations
+
+from store.errors import InvalidInput
+from store.hangul import nfc
+
+FACT_TEXT_MAX = 1000
+SUMMARY_MAX = 1000
+TITLE_MAX = 200
+NAME_MAX = 100
+REASON_MAX = 500
+UNIT_MAX = 20
+URL_MAX = 500
+ACTOR_MAX = 100
+
+
+def checked_text(
+    value: str | None, limit: int, field_ko: str, field_en: str, *, required: bool = False
+) -> str | None:
+    """`value` in NFC (None when blank), refused when longer than `limit` or required but blank."""
+    text = nfc(value) if value is not None else ""
+    if not text:
+        if required:
+            raise InvalidInput(f"{field_ko}이(가) 필요합니다.", f"The {field_en} is required.")
+        return None
+    if len(text) > limit:
+        raise InvalidInput(
+            f"{field_ko}이(가) 너무 깁니다: {len(text)}자 (최대 {limit}자).",
+            f"The {field_en} is too long: {len(text)} characters (at most {limit}).",
+        )
+    return text
+
+
+def required_text(value: str | None, limit: int, field_ko: str, field_en: str) -> str:
+    """Like `checked_text`, for a field that must not be blank."""
+    text = checked_text(value, limit, field_ko, field_en, required=True)
+    assert text is not None
+    return text
+
+
+def checked_actor(actor: str) -> str:
+    """Who makes a change, as `kind:who` (`discord:123`, `console:local`, `import:FILE`)."""
+    text = required_text(actor, ACTOR_MAX, "작성자", "actor")
+    kind, _, who = text.partition(":")
+    if not kind or not who:
+        raise InvalidInput(
+            f"작성자는 '종류:누구' 형식이어야 합니다 (예: discord:123): {text!r}",
+            f"The actor must look like 'kind:who' (e.g. discord:123), got {text!r}.",
+        )
+    return text

@@ -1,0 +1,215 @@
+"""Adding and changing milestones: `/milestone add`, `update`, `done` and `cancel`.
+
+A milestone keeps one row whose title, date, source and status change in place; the
+revision log holds every earlier state. Dates are read as admins write them
+(`2026년 상반기`, `12월 말`, `2028년까지`, EDTF) and keep the precision they were given.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import sqlite_utils
+
+from store.changeset import ChangeSet, EditResult, nothing_to_change
+from store.conflicts import require_untouched
+from store.dates import FuzzyDate
+from store.errors import InvalidInput
+from store.hangul import name_key
+from store.limits import REASON_MAX, TITLE_MAX, checked_actor, checked_text, required_text
+from store.queries import entity_ref
+from store.references import find_entity, find_milestone, find_source
+from store.values import date_columns, parse_when, resolved_today
+
+STATUSES = ("planned", "done", "cancelled", "unknown")
+_DATE_COLUMNS = ("date_text", "date_edtf", "precision", "earliest", "latest")
+# What each column is called in a summary of changes.
+_FIELD_NAMES = {
+    "title_ko": ("제목", "title"),
+    "title_en": ("영어 제목", "English title"),
+    "date_text": ("날짜", "date"),
+    "source_id": ("출처", "source"),
+    "status": ("상태", "status"),
+}
+_STATUS_NAMES = {
+    "planned": ("예정", "planned"),
+    "done": ("완료", "done"),
+    "cancelled": ("취소", "cancelled"),
+    "unknown": ("미정", "unknown"),
+}
+
+
+def _checked_status(status: str) -> str:
+    if status not in STATUSES:
+        raise InvalidInput(
+            f"알 수 없는 상태 {status!r}: {', '.join(STATUSES)} 중 하나여야 합니다.",
+            f"Unknown status {status!r}; one of {', '.join(STATUSES)}.",
+        )
+    return status
+
+
+def _in(names: tuple[str, str], locale: str) -> str:
+    return names[1] if locale == "en" else names[0]
+
+
+def _shown(column: str, row: dict[str, Any], locale: str) -> str:
+    if column == "date_text":
+        when = FuzzyDate.from_edtf(row["date_text"], row["date_edtf"], row["precision"])
+        return when.label(locale)
+    if column == "status":
+        return _in(_STATUS_NAMES[row["status"]], locale)
+    return "-" if row[column] is None else str(row[column])
+
+
+def _milestone_summary(
+    db: sqlite_utils.Database, before: dict[str, Any], after: dict[str, Any], locale: str
+) -> str:
+    """`국가 AI 연구거점 · 일정 '착공': 날짜 2026년 상반기 → 2026년 하반기`."""
+    owner = entity_ref(db, after["entity_id"])
+    assert owner is not None
+    changed = [
+        f"{_in(_FIELD_NAMES[c], locale)} {_shown(c, before, locale)} → {_shown(c, after, locale)}"
+        for c in _FIELD_NAMES
+        if before[c] != after[c]
+    ]
+    title = (after["title_en"] or after["title_ko"]) if locale == "en" else after["title_ko"]
+    return f"{owner.name(locale)} · {_in(('일정', 'milestone'), locale)} '{title}': {', '.join(changed)}"
+
+
+def add_milestone(
+    db: sqlite_utils.Database,
+    *,
+    entity: str,
+    title: str,
+    date: str,
+    source: str,
+    actor: str,
+    title_en: str | None = None,
+    status: str = "planned",
+    reason: str | None = None,
+    today: datetime.date | None = None,
+) -> EditResult:
+    """Add a milestone to `entity` (usually a program) dated as its source words it.
+
+    Raises `UnknownEntity` or `InvalidInput` (unreadable date, unknown source, too long,
+    or the same title and date already there).
+    """
+    actor = checked_actor(actor)
+    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    owner = find_entity(db, entity)
+    title_ko = required_text(title, TITLE_MAX, "제목", "title")
+    title_en = checked_text(title_en, TITLE_MAX, "영어 제목", "English title")
+    when = parse_when(date, resolved_today(today), "일정 날짜", "milestone date")
+    cited = find_source(db, source)
+    status = _checked_status(status)
+    for row in db.query(
+        "SELECT id, title_ko FROM milestones WHERE entity_id = ? AND date_edtf IS ?",
+        [owner.id, when.edtf],
+    ):
+        if name_key(row["title_ko"]) == name_key(title_ko):
+            raise InvalidInput(
+                f"같은 날짜의 같은 일정이 이미 있습니다 (#{row['id']}).",
+                f"That milestone is already there with that date (#{row['id']}).",
+            )
+    changes = ChangeSet(db)
+    milestone_id = changes.insert(
+        "milestones",
+        {"entity_id": owner.id, "title_ko": title_ko, "title_en": title_en,
+         **date_columns(when, _DATE_COLUMNS), "status": status, "source_id": cited.id},
+    )  # fmt: skip
+    return changes.commit(
+        actor=actor,
+        action="milestone.add",
+        reason=reason,
+        summary_ko=f"{owner.name_ko} · 일정 추가: {title_ko} ({when.label('ko')})",
+        summary_en=f"{owner.name('en')} · added milestone: {title_en or title_ko} ({when.label('en')})",
+        row_id=milestone_id,
+    )
+
+
+def _commit_milestone_change(
+    db: sqlite_utils.Database,
+    milestone: dict[str, Any],
+    values: dict[str, Any],
+    *,
+    actor: str,
+    action: str,
+    reason: str | None,
+    expected_revision: int | None,
+) -> EditResult:
+    """Write new column values of one milestone as one revision, unless they change nothing."""
+    if all(milestone[column] == value for column, value in values.items()):
+        raise nothing_to_change()
+    require_untouched(db, expected_revision, rows=[("milestones", milestone["id"])])
+    changes = ChangeSet(db)
+    changes.update("milestones", milestone["id"], values)
+    after = changes.row("milestones", milestone["id"])
+    assert after is not None
+    return changes.commit(
+        actor=actor,
+        action=action,
+        reason=reason,
+        summary_ko=_milestone_summary(db, milestone, after, "ko"),
+        summary_en=_milestone_summary(db, milestone, after, "en"),
+        row_id=milestone["id"],
+    )
+
+
+def update_milestone(
+    db: sqlite_utils.Database,
+    milestone_id: int,
+    *,
+    actor: str,
+    title: str | None = None,
+    title_en: str | None = None,
+    date: str | None = None,
+    source: str | None = None,
+    reason: str | None = None,
+    expected_revision: int | None = None,
+    today: datetime.date | None = None,
+) -> EditResult:
+    """Change a milestone's title, English title, date or source; None keeps a field.
+
+    An empty `title_en` clears it. Pass the revision the edit form was filled at as
+    `expected_revision`. Raises `StaleEdit` or `InvalidInput`.
+    """
+    actor = checked_actor(actor)
+    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    milestone = find_milestone(db, milestone_id)
+    values: dict[str, Any] = {}
+    if title is not None:
+        values["title_ko"] = required_text(title, TITLE_MAX, "제목", "title")
+    if title_en is not None:
+        values["title_en"] = checked_text(title_en, TITLE_MAX, "영어 제목", "English title")
+    if date is not None:
+        when = parse_when(date, resolved_today(today), "일정 날짜", "milestone date")
+        values.update(date_columns(when, _DATE_COLUMNS))
+    if source is not None:
+        values["source_id"] = find_source(db, source).id
+    return _commit_milestone_change(
+        db, milestone, values, actor=actor, action="milestone.update", reason=reason,
+        expected_revision=expected_revision,
+    )  # fmt: skip
+
+
+def set_milestone_status(
+    db: sqlite_utils.Database,
+    milestone_id: int,
+    status: str,
+    *,
+    actor: str,
+    reason: str | None = None,
+    expected_revision: int | None = None,
+) -> EditResult:
+    """Mark a milestone `done` or `cancelled` (or back to `planned`/`unknown`).
+
+    Raises `StaleEdit` or `InvalidInput` (unknown milestone or status, no change).
+    """
+    actor = checked_actor(actor)
+    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    milestone = find_milestone(db, milestone_id)
+    return _commit_milestone_change(
+        db, milestone, {"status": _checked_status(status)}, actor=actor,
+        action=f"milestone.{status}", reason=reason, expected_revision=expected_revision,
+    )  # fmt: skip
