@@ -47,6 +47,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cmd.search.query": ("검색어 (모든 단어가 포함된 결과)", "Search words (all must match)"),
     "cmd.search.page": ("쪽 번호", "Page number"),
     "cmd.about": ("봇이 아는 것과 사용법", "What the bot knows and how to ask"),
+    # Counting units of numeric facts, as the data set writes them (Korean), in English.
+    "unit.개팀": ("개팀", "teams"),
+    "unit.개 기관": ("개 기관", "institutions"),
+    "unit.석": ("석", "seats"),
+    "unit.장": ("장", "GPUs"),
     # Entity kinds.
     "kind.project": ("프로젝트", "Project"),
     "kind.lab": ("연구 거점·랩", "Lab"),
@@ -193,6 +198,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "알 수 없는 명령입니다: {command}. 명령: {commands}",
         "Unknown command: {command}. Commands: {commands}",
     ),
+    "err.takes_no_options": (
+        "{command}에는 옵션이 없습니다. 명령만 입력해 주세요 (받은 값: {value})",
+        "{command} takes no options; type the command alone (got: {value})",
+    ),
     "err.unknown_option": (
         "{command}에는 {option} 옵션이 없습니다. 옵션: {options}",
         "{command} has no option {option}. Options: {options}",
@@ -235,12 +244,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{schedule} ({timezone}) · 데이터 수정 #{revision}",
         "{schedule} ({timezone}) · data revision #{revision}",
     ),
-    "digest.change.new_milestone": ("🆕 새 일정", "🆕 New milestone"),
-    "digest.change.changed_milestone": ("✏️ 일정 변경", "✏️ Milestone changed"),
-    "digest.change.removed_milestone": ("🗑 일정 삭제", "🗑 Milestone removed"),
-    "digest.change.new_fact": ("🆕 새 사실", "🆕 New fact"),
-    "digest.change.changed_fact": ("✏️ 사실 변경", "✏️ Fact changed"),
-    "digest.change.removed_fact": ("🗑 사실 삭제", "🗑 Fact removed"),
     "digest.subscribed": (
         "{channel}에 일정 브리핑을 구독했습니다.",
         "{channel} now gets the milestone digest.",

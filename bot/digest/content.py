@@ -7,22 +7,22 @@ labels and source footnotes appear in `/milestones` and in a digest.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from bot.briefing.format import Footnotes, milestone_line, money, source_date
+from bot.briefing.format import Footnotes, milestone_line, source_date
 from bot.briefing.lists import MAX_MILESTONES
 from bot.briefing.model import COLORS, Card, Field, Reply
 from bot.digest.subscriptions import Subscription
 from bot.i18n import t
+from store.changeset import revision_summary
 from store.fact_store import FactStore
 from store.model import MilestoneView
-from store.revisions import Change, Revision
+from store.revisions import Revision
 
 MAX_REVISIONS = 500
 MAX_CHANGE_LINES = 100
+CHANGED_TABLES = ("facts", "milestones")
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def build_digest(
     overdue = store.overdue(today, limit=MAX_MILESTONES)
     revisions = store.revisions_since(subscription.last_revision, limit=MAX_REVISIONS)
     revision = revisions[-1].id if revisions else subscription.last_revision
-    changes = change_lines(store, revisions, locale)
+    changes = change_lines(revisions, locale)
     title = t("digest.title", locale, start=today.isoformat(), end=end.isoformat())
     footer = t(
         "digest.footer", locale, schedule=subscription.schedule.describe(locale),
@@ -100,86 +100,15 @@ def build_digest(
     return Digest(Reply((card,)), False, revision)
 
 
-def change_lines(store: FactStore, revisions: list[Revision], locale: str) -> tuple[str, ...]:
-    """One line per fact or milestone created, changed or removed in `revisions`."""
-    describe: dict[str, Callable[[FactStore, Change, str], str]] = {
-        "milestones": _milestone_change,
-        "facts": _fact_change,
-    }
+def change_lines(revisions: list[Revision], locale: str) -> tuple[str, ...]:
+    """One line per revision that touched facts or milestones, in the store's own words
+    (`독자 AI 파운데이션 모델 프로젝트 · 예산: 2,136억 원 (#2) → 2,500억 원`)."""
     lines = [
-        describe[change.table](store, change, locale)
+        f"#{revision.id} {revision_summary(revision, locale) or revision.action}"
         for revision in revisions
-        for change in revision.changes
-        if change.table in describe
+        if any(change.table in CHANGED_TABLES for change in revision.changes)
     ]
     if len(lines) > MAX_CHANGE_LINES:
         more = t("card.more", locale, count=len(lines) - MAX_CHANGE_LINES)
         lines = [*lines[:MAX_CHANGE_LINES], more]
     return tuple(lines)
-
-
-def _verb(change: Change, noun: str, locale: str) -> str:
-    state = "new" if change.before is None else "removed" if change.after is None else "changed"
-    return t(f"digest.change.{state}_{noun}", locale)
-
-
-def _entity_name(store: FactStore, row: dict[str, Any], locale: str) -> str:
-    entity_id = row.get("entity_id")
-    ref = store.entity_ref(entity_id) if entity_id else None
-    return ref.name(locale) if ref else str(entity_id or "?")
-
-
-def _localised(row: dict[str, Any], key: str, locale: str) -> str:
-    """`title_en` for English when there is one, else `title_ko`."""
-    return str((row.get(f"{key}_en") if locale == "en" else None) or row.get(f"{key}_ko") or "")
-
-
-def _before_after(before: str | None, after: str | None) -> str:
-    """`old → new` when a value changed; the one value there is otherwise."""
-    if after is None or before in (None, after):
-        return after or before or ""
-    return f"{before} → {after}"
-
-
-def _milestone_change(store: FactStore, change: Change, locale: str) -> str:
-    row = change.after or change.before or {}
-    before, after = change.before or {}, change.after or {}
-    parts = [_verb(change, "milestone", locale), _entity_name(store, row, locale)]
-    parts.append(_localised(row, "title", locale))
-    parts.append(_before_after(before.get("date_text"), after.get("date_text")))
-    if before.get("status") and after.get("status") and before["status"] != after["status"]:
-        parts.append(
-            _before_after(
-                t(f"ms.status.{before['status']}", locale),
-                t(f"ms.status.{after['status']}", locale),
-            )
-        )
-    return " · ".join(p for p in parts if p)
-
-
-def _fact_value(store: FactStore, row: dict[str, Any] | None, locale: str) -> str | None:
-    """A fact's value from its raw row, as briefly as a change line needs it."""
-    if not row:
-        return None
-    if row.get("value_entity"):
-        return _entity_name(store, {"entity_id": row["value_entity"]}, locale)
-    if row.get("value_money") is not None:
-        return money(int(row["value_money"]), locale)
-    if row.get("value_number") is not None:
-        return f"{row['value_number']:g}{row.get('unit') or ''}"
-    if row.get("value_date_text"):
-        return str(row["value_date_text"])
-    text = row.get("value_text_en") if locale == "en" else None
-    return str(text or row.get("value_text") or "")
-
-
-def _fact_change(store: FactStore, change: Change, locale: str) -> str:
-    row = change.after or change.before or {}
-    attribute = str(row.get("attribute") or "")
-    detail = store.entity(str(row.get("entity_id"))) if row.get("entity_id") else None
-    labels = [f.label(locale) for f in (detail.facts if detail else []) if f.attribute == attribute]
-    value = _before_after(
-        _fact_value(store, change.before, locale), _fact_value(store, change.after, locale)
-    )
-    what = f"{labels[0] if labels else attribute}: {value}" if value else attribute
-    return " · ".join([_verb(change, "fact", locale), _entity_name(store, row, locale), what])

@@ -83,6 +83,12 @@ class Poster(Protocol):
         ...
 
 
+def _due_from(subscription: Subscription) -> datetime:
+    """Where to start looking for runs: `runs_between` excludes its start, but a run at
+    the very moment a subscription became active (the end of a pause) is due."""
+    return subscription.active_since - timedelta(microseconds=1)
+
+
 def digest_nonce(subscription_id: int, period: str) -> str:
     """A deterministic 20-character nonce for one period of one subscription."""
     digest = hashlib.blake2b(f"{subscription_id}:{period}".encode(), digest_size=9).hexdigest()
@@ -168,7 +174,7 @@ class DigestEngine:
                 self._record_missed(subscription, now)
 
     def _record_missed(self, subscription: Subscription, now: datetime) -> None:
-        start = max(subscription.active_since, now - MISSED_LOOKBACK)
+        start = max(_due_from(subscription), now - MISSED_LOOKBACK)
         last = self.book.deliveries(subscription.id, limit=1)
         if last:
             start = max(start, last[0].scheduled_at)
@@ -188,7 +194,7 @@ class DigestEngine:
 
     def due_run(self, subscription: Subscription, now: datetime) -> datetime | None:
         """The latest run of `subscription` within the grace before `now`, if any."""
-        start = max(now - self.grace, subscription.active_since)
+        start = max(now - self.grace, _due_from(subscription))
         runs = subscription.schedule.runs_between(subscription.zone, start, now)
         return runs[-1] if runs else None
 

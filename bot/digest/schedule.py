@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
@@ -33,6 +33,8 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _CRON_RANGE = re.compile(r"^(\*|\w+)(?:-(\w+))?(?:/(\d+))?$")
 _EXAMPLES = "`daily 09:00` · `weekly mon 09:00` · `monthly 1 09:00` · `0 9 * * 1-5`"
 _NEVER_AFTER = timedelta(days=366 * 5)
+# Longer than any DST shift in the tz database (Lord Howe's is half an hour, most one).
+_DST_LOOKBACK = timedelta(hours=3)
 
 
 def _bad(ko: str, en: str) -> InvalidInput:
@@ -40,21 +42,35 @@ def _bad(ko: str, en: str) -> InvalidInput:
 
 
 class WallClockTrigger(CronTrigger):
-    """A cron trigger that fires once per wall-clock time.
+    """A cron trigger that fires once per wall-clock time, at an instant as the clock shows it.
 
-    On a DST fall-back day 01:30 happens twice; `CronTrigger` fires at both, but a
-    "daily 01:30" digest means once a day, so the repeated hour is skipped. A time
-    that does not exist (02:30 on a spring-forward day) fires once, an hour later
-    on the clock, which `CronTrigger` already does.
+    Three DST corrections to `CronTrigger`, which steps the clock's fields:
+
+    - On a fall-back day 01:30 happens twice; `CronTrigger` fires at both, but a
+      "daily 01:30" digest means once a day, so the repeated hour is skipped.
+    - A time that does not exist (02:30 on a spring-forward day) fires once, an hour
+      later on the clock. `CronTrigger` writes it as `02:30-05:00`, and Python compares
+      datetimes sharing a tzinfo by their fields alone, so APScheduler would find it
+      due at 03:00, before it is; it is returned as `03:30-04:00` instead.
+    - Asked at 03:10 that day, `CronTrigger` thinks 02:30 is over and skips to the
+      next day, though the run's instant (03:30) is still ahead; a first fire time is
+      therefore looked for from a little earlier.
     """
 
     def get_next_fire_time(
         self, previous_fire_time: datetime | None, now: datetime
     ) -> datetime | None:
+        if previous_fire_time is None:
+            earlier = self._next(None, now - _DST_LOOKBACK)
+            if earlier is not None and earlier >= now:
+                return earlier
+        return self._next(previous_fire_time, now)
+
+    def _next(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
         fire = super().get_next_fire_time(previous_fire_time, now)
         while fire is not None and _repeated_hour(fire):
             fire = super().get_next_fire_time(fire, fire)
-        return fire
+        return fire.astimezone(UTC).astimezone(self.timezone) if fire is not None else None
 
 
 def _repeated_hour(moment: datetime) -> bool:
@@ -84,7 +100,7 @@ class Schedule:
     def runs_between(
         self, zone: ZoneInfo, start: datetime, end: datetime, limit: int | None = None
     ) -> list[datetime]:
-        """Run times in (`start`, `end`], oldest first, at most `limit` of them."""
+        """Run times in (`start`, `end`], oldest first, at most `limit` of them, in `zone`."""
         trigger = self.trigger(zone)
         runs: list[datetime] = []
         fire = trigger.get_next_fire_time(None, start + timedelta(microseconds=1))
@@ -95,8 +111,7 @@ class Schedule:
 
     def next_runs(self, zone: ZoneInfo, after: datetime, count: int = 3) -> list[datetime]:
         """The next `count` run times after `after`, each in `zone`."""
-        runs = self.runs_between(zone, after, after + _NEVER_AFTER, limit=count)
-        return [run.astimezone(zone) for run in runs]
+        return self.runs_between(zone, after, after + _NEVER_AFTER, limit=count)
 
     def describe(self, locale: str) -> str:
         """How a person reads it: `매주 월 09:00`, `monthly on day 1 at 09:00`."""
@@ -137,8 +152,7 @@ def parse_schedule(text: str) -> Schedule:
         schedule = _keyword(_KEYWORDS[tokens[0]], tokens[1:])
     else:
         raise _bad(f"일정을 읽을 수 없습니다: {text!r}.", f"Cannot read the schedule {text!r}.")
-    probe = datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC"))
-    if not schedule.runs_between(ZoneInfo("UTC"), probe, probe + _NEVER_AFTER, limit=1):
+    if not schedule.next_runs(ZoneInfo("UTC"), datetime(2000, 1, 1, tzinfo=UTC), count=1):
         raise _bad(
             f"이 일정은 실행되는 날이 없습니다: {text!r}.", f"The schedule {text!r} never runs."
         )

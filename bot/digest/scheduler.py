@@ -66,7 +66,7 @@ class DigestScheduler:
                 "misfire_grace_time": int(self.engine.grace.total_seconds()),
             },
         )
-        await self.reconcile()
+        self._apply(await asyncio.to_thread(self.engine.book.scheduled))
         self.scheduler.add_job(
             self._sweep, IntervalTrigger(seconds=self.sweep_seconds, timezone=self.timezone),
             id=SWEEP_JOB, name="digest sweep", replace_existing=True,
@@ -75,18 +75,28 @@ class DigestScheduler:
         await self.engine.run_catch_up()
         return True
 
-    def shutdown(self) -> None:
-        """Stop firing; deliveries in flight finish or are marked interrupted next start."""
+    async def stop(self) -> None:
+        """Stop firing; deliveries in flight are cancelled and marked interrupted next start.
+
+        APScheduler shuts an asyncio scheduler down on the loop's next turn; yielding
+        once here means it has stopped when this returns.
+        """
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)
         self.scheduler = None
 
-    async def reconcile(self) -> None:
-        """Make the jobs match the table: add new, replace changed, remove gone subscriptions."""
+    def reconcile(self) -> None:
+        """Make the jobs match the table now; safe from any thread, so `DigestCommands`
+        can pass it as `on_change` and a new schedule takes effect before the next sweep."""
+        self._apply(self.engine.book.scheduled())
+
+    def _apply(self, subscriptions: list[Subscription]) -> None:
+        """Add jobs for new subscriptions, replace changed ones, remove those gone."""
         scheduler = self.scheduler
         if scheduler is None:
             return
-        wanted = {job_id(s.id): s for s in await asyncio.to_thread(self.engine.book.scheduled)}
+        wanted = {job_id(s.id): s for s in subscriptions}
         for job in scheduler.get_jobs():
             if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
                 job.remove()
@@ -104,5 +114,5 @@ class DigestScheduler:
         await self.engine.deliver_due(subscription_ids=[subscription_id])
 
     async def _sweep(self) -> None:
-        await self.reconcile()
+        self._apply(await asyncio.to_thread(self.engine.book.scheduled))
         await self.engine.deliver_due()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,7 +29,7 @@ FORBIDDEN, GONE, INTERRUPTED, CLAIMED = "forbidden", "gone", "interrupted", "cla
 
 def stamp(moment: datetime) -> str:
     """How every digest timestamp is stored: ISO 8601 in UTC, to the second."""
-    return moment.astimezone(ZoneInfo("UTC")).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _moment(text: str | None) -> datetime | None:

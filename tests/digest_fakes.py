@@ -1,0 +1,126 @@
+"""Stand-ins the digest tests share: a clock they set, a poster that records, test data.
+
+Only the platform side is faked (the Discord poster comes from the adapter); the
+store, the digest tables, the engine and APScheduler are the real ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.briefing.model import Reply
+from bot.digest.schedule import parse_schedule
+from bot.digest.subscriptions import DigestBook, Settings, Subscription
+from store.dates import parse_date
+from store.db import write_transaction
+from store.fact_store import FactStore
+from store.revisions import Change, record_revision
+
+PROGRAM = "sovereign-ai-foundation-model"
+SOURCE = "byline-2025-foundation-kickoff"
+
+
+class ManualClock:
+    """A clock that says what the test sets."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@dataclass
+class Post:
+    channel_id: int
+    payloads: list[dict[str, Any]]
+    nonce: str
+
+
+@dataclass
+class RecordingPoster:
+    """Records posts and notices; raises the queued failures first, one per post."""
+
+    posts: list[Post] = field(default_factory=list)
+    notices: list[tuple[Subscription, Reply]] = field(default_factory=list)
+    failures: list[Exception] = field(default_factory=list)
+
+    async def post(self, channel_id: int, payloads: list[dict[str, Any]], nonce: str) -> int:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.posts.append(Post(channel_id, payloads, nonce))
+        return 900_000 + len(self.posts)
+
+    async def notify(self, subscription: Subscription, message: Reply) -> None:
+        self.notices.append((subscription, message))
+
+
+def subscribe(
+    book: DigestBook,
+    now: datetime,
+    schedule: str = "daily 09:00",
+    *,
+    channel_id: int = 200,
+    timezone: str = "Asia/Seoul",
+    window_days: int = 14,
+    language: str = "ko",
+    post_empty: bool = True,
+    revision: int = 1,
+) -> Subscription:
+    """A subscription made at `now` in guild 100 by user 300."""
+    settings = Settings(parse_schedule(schedule), timezone, window_days, language, post_empty)
+    subscription, _ = book.subscribe(
+        guild_id=100, channel_id=channel_id, user_id=300, settings=settings, revision=revision,
+        now=now,
+    )  # fmt: skip
+    return subscription
+
+
+def add_milestones(store: FactStore, dates: list[str], today: date) -> list[int]:
+    """Planned milestones of the foundation-model program, one revision each, all in one
+    transaction: what `store.add_milestone` records, at a speed 300 of them allow."""
+    ids = []
+    with write_transaction(store.db):
+        for when in dates:
+            number = len(ids) + 1
+            fuzzy = parse_date(when, today)
+            row = {
+                "id": store.db.execute("SELECT coalesce(max(id), 0) + 1 FROM milestones").fetchone()[0],
+                "entity_id": PROGRAM, "title_ko": f"테스트 일정 {number}",
+                "title_en": f"Test milestone {number}", "date_text": when,
+                "date_edtf": fuzzy.edtf, "precision": fuzzy.precision,
+                "earliest": fuzzy.earliest.isoformat() if fuzzy.earliest else None,
+                "latest": fuzzy.latest.isoformat() if fuzzy.latest else None,
+                "status": "planned", "source_id": SOURCE,
+            }  # fmt: skip
+            revision = record_revision(
+                store.db, actor="console:test", action="milestone.add",
+                changes=[Change("milestones", row["id"], None, row)],
+                summary=f"일정 추가: 테스트 일정 {number}\nadded milestone: Test milestone {number}",
+            )  # fmt: skip
+            store.db.execute(
+                f"INSERT INTO milestones ({', '.join(row)}, created_rev)"
+                f" VALUES ({', '.join('?' * len(row))}, ?)",
+                [*row.values(), revision],
+            )
+            ids.append(row["id"])
+    return ids
+
+
+def change_budget(store: FactStore, value: str) -> None:
+    """Supersede the foundation-model program's budget through the store's own edit."""
+    store.set_fact(
+        entity=PROGRAM, attribute="budget", value=value, source=SOURCE, actor="console:test"
+    )
+
+
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
