@@ -47,11 +47,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cmd.search.query": ("검색어 (모든 단어가 포함된 결과)", "Search words (all must match)"),
     "cmd.search.page": ("쪽 번호", "Page number"),
     "cmd.about": ("봇이 아는 것과 사용법", "What the bot knows and how to ask"),
-    # Counting units of numeric facts, as the data set writes them (Korean), in English.
-    "unit.개팀": ("개팀", "teams"),
-    "unit.개 기관": ("개 기관", "institutions"),
-    "unit.석": ("석", "seats"),
-    "unit.장": ("장", "GPUs"),
     # Entity kinds.
     "kind.project": ("프로젝트", "Project"),
     "kind.lab": ("연구 거점·랩", "Lab"),
@@ -197,10 +192,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.unknown_command": (
         "알 수 없는 명령입니다: {command}. 명령: {commands}",
         "Unknown command: {command}. Commands: {commands}",
-    ),
-    "err.takes_no_options": (
-        "{command}에는 옵션이 없습니다. 명령만 입력해 주세요 (받은 값: {value})",
-        "{command} takes no options; type the command alone (got: {value})",
     ),
     "err.unknown_option": (
         "{command}에는 {option} 옵션이 없습니다. 옵션: {options}",
