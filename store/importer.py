@@ -103,12 +103,23 @@ def _changed_line(label: str, ours: dict[str, Any], changed: dict[str, Any]) -> 
     return f"~ {label}: {fields}"
 
 
-def _refuse_removal(noun: str, ids: Sequence[Any]) -> None:
+# What a removal refusal calls the rows of each table.
+_PLURALS = {
+    "sources": ("출처", "sources"),
+    "attributes": ("속성", "attributes"),
+    "entities": ("항목", "entities"),
+    "aliases": ("별칭", "aliases"),
+    "milestones": ("일정", "milestones"),
+}
+
+
+def _refuse_removal(table: str, ids: Sequence[Any]) -> None:
     if ids:
         shown = ", ".join(str(i) for i in ids)
+        ko, en = _PLURALS[table]
         raise InvalidInput(
-            f"가져오기로는 {noun}을(를) 지울 수 없습니다. 파일에 다시 넣으세요: {shown}",
-            f"An import cannot remove a {noun}; put it back in the file: {shown}.",
+            f"가져오기로는 {ko}을(를) 지울 수 없습니다. 파일에 다시 넣으세요: {shown}",
+            f"An import cannot remove {en}; put these back in the file: {shown}.",
         )
 
 
@@ -118,7 +129,7 @@ def _keyed_steps(
     """Rows keyed by their own id (sources, attributes): added or changed, never removed."""
     ours = {r["id"]: r for r in _rows(db, table)}
     theirs = {r["id"]: r for r in _rows(scratch, table)}
-    _refuse_removal(noun, [i for i in ours if i not in theirs])
+    _refuse_removal(table, [i for i in ours if i not in theirs])
     for row_id, row in theirs.items():
         if row_id not in ours:
             yield ImportStep(
@@ -140,7 +151,7 @@ def _entity_steps(
     """New entities, changed entity rows, and names an entity gains (names are never dropped)."""
     ours = {r["id"]: r for r in _rows(db, "entities")}
     theirs = _rows(scratch, "entities")
-    _refuse_removal("entity", sorted(ours.keys() - {r["id"] for r in theirs}))
+    _refuse_removal("entities", sorted(ours.keys() - {r["id"] for r in theirs}))
     for row in theirs:
         entity_id = row["id"]
         writes: list[RowWrite] = []
@@ -160,7 +171,7 @@ def _entity_steps(
                 lines.append(f"+ alias {entity_id}: {alias['alias']}")
         kept = {a["key"] for a in their_aliases}
         _refuse_removal(
-            "alias",
+            "aliases",
             [a["alias"] for a in our_aliases if a["kind"] == "alias" and a["key"] not in kept],
         )
         if writes:
@@ -229,7 +240,7 @@ def _milestone_steps(
             theirs.remove(row)
             pairs.append((titled, row))
     pairs += zip(ours, theirs, strict=False)
-    _refuse_removal("milestone", [f"{o['title_ko']} (#{o['id']})" for o in ours[len(theirs) :]])
+    _refuse_removal("milestones", [f"{o['title_ko']} (#{o['id']})" for o in ours[len(theirs) :]])
     for old, new in pairs:
         changed = _differences(old, new)
         yield ImportStep(
