@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from loopback.harness import LoopbackBot
 
+from bot.digest.subscriptions import DigestBook
 from store.fact_store import FactStore
 
 # "Today" for end-to-end tests: after the newest article, before the year-end milestones.
@@ -44,6 +45,14 @@ def store(db_path: Path, seeded_db: Path) -> Iterator[FactStore]:
     """Each test gets its own file: a copy of the seeded database, opened like any store."""
     copy_database(seeded_db, db_path)
     opened = FactStore.open(db_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def digest_book(store: FactStore) -> Iterator[DigestBook]:
+    """The digest tables of the test's store, on their own connection as in the bot."""
+    opened = DigestBook.open(store.path)
     yield opened
     opened.close()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 from digest_fakes import PROGRAM, SOURCE, add_milestones, change_budget, subscribe, utc
 from discord_limits import assert_discord_limits
@@ -31,11 +30,10 @@ def field_lines(reply: Reply, starts: str) -> tuple[str, ...]:
 
 
 def test_window_is_split_by_precision_with_program_status_and_source_date(
-    store: FactStore, db_path: Path
+    store: FactStore, digest_book: DigestBook
 ) -> None:
     """`12월 말` lies wholly inside a month's window; `2025년 말` only overlaps it."""
-    book = DigestBook.open(db_path)
-    subscription = subscribe(book, DECEMBER_15, window_days=30)
+    subscription = subscribe(digest_book, DECEMBER_15, window_days=30)
     digest = build_digest(store, subscription, DECEMBER_15)
     assert not digest.empty and digest.revision == 1
     (surely,) = field_lines(digest.reply, "기간 내 일정")
@@ -52,18 +50,20 @@ def test_window_is_split_by_precision_with_program_status_and_source_date(
     assert sources[0].startswith("[1] 2025-09-09~11-09 (추정) 바이라인네트워크")
 
 
-def test_a_narrow_window_makes_late_december_only_possible(store: FactStore, db_path: Path) -> None:
-    book = DigestBook.open(db_path)
-    subscription = subscribe(book, DECEMBER_15, window_days=14)
+def test_a_narrow_window_makes_late_december_only_possible(
+    store: FactStore, digest_book: DigestBook
+) -> None:
+    subscription = subscribe(digest_book, DECEMBER_15, window_days=14)
     digest = build_digest(store, subscription, DECEMBER_15)
     assert not any(f.name.startswith("기간 내 일정") for f in digest.reply.cards[0].fields)
     possibly = field_lines(digest.reply, "기간 내 가능")
     assert any("대국민 콘테스트" in line for line in possibly)
 
 
-def test_english_digest(store: FactStore, db_path: Path) -> None:
-    book = DigestBook.open(db_path)
-    subscription = subscribe(book, DECEMBER_15, "weekly mon 09:00", window_days=30, language="en")
+def test_english_digest(store: FactStore, digest_book: DigestBook) -> None:
+    subscription = subscribe(
+        digest_book, DECEMBER_15, "weekly mon 09:00", window_days=30, language="en"
+    )
     text = text_of(build_digest(store, subscription, DECEMBER_15).reply)
     assert "📅 Milestone digest · 2025-12-15 – 2026-01-14" in text
     assert "In the window · 1" in text and "Possibly in the window" in text
@@ -72,10 +72,9 @@ def test_english_digest(store: FactStore, db_path: Path) -> None:
 
 
 def test_nothing_due_and_nothing_changed_is_an_empty_digest(
-    store: FactStore, db_path: Path
+    store: FactStore, digest_book: DigestBook
 ) -> None:
-    book = DigestBook.open(db_path)
-    subscription = subscribe(book, utc(2031, 1, 1), window_days=7)
+    subscription = subscribe(digest_book, utc(2031, 1, 1), window_days=7)
     digest = build_digest(store, subscription, utc(2031, 1, 1))
     assert digest.empty
     (card,) = digest.reply.cards
@@ -85,10 +84,11 @@ def test_nothing_due_and_nothing_changed_is_an_empty_digest(
     assert not card.fields
 
 
-def test_changes_since_the_subscriptions_last_digest(store: FactStore, db_path: Path) -> None:
+def test_changes_since_the_subscriptions_last_digest(
+    store: FactStore, digest_book: DigestBook
+) -> None:
     """In the store's own words, newest revision last, with their ids for `/history`."""
-    book = DigestBook.open(db_path)
-    subscription = subscribe(book, DECEMBER_15, window_days=7, revision=store.revision())
+    subscription = subscribe(digest_book, DECEMBER_15, window_days=7, revision=store.revision())
     store.add_milestone(
         entity=PROGRAM, title="2차 단계평가", date="2026년 6월 말", source=SOURCE,
         actor="console:test", today=date(2025, 12, 15),
@@ -105,9 +105,10 @@ def test_changes_since_the_subscriptions_last_digest(store: FactStore, db_path: 
     assert not any(f.name.startswith("지난 브리핑") for f in later.reply.cards[0].fields)
 
 
-def test_changes_alone_make_a_digest_worth_posting(store: FactStore, db_path: Path) -> None:
-    book = DigestBook.open(db_path)
-    subscription = subscribe(book, utc(2031, 1, 1), revision=store.revision())
+def test_changes_alone_make_a_digest_worth_posting(
+    store: FactStore, digest_book: DigestBook
+) -> None:
+    subscription = subscribe(digest_book, utc(2031, 1, 1), revision=store.revision())
     change_budget(store, "1원")
     digest = build_digest(store, subscription, utc(2031, 1, 1))
     assert not digest.empty
@@ -115,13 +116,12 @@ def test_changes_alone_make_a_digest_worth_posting(store: FactStore, db_path: Pa
 
 
 def test_a_300_milestone_digest_stays_inside_every_discord_limit(
-    store: FactStore, db_path: Path
+    store: FactStore, digest_book: DigestBook
 ) -> None:
     """Every milestone appears once, across as many messages as it takes, each one legal."""
     days = [f"2026-01-{day:02d}" for day in range(1, 31)]
     add_milestones(store, [days[n % 30] for n in range(300)], date(2025, 12, 15))
-    book = DigestBook.open(db_path)
-    subscription = subscribe(book, DECEMBER_15, window_days=60, revision=1)
+    subscription = subscribe(digest_book, DECEMBER_15, window_days=60, revision=1)
     digest = build_digest(store, subscription, DECEMBER_15)
     nonce = digest_nonce(subscription.id, "2025-12-15T09:00")
     payloads = digest_payloads(digest.reply, "ko", nonce)

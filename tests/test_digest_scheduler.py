@@ -8,7 +8,7 @@ fires for real. Nothing of the scheduler or the engine is mocked.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,13 +30,6 @@ LEAD = timedelta(milliseconds=500)
 
 
 @pytest.fixture
-def book(db_path: Path, store: FactStore) -> Iterator[DigestBook]:
-    opened = DigestBook.open(db_path)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
 async def started() -> AsyncIterator[list[DigestScheduler]]:
     """Schedulers a test starts; all stopped at the end, even when the test fails."""
     schedulers: list[DigestScheduler] = []
@@ -48,13 +41,13 @@ async def started() -> AsyncIterator[list[DigestScheduler]]:
 async def start(
     started: list[DigestScheduler],
     store: FactStore,
-    book: DigestBook,
+    digest_book: DigestBook,
     poster: RecordingPoster,
     zone: ZoneInfo = SEOUL,
     sweep_seconds: float = 3600,
 ) -> DigestScheduler:
     scheduler = DigestScheduler(
-        DigestEngine(store, book, poster), zone, sweep_seconds=sweep_seconds
+        DigestEngine(store, digest_book, poster), zone, sweep_seconds=sweep_seconds
     )
     started.append(scheduler)
     assert await scheduler.start()
@@ -77,7 +70,7 @@ async def settle(scheduler: DigestScheduler) -> None:
 
 
 async def test_spring_forward_0230_fires_once_at_0330(
-    store: FactStore, book: DigestBook, started: list[DigestScheduler]
+    store: FactStore, digest_book: DigestBook, started: list[DigestScheduler]
 ) -> None:
     """New York skips 02:00–03:00 on 2026-03-08: a daily 02:30 digest goes out at 03:30 EDT.
 
@@ -86,10 +79,10 @@ async def test_spring_forward_0230_fires_once_at_0330(
     """
     with time_machine.travel(utc(2026, 3, 8, 6, 50), tick=True) as clock:
         subscription = subscribe(
-            book, utc(2026, 3, 8, 6), "daily 02:30", timezone="America/New_York"
+            digest_book, utc(2026, 3, 8, 6), "daily 02:30", timezone="America/New_York"
         )
         poster = RecordingPoster()
-        scheduler = await start(started, store, book, poster, NEW_YORK)
+        scheduler = await start(started, store, digest_book, poster, NEW_YORK)
         clock.move_to(utc(2026, 3, 8, 7, 30) - LEAD)
         await settle(scheduler)
         await wait_until(lambda: poster.posts)
@@ -99,20 +92,20 @@ async def test_spring_forward_0230_fires_once_at_0330(
         clock.move_to(utc(2026, 3, 8, 8, 30, 1))
         await settle(scheduler)
     assert len(poster.posts) == 1
-    (delivery,) = book.deliveries(subscription.id)
+    (delivery,) = digest_book.deliveries(subscription.id)
     assert (delivery.period, delivery.status, delivery.late) == ("2026-03-08T03:30", "sent", False)
 
 
 async def test_fall_back_0130_fires_once(
-    store: FactStore, book: DigestBook, started: list[DigestScheduler]
+    store: FactStore, digest_book: DigestBook, started: list[DigestScheduler]
 ) -> None:
     """New York repeats 01:00–02:00 on 2026-11-01: a daily 01:30 digest goes out once."""
     with time_machine.travel(utc(2026, 11, 1, 5, 30) - LEAD, tick=True) as clock:
         subscription = subscribe(
-            book, utc(2026, 11, 1, 5), "daily 01:30", timezone="America/New_York"
+            digest_book, utc(2026, 11, 1, 5), "daily 01:30", timezone="America/New_York"
         )
         poster = RecordingPoster()
-        scheduler = await start(started, store, book, poster, NEW_YORK)
+        scheduler = await start(started, store, digest_book, poster, NEW_YORK)
         await wait_until(lambda: poster.posts)
         assert scheduler.scheduler is not None
         job = scheduler.scheduler.get_job(job_id(subscription.id))
@@ -121,16 +114,16 @@ async def test_fall_back_0130_fires_once(
         await settle(scheduler)
         assert await scheduler.engine.deliver_due() == []
     assert len(poster.posts) == 1
-    assert [d.period for d in book.deliveries(subscription.id)] == ["2026-11-01T01:30"]
+    assert [d.period for d in digest_book.deliveries(subscription.id)] == ["2026-11-01T01:30"]
 
 
 async def test_a_restarted_scheduler_on_the_same_database_does_not_post_again(
-    store: FactStore, db_path: Path, book: DigestBook, started: list[DigestScheduler]
+    store: FactStore, db_path: Path, digest_book: DigestBook, started: list[DigestScheduler]
 ) -> None:
     with time_machine.travel(utc(2025, 12, 15) - LEAD, tick=True) as clock:
-        subscribe(book, utc(2025, 12, 14, 1))
+        subscribe(digest_book, utc(2025, 12, 14, 1))
         first = RecordingPoster()
-        scheduler = await start(started, store, book, first)
+        scheduler = await start(started, store, digest_book, first)
         await wait_until(lambda: first.posts)
         await scheduler.stop()
         clock.move_to(utc(2025, 12, 15, 0, 0, 30))
@@ -143,22 +136,22 @@ async def test_a_restarted_scheduler_on_the_same_database_does_not_post_again(
 
 
 async def test_the_sweep_retries_a_failed_delivery(
-    store: FactStore, book: DigestBook, started: list[DigestScheduler]
+    store: FactStore, digest_book: DigestBook, started: list[DigestScheduler]
 ) -> None:
     with time_machine.travel(utc(2025, 12, 15) - LEAD, tick=True):
-        subscription = subscribe(book, utc(2025, 12, 14, 1))
+        subscription = subscribe(digest_book, utc(2025, 12, 14, 1))
         poster = RecordingPoster(failures=[ConnectionResetError("reset by peer")])
-        await start(started, store, book, poster, sweep_seconds=0.5)
+        await start(started, store, digest_book, poster, sweep_seconds=0.5)
         await wait_until(lambda: poster.posts)
-    (delivery,) = book.deliveries(subscription.id)
+    (delivery,) = digest_book.deliveries(subscription.id)
     assert (delivery.status, delivery.attempts) == ("sent", 2)
 
 
 async def test_jobs_come_from_the_table_and_follow_its_changes(
-    store: FactStore, book: DigestBook, started: list[DigestScheduler]
+    store: FactStore, digest_book: DigestBook, started: list[DigestScheduler]
 ) -> None:
-    existing = subscribe(book, utc(2025, 12, 14), channel_id=201)
-    scheduler = await start(started, store, book, RecordingPoster())
+    existing = subscribe(digest_book, utc(2025, 12, 14), channel_id=201)
+    scheduler = await start(started, store, digest_book, RecordingPoster())
     assert scheduler.scheduler is not None
     jobs = {job.id: job for job in scheduler.scheduler.get_jobs()}
     assert set(jobs) == {job_id(existing.id), SWEEP_JOB}
@@ -166,11 +159,11 @@ async def test_jobs_come_from_the_table_and_follow_its_changes(
     assert (job.coalesce, job.misfire_grace_time, job.max_instances) == (True, 6 * 3600, 1)
     assert str(scheduler.scheduler.timezone) == "Asia/Seoul"
 
-    commands = DigestCommands(store, book, on_change=scheduler.reconcile)
+    commands = DigestCommands(store, digest_book, on_change=scheduler.reconcile)
     await asyncio.to_thread(
         commands.subscribe, guild_id=100, channel_id=202, user_id=300, schedule="weekly fri 18:00"
     )
-    added = book.for_channel(100, 202)
+    added = digest_book.for_channel(100, 202)
     assert added is not None
     new_job = scheduler.scheduler.get_job(job_id(added.id))
     assert new_job is not None and new_job.next_run_time.strftime("%a %H:%M") == "Fri 18:00"
@@ -179,10 +172,10 @@ async def test_jobs_come_from_the_table_and_follow_its_changes(
 
 
 async def test_a_second_start_is_refused(
-    store: FactStore, book: DigestBook, started: list[DigestScheduler]
+    store: FactStore, digest_book: DigestBook, started: list[DigestScheduler]
 ) -> None:
-    subscribe(book, utc(2025, 12, 14))
-    scheduler = await start(started, store, book, RecordingPoster())
+    subscribe(digest_book, utc(2025, 12, 14))
+    scheduler = await start(started, store, digest_book, RecordingPoster())
     running = scheduler.scheduler
     assert await scheduler.start() is False
     assert scheduler.scheduler is running

@@ -7,8 +7,10 @@ other command's errors.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
+from typing import ParamSpec
 
 from bot.briefing.answers import error_reply
 from bot.briefing.model import COLORS, Card, Field, Reply
@@ -16,12 +18,13 @@ from bot.digest.content import build_digest, run_time
 from bot.digest.delivery import Clock, utc_now
 from bot.digest.schedule import parse_schedule, parse_timezone
 from bot.digest.subscriptions import ACTIVE, PAUSED, DigestBook, Settings, Subscription
-from bot.i18n import LOCALES, t
+from bot.i18n import DEFAULT_LOCALE, LOCALES, t
 from store.errors import InvalidInput
 from store.fact_store import FactStore
 
 WINDOW_MIN, WINDOW_MAX, WINDOW_DEFAULT = 1, 90, 14
 DEFAULT_TIMEZONE = "Asia/Seoul"
+P = ParamSpec("P")
 
 
 def channel_mention(channel_id: int) -> str:
@@ -62,6 +65,25 @@ def parse_until(text: str, subscription: Subscription, now: datetime) -> datetim
     return moment
 
 
+def _private(title: str, description: str | None, fields: tuple[Field, ...] = ()) -> Reply:
+    """A card only the asker sees, like every answer about their own settings."""
+    return Reply((Card(title, description, fields, color=COLORS["list"]),), ephemeral=True)
+
+
+def _explains_bad_input(operation: Callable[P, Reply]) -> Callable[P, Reply]:
+    """Turn `InvalidInput` into a polite private error in the asker's `locale` keyword."""
+
+    @functools.wraps(operation)
+    def answer(*args: P.args, **kwargs: P.kwargs) -> Reply:
+        try:
+            return operation(*args, **kwargs)
+        except InvalidInput as exc:
+            locale = str(kwargs.get("locale", DEFAULT_LOCALE))
+            return error_reply(exc.message(locale), locale)
+
+    return answer
+
+
 class DigestCommands:
     """Subscribe, unsubscribe, pause, resume, list and preview digests.
 
@@ -97,6 +119,7 @@ class DigestCommands:
             )
         return subscription
 
+    @_explains_bad_input
     def subscribe(
         self,
         *,
@@ -111,10 +134,7 @@ class DigestCommands:
         locale: str = "ko",
     ) -> Reply:
         """Subscribe a channel (or change its settings); the reply echoes the next three runs."""
-        try:
-            settings = check_settings(schedule, window, timezone, language, post_empty)
-        except InvalidInput as exc:
-            return error_reply(exc.message(locale), locale)
+        settings = check_settings(schedule, window, timezone, language, post_empty)
         now = self.clock()
         subscription, created = self.book.subscribe(
             guild_id=guild_id, channel_id=channel_id, user_id=user_id, settings=settings,
@@ -127,30 +147,26 @@ class DigestCommands:
             Field(t("digest.settings", locale), (self._settings_line(subscription, locale),)),
             Field(t("digest.next_runs", locale), runs),
         )
-        description = t(key, locale, channel=channel_mention(channel_id))
-        card = Card(t("digest.name", locale), description, fields, color=COLORS["list"])
-        return Reply((card,), ephemeral=True)
+        return _private(
+            t("digest.name", locale), t(key, locale, channel=channel_mention(channel_id)), fields
+        )
 
+    @_explains_bad_input
     def unsubscribe(self, *, guild_id: int, channel_id: int, locale: str = "ko") -> Reply:
         """Stop a channel's digest and forget its delivery log."""
-        try:
-            subscription = self._subscription(guild_id, channel_id)
-        except InvalidInput as exc:
-            return error_reply(exc.message(locale), locale)
+        subscription = self._subscription(guild_id, channel_id)
         self.book.remove(subscription.id)
         self._changed()
         return self._done("digest.unsubscribed", channel_id, locale)
 
+    @_explains_bad_input
     def pause(
         self, *, guild_id: int, channel_id: int, until: str | None = None, locale: str = "ko"
     ) -> Reply:
         """Pause a channel's digest, until a date or time in its zone or until resumed."""
         now = self.clock()
-        try:
-            subscription = self._subscription(guild_id, channel_id)
-            resume_at = parse_until(until, subscription, now) if until else None
-        except InvalidInput as exc:
-            return error_reply(exc.message(locale), locale)
+        subscription = self._subscription(guild_id, channel_id)
+        resume_at = parse_until(until, subscription, now) if until else None
         self.book.set_status(subscription.id, PAUSED, now, reason="user", paused_until=resume_at)
         self._changed()
         extra = (
@@ -164,12 +180,10 @@ class DigestCommands:
         )
         return self._done("digest.paused", channel_id, locale, extra)
 
+    @_explains_bad_input
     def resume(self, *, guild_id: int, channel_id: int, locale: str = "ko") -> Reply:
         """Restart a paused (or stopped) digest; runs missed meanwhile are not sent."""
-        try:
-            subscription = self._subscription(guild_id, channel_id)
-        except InvalidInput as exc:
-            return error_reply(exc.message(locale), locale)
+        subscription = self._subscription(guild_id, channel_id)
         if subscription.status == ACTIVE:
             return self._done("digest.already_active", channel_id, locale)
         now = self.clock()
@@ -183,10 +197,7 @@ class DigestCommands:
         """Every digest of a server with its settings, state, next run and last delivery."""
         subscriptions = self.book.in_guild(guild_id)
         if not subscriptions:
-            card = Card(
-                t("digest.list.title", locale), t("digest.list.none", locale), color=COLORS["list"]
-            )
-            return Reply((card,), ephemeral=True)
+            return _private(t("digest.list.title", locale), t("digest.list.none", locale))
         now = self.clock()
         fields = tuple(
             Field(
@@ -195,30 +206,22 @@ class DigestCommands:
             )
             for subscription in subscriptions
         )
-        card = Card(t("digest.list.title", locale), None, fields, color=COLORS["list"])
-        return Reply((card,), ephemeral=True)
+        return _private(t("digest.list.title", locale), None, fields)
 
+    @_explains_bad_input
     def preview(self, *, guild_id: int, channel_id: int, locale: str = "ko") -> Reply:
         """Exactly the digest the channel would get now, shown only to the asker."""
-        try:
-            subscription = self._subscription(guild_id, channel_id)
-        except InvalidInput as exc:
-            return error_reply(exc.message(locale), locale)
+        subscription = self._subscription(guild_id, channel_id)
         digest = build_digest(self.store, subscription, self.clock())
         cards = digest.reply.cards
         if digest.empty and not subscription.post_empty:
-            note = Card(
-                t("digest.name", locale), t("digest.preview.skipped", locale), color=COLORS["list"]
-            )
-            cards = (note, *cards)
+            note = _private(t("digest.name", locale), t("digest.preview.skipped", locale))
+            cards = (*note.cards, *cards)
         return Reply(cards, ephemeral=True)
 
     def _done(self, key: str, channel_id: int, locale: str, extra: str | None = None) -> Reply:
         text = t(key, locale, channel=channel_mention(channel_id))
-        description = f"{text}\n{extra}" if extra else text
-        return Reply(
-            (Card(t("digest.name", locale), description, color=COLORS["list"]),), ephemeral=True
-        )
+        return _private(t("digest.name", locale), f"{text}\n{extra}" if extra else text)
 
     @staticmethod
     def _settings_line(subscription: Subscription, locale: str) -> str:
