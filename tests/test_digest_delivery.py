@@ -240,3 +240,17 @@ async def test_pause_until_resumes_by_itself_and_skips_the_paused_runs(
     assert outcome.period == "2025-12-15T09:00"
     resumed = digest_book.get(subscription.id)
     assert resumed is not None and (resumed.status, resumed.paused_until) == ("active", None)
+
+
+def test_only_one_of_two_connections_can_claim_a_period(
+    db_path: Path, digest_book: DigestBook
+) -> None:
+    """The UNIQUE (subscription, period) claim holds across connections, as across processes."""
+    subscription = subscribe(digest_book, utc(2025, 12, 14, 1))
+    other = DigestBook.open(db_path)
+    claims = [
+        book.claim(subscription.id, "2025-12-15T09:00", MORNING, "dgx", MORNING, late=False)
+        for book in (digest_book, other, digest_book)
+    ]
+    other.close()
+    assert claims == [True, False, False]

@@ -219,11 +219,11 @@ class DigestBook:
         with self._lock, write_transaction(self.db):
             self.db.execute(
                 "UPDATE digest_subscriptions SET status = ?, status_reason = ?, paused_until = ?,"
-                " updated_at = ?, active_since = CASE WHEN ? = 'active' THEN ? ELSE active_since END"
+                " updated_at = ?, active_since = CASE WHEN ? = ? THEN ? ELSE active_since END"
                 " WHERE id = ?",
                 [
                     status, reason, stamp(paused_until) if paused_until else None, stamp(now),
-                    status, stamp(now), subscription_id,
+                    status, ACTIVE, stamp(now), subscription_id,
                 ],
             )  # fmt: skip
 
@@ -235,11 +235,11 @@ class DigestBook:
         """
         with self._lock, write_transaction(self.db):
             rows = self.db.execute(
-                "UPDATE digest_subscriptions SET status = 'active', status_reason = NULL,"
+                "UPDATE digest_subscriptions SET status = ?, status_reason = NULL,"
                 " active_since = paused_until, paused_until = NULL, updated_at = ?"
-                " WHERE status = 'paused' AND paused_until IS NOT NULL AND paused_until <= ?"
+                " WHERE status = ? AND paused_until IS NOT NULL AND paused_until <= ?"
                 " RETURNING id",
-                [stamp(now), stamp(now)],
+                [ACTIVE, stamp(now), PAUSED, stamp(now)],
             ).fetchall()
         return [row[0] for row in rows]
 
@@ -261,11 +261,20 @@ class DigestBook:
             cursor = self.db.execute(
                 "INSERT INTO digest_deliveries"
                 " (subscription_id, period, scheduled_at, nonce, status, late, claimed_at)"
-                " VALUES (?, ?, ?, ?, 'claimed', ?, ?)"
-                " ON CONFLICT (subscription_id, period) DO UPDATE SET status = 'claimed',"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (subscription_id, period) DO UPDATE SET status = excluded.status,"
                 " attempts = attempts + 1, late = excluded.late, claimed_at = excluded.claimed_at,"
-                " completed_at = NULL, error = NULL WHERE status = 'failed'",
-                [subscription_id, period, stamp(scheduled_at), nonce, int(late), stamp(now)],
+                " completed_at = NULL, error = NULL WHERE status = ?",
+                [
+                    subscription_id,
+                    period,
+                    stamp(scheduled_at),
+                    nonce,
+                    CLAIMED,
+                    int(late),
+                    stamp(now),
+                    FAILED,
+                ],
             )
             return cursor.rowcount == 1
 
@@ -302,9 +311,17 @@ class DigestBook:
         with self._lock, write_transaction(self.db):
             self.db.execute(
                 "INSERT INTO digest_deliveries (subscription_id, period, scheduled_at, nonce,"
-                " status, claimed_at, completed_at) VALUES (?, ?, ?, ?, 'missed', ?, ?)"
+                " status, claimed_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (subscription_id, period) DO NOTHING",
-                [subscription_id, period, stamp(scheduled_at), nonce, stamp(now), stamp(now)],
+                [
+                    subscription_id,
+                    period,
+                    stamp(scheduled_at),
+                    nonce,
+                    MISSED,
+                    stamp(now),
+                    stamp(now),
+                ],
             )
 
     def interrupt_claims(self, now: datetime) -> list[Delivery]:
@@ -315,9 +332,9 @@ class DigestBook:
         """
         with self._lock, write_transaction(self.db):
             rows = self.db.execute(
-                "UPDATE digest_deliveries SET status = 'interrupted', completed_at = ?"
-                " WHERE status = 'claimed' RETURNING *",
-                [stamp(now)],
+                "UPDATE digest_deliveries SET status = ?, completed_at = ?"
+                " WHERE status = ? RETURNING *",
+                [INTERRUPTED, stamp(now), CLAIMED],
             )
             columns = [c[0] for c in rows.description]
             return [Delivery.from_row(dict(zip(columns, row, strict=True))) for row in rows]
