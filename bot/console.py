@@ -19,7 +19,8 @@ from bot.render.discord_payload import reply_payloads
 from bot.render.text import reply_text
 
 _QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’"}
-_OPTION_LIKE = re.compile(r"(?:^|\s)([a-z_]+):")
+# `name:` starts an option, but `http://…` is a value (a URL), not an option named http.
+_OPTION_LIKE = re.compile(r"(?:^|\s)([a-z_]+):(?!//)")
 PROMPT = "briefbot> "
 
 

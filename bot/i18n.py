@@ -47,6 +47,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cmd.search.query": ("검색어 (모든 단어가 포함된 결과)", "Search words (all must match)"),
     "cmd.search.page": ("쪽 번호", "Page number"),
     "cmd.about": ("봇이 아는 것과 사용법", "What the bot knows and how to ask"),
+    # Counting units of numeric facts, as the data set writes them (Korean), in English.
+    "unit.개팀": ("개팀", "teams"),
+    "unit.개 기관": ("개 기관", "institutions"),
+    "unit.석": ("석", "seats"),
+    "unit.장": ("장", "GPUs"),
     # Entity kinds.
     "kind.project": ("프로젝트", "Project"),
     "kind.lab": ("연구 거점·랩", "Lab"),
@@ -193,6 +198,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "알 수 없는 명령입니다: {command}. 명령: {commands}",
         "Unknown command: {command}. Commands: {commands}",
     ),
+    "err.takes_no_options": (
+        "{command}에는 옵션이 없습니다. 명령만 입력해 주세요 (받은 값: {value})",
+        "{command} takes no options; type the command alone (got: {value})",
+    ),
     "err.unknown_option": (
         "{command}에는 {option} 옵션이 없습니다. 옵션: {options}",
         "{command} has no option {option}. Options: {options}",
@@ -311,7 +320,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`until`은 앞으로의 날짜(YYYY-MM-DD)나 시각(YYYY-MM-DD HH:MM)이어야 합니다 (입력: {value}).",
         "`until` must be a future date (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM) (got {value}).",
     ),
-    "digest.notice.title": ("일정 브리핑을 보낼 수 없습니다", "The milestone digest could not be posted"),
+    "digest.notice.title": (
+        "일정 브리핑을 보낼 수 없습니다",
+        "The milestone digest could not be posted",
+    ),
     "digest.notice.forbidden": (
         "{channel}에 글을 쓸 권한이 없어 일정 브리핑을 일시 중지했습니다. 서버 설정에서 봇에게 이 채널의"
         " '채널 보기', '메시지 보내기', '링크 첨부' 권한을 주신 뒤 `/digest resume`으로 다시 시작해 주세요.",

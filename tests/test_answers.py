@@ -97,6 +97,9 @@ CASES: tuple[Case, ...] = (
     Case("milestones", {"past": "maybe"}, "en"),
     Case("search", {"query": "AI", "page": 0}, "ko"),
     Case("about", {"extra": "x"}, "ko"),
+    Case("milestones", {"days": 60, "past": False}, "ko", date(2024, 10, 1)),
+    Case("milestones", {"days": 60, "past": True}, "ko", date(2024, 11, 30)),
+    Case("program", {"name": FOUNDATION}, "en", AFTER),
 )  # fmt: skip
 
 
@@ -374,7 +377,8 @@ def test_milestones_for_one_program(store: FactStore) -> None:
     card = only_card(ask(store, "milestones", program="독자 AI", days=60))
     assert card.title.endswith("· 독자 AI 파운데이션 모델 프로젝트")
     lines = _milestone_lines(card)
-    assert len(lines) == 4 and any("대국민 콘테스트" in line for line in lines)
+    assert len(lines) == 3 and any("대국민 콘테스트" in line for line in lines)
+    assert not any("· 완료" in line for line in lines)
     assert not any("AI 안전연구소" in line for line in card_text(card).splitlines())
 
 
@@ -536,7 +540,7 @@ def test_unknown_commands_and_options_are_explained(store: FactStore) -> None:
     assert reply.is_error
     assert only_card(reply).description == "/program has no option nmae. Options: name"
     reply = ask(store, "about", extra="x")
-    assert reply.is_error and "extra" in (only_card(reply).description or "")
+    assert reply.is_error and "extra:x" in (only_card(reply).description or "")
 
 
 # --- odd input ----------------------------------------------------------------------------
@@ -675,3 +679,23 @@ def test_autocomplete_ignores_odd_input_and_other_options(store: FactStore) -> N
         "institution", "name", unicodedata.normalize("NFD", "한국전자"), "ko"
     )
     assert nfd and nfd[0].value == "etri"
+
+
+def test_upcoming_milestones_leave_out_what_is_done(store: FactStore) -> None:
+    """The lab's opening (28 Oct 2024, done) is history, not something coming up."""
+    ahead = card_text(
+        only_card(ask(store, "milestones", today=date(2024, 10, 1), days=60, past=False))
+    )
+    assert "개소식" not in ahead
+    behind = card_text(
+        only_card(ask(store, "milestones", today=date(2024, 11, 30), days=60, past=True))
+    )
+    assert "개소식" in behind
+
+
+def test_counts_read_naturally_in_english(store: FactStore) -> None:
+    """`5개팀` in Korean, `5 teams` in English: the unit is translated, not copied."""
+    english = card_text(only_card(ask(store, "program", "en", AFTER, name=FOUNDATION)))
+    assert "5 teams" in english and "개팀" not in english
+    korean = card_text(only_card(ask(store, "program", "ko", AFTER, name=FOUNDATION)))
+    assert "5개팀" in korean

@@ -54,6 +54,8 @@ class RunBot(Protocol):
         ('/search "page:2"', "search", {"query": "page:2"}),
         ("/search query:a:b", "search", {"query": "a:b"}),
         ("/program foo:bar", "program", {"foo": "bar"}),
+        ("/search http://zdnet.co.kr/x", "search", {"query": "http://zdnet.co.kr/x"}),
+        ("/about extra", "about", {"": "extra"}),
         ("/about", "about", {}),
     ],
 )
@@ -81,6 +83,10 @@ def test_quoted_values_keep_inner_quotes_and_spaces() -> None:
         ("/milestones week:2", "/milestones has no option week. Options: program, days, past"),
         ("/search query:AI page:two", "page must be a number (got two)."),
         ("/nope x", "Unknown command: /nope."),
+        (
+            "/about extra words",
+            "/about takes no options; type the command alone (got: extra words)",
+        ),
         ("/", "Unknown command: /."),
     ],
 )

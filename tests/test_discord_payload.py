@@ -14,6 +14,7 @@ from discord_limits import EMBED_TOTAL_MAX, FIELD_VALUE_MAX, assert_discord_limi
 from test_answers import AFTER, BEFORE, CASES, Case, answer
 
 from bot.briefing.answers import Briefer, Invocation
+from bot.briefing.commands import COMMANDS
 from bot.briefing.model import Card, Field, PageLink, Reply
 from bot.render.discord_payload import reply_payloads
 from store.fact_store import FactStore
@@ -225,3 +226,17 @@ def test_every_follow_up_carries_the_flags_and_mentions(ephemeral: bool) -> None
     assert len(payloads) > 1
     assert {p["flags"] for p in payloads} == {64 if ephemeral else 0}
     assert all(p["components"] == [] for p in payloads)
+
+
+def test_page_buttons_fit_the_longest_query_and_page_discord_can_send() -> None:
+    """The renderer drops a button whose custom_id would exceed 100 characters, so the
+    command's own limits must make that impossible."""
+    spec = COMMANDS["search"]
+    query_max, page_max = spec.option("query").max_length, spec.option("page").max_value
+    assert query_max is not None and page_max is not None
+    link = PageLink("◀", "search", page_max, "가" * query_max)
+    reply = Reply((Card("검색", "…"),), pages=(link,))
+    [payload] = reply_payloads(reply, "ko")
+    assert [b["custom_id"] for b in payload["components"][0]["components"]] == [
+        f"bb:search:{page_max}:{'가' * query_max}"
+    ]

@@ -204,3 +204,14 @@ async def test_messages_can_never_ping_anyone(discord_bot: LoopbackBot) -> None:
         body = (request.body or {}).get("data", request.body) or {}
         if "embeds" in body or "content" in body:
             assert body["allowed_mentions"]["parse"] == []
+
+
+async def test_the_longest_search_query_still_turns_pages(discord_bot: LoopbackBot) -> None:
+    """Discord caps the query at 80 characters so the page button's custom_id fits in 100."""
+    query = " ".join(["AI"] * 27)
+    assert len(query) == 80
+    first = await discord_bot.command("search", query=query)
+    buttons = [b for row in first.messages[0]["components"] for b in row["components"]]
+    assert buttons, "no page buttons"
+    second = await discord_bot.click(first.messages[0], buttons[0]["custom_id"])
+    assert "2/" in second.callback["data"]["embeds"][0]["footer"]["text"]

@@ -71,7 +71,8 @@ COMMANDS: dict[str, Command] = {
         Command(
             "search",
             (
-                Option("query", "string", True, max_length=200),
+                # 80 keeps a page button's custom_id (bb:search:PAGE:QUERY) within Discord's 100.
+                Option("query", "string", True, max_length=80),
                 Option("page", "integer", default=1, min_value=1, max_value=1000),
             ),
         ),
@@ -121,6 +122,12 @@ def _coerce(option: Option, value: Any) -> Any:
 
 def validate_options(command: Command, given: dict[str, Any]) -> dict[str, Any]:
     """Typed option values with defaults filled in; raises `OptionError` explaining the first problem."""
+    if given and not command.options:
+        raise OptionError(
+            "err.takes_no_options",
+            command=f"/{command.name}",
+            value=" ".join(f"{k}:{v}" if k else str(v) for k, v in given.items()),
+        )
     for name in given:
         if command.option(name) is None:
             raise OptionError(

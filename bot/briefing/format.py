@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import t
+from bot.i18n import MESSAGES, t
 from store.dates import FuzzyDate
 from store.model import FactView, MilestoneView, SourceRef
 from store.money import format_won_en, format_won_ko
@@ -54,6 +54,17 @@ def money(won: int, locale: str) -> str:
     return f"{format_won_en(won)} ({format_won_ko(won)})" if locale == "en" else format_won_ko(won)
 
 
+def unit_label(unit: str | None, locale: str) -> str:
+    """A counting unit after a number: `5개팀` in Korean, `5 teams` in English (a unit
+    with no English wording keeps its Korean one, after a space)."""
+    if not unit:
+        return ""
+    if locale == "ko":
+        return unit
+    key = f"unit.{unit}"
+    return f" {t(key, locale) if key in MESSAGES else unit}"
+
+
 def fact_value(fact: FactView, locale: str) -> str:
     """The value of a fact as a person reads it, with its role, period and note."""
     if fact.linked is not None:
@@ -62,11 +73,7 @@ def fact_value(fact: FactView, locale: str) -> str:
         value = money(fact.money, locale)
     elif fact.number is not None:
         number = int(fact.number) if float(fact.number).is_integer() else fact.number
-        value = (
-            f"{number:,}{fact.unit or ''}"
-            if isinstance(number, int)
-            else f"{number}{fact.unit or ''}"
-        )
+        value = f"{number:,}{unit_label(fact.unit, locale)}"
     elif fact.date is not None:
         value = fact.date.label(locale)
     else:

@@ -28,7 +28,11 @@ def milestones_reply(
         (today - timedelta(days=days), today) if past else (today, today + timedelta(days=days))
     )
     entity_ids = [program.id] if program else None
-    windowed = store.milestones(start, end, entity_ids=entity_ids, limit=MAX_MILESTONES)
+    # Looking ahead, what is already done (or cancelled) is no longer coming up.
+    statuses = ("planned", "unknown", "done") if past else ("planned", "unknown")
+    windowed = store.milestones(
+        start, end, entity_ids=entity_ids, statuses=statuses, limit=MAX_MILESTONES
+    )
     notes = Footnotes()
     lines = [
         milestone_line(
