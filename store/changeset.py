@@ -14,11 +14,35 @@ from typing import Any
 import sqlite_utils
 
 from store.errors import InvalidInput
+from store.limits import REASON_MAX, checked_actor, checked_text
 from store.revisions import Change, Revision, latest_revision_id, record_revision
 from store.search_index import reindex_entities
 
 # Tables whose rows belong to an entity (through `entity_id`, or being one).
 _ENTITY_ROW_TABLES = ("aliases", "facts", "milestones")
+# What a person calls a row of each table an edit writes, in Korean and English.
+TABLE_NOUNS = {
+    "sources": ("출처", "source"),
+    "attributes": ("속성", "attribute"),
+    "entities": ("항목", "entity"),
+    "aliases": ("별칭", "alias"),
+    "facts": ("사실", "fact"),
+    "milestones": ("일정", "milestone"),
+}
+
+
+@dataclass(frozen=True)
+class Authorship:
+    """Who makes an edit (`discord:123`, `console:local`, `import:FILE`) and why."""
+
+    actor: str
+    reason: str | None
+
+
+def authorship(actor: str, reason: str | None, *, reason_required: bool = False) -> Authorship:
+    """Who and why, checked before anything else about an edit."""
+    checked_reason = checked_text(reason, REASON_MAX, "사유", "reason", required=reason_required)
+    return Authorship(checked_actor(actor), checked_reason)
 
 
 @dataclass(frozen=True)
@@ -133,12 +157,11 @@ class ChangeSet:
 
     def commit(
         self,
-        *,
-        actor: str,
+        author: Authorship,
         action: str,
+        *,
         summary_ko: str,
         summary_en: str,
-        reason: str | None = None,
         reverts: int | None = None,
         row_id: str | int | None = None,
     ) -> EditResult:
@@ -148,10 +171,10 @@ class ChangeSet:
         reindex_entities(self.db, self.entity_ids())
         revision = record_revision(
             self.db,
-            actor=actor,
+            actor=author.actor,
             action=action,
             changes=self.changes,
-            reason=reason,
+            reason=author.reason,
             summary=f"{summary_ko}\n{summary_en}",
             reverts=reverts,
         )

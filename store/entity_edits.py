@@ -13,16 +13,14 @@ from collections.abc import Sequence
 
 import sqlite_utils
 
-from store.changeset import ChangeSet, EditResult
+from store.changeset import ChangeSet, EditResult, authorship
 from store.dataset import add_aliases
 from store.errors import InvalidInput
 from store.hangul import name_key
 from store.ids import checked_new_id, slug, unique_id
 from store.limits import (
     NAME_MAX,
-    REASON_MAX,
     SUMMARY_MAX,
-    checked_actor,
     checked_text,
 )
 from store.model import INSTITUTION_KINDS, PROGRAM_KINDS, EntityRef
@@ -109,8 +107,7 @@ def add_entity(
     given, else made from the English name or acronym (`naver-cloud`), else the kind.
     Raises `InvalidInput` (unknown kind or source, a name in use, too long).
     """
-    actor = checked_actor(actor)
-    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    author = authorship(actor, reason)
     entity_class = _class_of(kind)
     names: list[tuple[str, str | None]] = [
         ("name_ko", _checked_name(name_ko, "한국어 이름", "Korean name", required=True)),
@@ -140,9 +137,8 @@ def add_entity(
     )  # fmt: skip
     insert_aliases(changes, new_id, names)
     return changes.commit(
-        actor=actor,
-        action="entity.add",
-        reason=reason,
+        author,
+        "entity.add",
         summary_ko=f"항목 추가: {korean_name} ({kind}, {new_id})",
         summary_en=f"added entity: {names[1][1] or korean_name} ({kind}, {new_id})",
         row_id=new_id,
@@ -153,8 +149,7 @@ def add_alias(
     db: sqlite_utils.Database, *, entity: str, alias: str, actor: str, reason: str | None = None
 ) -> EditResult:
     """Give `entity` another name to be found by. Raises `UnknownEntity` or `InvalidInput`."""
-    actor = checked_actor(actor)
-    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    author = authorship(actor, reason)
     subject: EntityRef = find_entity(db, entity)
     name = _checked_name(alias, "별칭", "alias", required=True)
     assert name is not None
@@ -162,9 +157,8 @@ def add_alias(
     changes = ChangeSet(db)
     insert_aliases(changes, subject.id, [("alias", name)])
     return changes.commit(
-        actor=actor,
-        action="alias.add",
-        reason=reason,
+        author,
+        "alias.add",
         summary_ko=f"{subject.name_ko} · 별칭 추가: {name}",
         summary_en=f"{subject.name('en')} · added alias: {name}",
         row_id=changes.changes[0].row_id,

@@ -15,11 +15,11 @@ from typing import Any
 
 import sqlite_utils
 
-from store.changeset import ChangeSet, EditResult
+from store.changeset import ChangeSet, EditResult, authorship
 from store.conflicts import require_untouched
 from store.errors import InvalidInput
 from store.hangul import nfc
-from store.limits import NAME_MAX, REASON_MAX, checked_actor, checked_text, required_text
+from store.limits import NAME_MAX, checked_text, required_text
 from store.model import EntityRef
 from store.references import (
     Attribute,
@@ -66,13 +66,7 @@ def _values_shown(db: sqlite_utils.Database, facts: Sequence[dict[str, Any]], lo
 
 
 def _new_attribute(
-    db: sqlite_utils.Database,
-    name: str,
-    value: str,
-    value_type: str | None,
-    label_ko: str | None,
-    label_en: str | None,
-    today: date,
+    db: sqlite_utils.Database, name: str, value_type: str, label_ko: str, label_en: str | None
 ) -> Attribute:
     attribute_id = nfc(name)
     if not _ATTRIBUTE_ID.match(attribute_id):
@@ -93,7 +87,6 @@ def _new_attribute(
                 f"이름 {label!r}은(는) 이미 속성 {taken.id}의 이름입니다.",
                 f"{label!r} already names the attribute {taken.id}.",
             )
-    value_type = checked_value_type(value_type) if value_type else infer_value_type(value, today)
     return Attribute(attribute_id, labels[0], labels[1], value_type)
 
 
@@ -111,7 +104,10 @@ def _attribute_for(
     if existing is None:
         if label_ko is None:
             raise unknown_attribute(db, name, creatable=True)
-        return _new_attribute(db, name, value, value_type, label_ko, label_en, today), True
+        value_type = (
+            checked_value_type(value_type) if value_type else infer_value_type(value, today)
+        )
+        return _new_attribute(db, name, value_type, label_ko, label_en), True
     if value_type is not None and value_type != existing.value_type:
         raise InvalidInput(
             f"{existing.label_ko}의 값 종류는 {existing.value_type}입니다 ({value_type} 아님).",
@@ -183,8 +179,7 @@ def set_fact(
     from the value. Raises `UnknownEntity`, `StaleEdit`, `AmbiguousStatement` or
     `InvalidInput` (bad value, unknown source, too long, nothing new).
     """
-    actor = checked_actor(actor)
-    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    author = authorship(actor, reason)
     today = resolved_today(today)
     subject = find_entity(db, entity)
     attr, is_new = _attribute_for(db, attribute, value, value_type, label_ko, label_en, today)
@@ -220,9 +215,8 @@ def set_fact(
     else:
         summary_ko, summary_en = f"{new_ko} 추가", f"added {new_en}"
     return changes.commit(
-        actor=actor,
-        action="fact.set",
-        reason=reason,
+        author,
+        "fact.set",
         summary_ko=f"{subject.name_ko} · {attr.label_ko}: {summary_ko}",
         summary_en=f"{subject.name('en')} · {attr.label_en}: {summary_en}",
         row_id=fact_id,
@@ -245,8 +239,7 @@ def retire_fact(
     what tells a later reader why it no longer counts. Raises `UnknownEntity`,
     `StaleEdit` or `InvalidInput`.
     """
-    actor = checked_actor(actor)
-    reason = required_text(reason, REASON_MAX, "사유", "reason")
+    author = authorship(actor, reason, reason_required=True)
     subject = find_entity(db, entity)
     attr = find_attribute(db, attribute)
     retired = [
@@ -263,9 +256,8 @@ def retire_fact(
     for fact in retired:
         changes.update("facts", fact["id"], {"rank": "deprecated"})
     return changes.commit(
-        actor=actor,
-        action="fact.retire",
-        reason=reason,
+        author,
+        "fact.retire",
         summary_ko=f"{subject.name_ko} · {attr.label_ko}: {_values_shown(db, retired, 'ko')} 폐기",
         summary_en=f"{subject.name('en')} · {attr.label_en}: retired {_values_shown(db, retired, 'en')}",
         row_id=retired[0]["id"],

@@ -14,24 +14,15 @@ from typing import Any
 
 import sqlite_utils
 
-from store.changeset import ChangeSet, EditResult, revision_summary
+from store.changeset import TABLE_NOUNS, ChangeSet, EditResult, authorship, revision_summary
 from store.conflicts import StaleEdit, row_matches, touching_changes
 from store.dates import FuzzyDate
 from store.errors import InvalidInput
-from store.limits import REASON_MAX, checked_actor, checked_text
 from store.references import find_attribute, find_entity
 from store.revisions import Change, Revision, get_revision
 from store.values import describe_value
 
 HISTORY_LIMIT = 20
-_TABLE_NAMES = {
-    "facts": ("사실", "fact"),
-    "milestones": ("일정", "milestone"),
-    "entities": ("항목", "entity"),
-    "aliases": ("별칭", "alias"),
-    "sources": ("출처", "source"),
-    "attributes": ("속성", "attribute"),
-}
 # Columns that restate others (a date's window) or say nothing to a reader.
 _UNSHOWN_COLUMNS = frozenset(
     ("id", "created_rev", "key", "choseong", "earliest", "latest", "date_edtf", "precision",
@@ -101,7 +92,7 @@ def _row_label(db: sqlite_utils.Database, table: str, row: dict[str, Any], local
 
 def describe_change(db: sqlite_utils.Database, change: Change, locale: str = "ko") -> str:
     """One line a person can read: `+ 사실 예산: 2,136억 원`, `~ fact Budget: ₩213.6 billion: rank normal → deprecated`."""
-    names = _TABLE_NAMES.get(change.table, (change.table, change.table))
+    names = TABLE_NOUNS.get(change.table, (change.table, change.table))
     noun = names[1] if locale == "en" else names[0]
     if change.before is None:
         assert change.after is not None
@@ -175,8 +166,7 @@ def revert_revision(
     Raises `StaleEdit` when a later revision touched the same rows, `InvalidInput`
     for an unknown revision, the data set load, or rows that others now depend on.
     """
-    actor = checked_actor(actor)
-    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    author = authorship(actor, reason)
     target = get_revision(db, revision_id)
     if target is None:
         raise InvalidInput(
@@ -192,9 +182,8 @@ def revert_revision(
     for change in reversed(target.changes):
         changes.restore(change.table, change.row_id, change.before)
     return changes.commit(
-        actor=actor,
-        action="revert",
-        reason=reason,
+        author,
+        "revert",
         reverts=revision_id,
         summary_ko=f"리비전 {revision_id} 되돌림: {revision_summary(target, 'ko') or target.action}",
         summary_en=f"reverted revision {revision_id}: {revision_summary(target, 'en') or target.action}",

@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
-from store.changeset import ChangeSet, EditResult
+from store.changeset import TABLE_NOUNS, Authorship, ChangeSet, EditResult, authorship
 from store.dataset import load_dataset
 from store.db import connect, write_transaction
 from store.errors import InvalidInput
-from store.limits import REASON_MAX, checked_actor, checked_text
 from store.schema import migrate
 from store.values import describe_value
 
@@ -103,23 +102,13 @@ def _changed_line(label: str, ours: dict[str, Any], changed: dict[str, Any]) -> 
     return f"~ {label}: {fields}"
 
 
-# What a removal refusal calls the rows of each table.
-_PLURALS = {
-    "sources": ("출처", "sources"),
-    "attributes": ("속성", "attributes"),
-    "entities": ("항목", "entities"),
-    "aliases": ("별칭", "aliases"),
-    "milestones": ("일정", "milestones"),
-}
-
-
 def _refuse_removal(table: str, ids: Sequence[Any]) -> None:
     if ids:
         shown = ", ".join(str(i) for i in ids)
-        ko, en = _PLURALS[table]
+        ko, en = TABLE_NOUNS[table]
         raise InvalidInput(
             f"가져오기로는 {ko}을(를) 지울 수 없습니다. 파일에 다시 넣으세요: {shown}",
-            f"An import cannot remove {en}; put these back in the file: {shown}.",
+            f"An import cannot remove any {en}; put these back in the file: {shown}.",
         )
 
 
@@ -183,24 +172,36 @@ def _fact_key(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in _content(row).items() if k != "rank"}
 
 
+def _title(row: dict[str, Any]) -> str:
+    return row["title_ko"]
+
+
+def _take(
+    rows: list[dict[str, Any]], target: dict[str, Any], key: Callable[[dict[str, Any]], Any]
+) -> dict[str, Any] | None:
+    """Remove and return the first of `rows` whose `key` equals `target`'s, if any."""
+    wanted = key(target)
+    found = next((row for row in rows if key(row) == wanted), None)
+    if found is not None:
+        rows.remove(found)
+    return found
+
+
+def _unmatched(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`theirs` rows with no identical row in `ours`; the identical ones leave `ours`."""
+    return [row for row in theirs if _take(ours, row, _content) is None]
+
+
 def _fact_steps(
     db: sqlite_utils.Database, scratch: sqlite_utils.Database, entity_id: str
 ) -> Iterator[ImportStep]:
     """Per attribute: statements added, re-ranked, or deprecated because the file dropped them."""
     ours = _rows(db, "facts", "entity_id = ?", [entity_id])
-    unmatched: list[dict[str, Any]] = []
-    for row in _rows(scratch, "facts", "entity_id = ?", [entity_id]):
-        same = next((o for o in ours if _content(o) == _content(row)), None)
-        if same is not None:
-            ours.remove(same)
-        else:
-            unmatched.append(row)
     by_attribute: dict[str, list[tuple[RowWrite, str]]] = {}
-    for row in unmatched:
+    for row in _unmatched(ours, _rows(scratch, "facts", "entity_id = ?", [entity_id])):
         label = f"fact {entity_id}.{row['attribute']}: {describe_value(db, row, 'ko')}"
-        reranked = next((o for o in ours if _fact_key(o) == _fact_key(row)), None)
+        reranked = _take(ours, row, _fact_key)
         if reranked is not None:
-            ours.remove(reranked)
             write = RowWrite("facts", reranked["id"], {"rank": row["rank"]})
             line = f"~ {label}: rank {reranked['rank']} → {row['rank']}"
         else:
@@ -225,18 +226,11 @@ def _milestone_steps(
 ) -> Iterator[ImportStep]:
     """Milestones added or changed; an edited one is matched by its title, else by order."""
     ours = _rows(db, "milestones", "entity_id = ?", [entity_id])
-    theirs = []
-    for row in _rows(scratch, "milestones", "entity_id = ?", [entity_id]):
-        same = next((o for o in ours if _content(o) == _content(row)), None)
-        if same is not None:
-            ours.remove(same)
-        else:
-            theirs.append(row)
+    theirs = _unmatched(ours, _rows(scratch, "milestones", "entity_id = ?", [entity_id]))
     pairs = []
     for row in list(theirs):
-        titled = next((o for o in ours if o["title_ko"] == row["title_ko"]), None)
+        titled = _take(ours, row, _title)
         if titled is not None:
-            ours.remove(titled)
             theirs.remove(row)
             pairs.append((titled, row))
     pairs += zip(ours, theirs, strict=False)
@@ -273,9 +267,7 @@ def plan_import(db: sqlite_utils.Database, data: dict[str, Any]) -> list[ImportS
         scratch.conn.close()
 
 
-def _apply(
-    db: sqlite_utils.Database, step: ImportStep, actor: str, reason: str | None
-) -> EditResult:
+def _apply(db: sqlite_utils.Database, step: ImportStep, author: Authorship) -> EditResult:
     changes = ChangeSet(db)
     for write in step.writes:
         if write.row_id is None:
@@ -283,9 +275,7 @@ def _apply(
         else:
             changes.update(write.table, write.row_id, write.values)
     summary = "; ".join(step.lines)
-    return changes.commit(
-        actor=actor, action=step.action, reason=reason, summary_ko=summary, summary_en=summary
-    )
+    return changes.commit(author, step.action, summary_ko=summary, summary_en=summary)
 
 
 def import_dataset(
@@ -302,9 +292,8 @@ def import_dataset(
     import lands whole or not at all. Raises `InvalidInput` for a file that is not a
     valid data set or that would remove something.
     """
-    actor = checked_actor(actor)
-    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    author = authorship(actor, reason)
     steps = tuple(plan_import(db, data))
     if dry_run:
         return ImportResult(steps, ())
-    return ImportResult(steps, tuple(_apply(db, step, actor, reason) for step in steps))
+    return ImportResult(steps, tuple(_apply(db, step, author) for step in steps))

@@ -12,12 +12,12 @@ from typing import Any
 
 import sqlite_utils
 
-from store.changeset import ChangeSet, EditResult, nothing_to_change
+from store.changeset import Authorship, ChangeSet, EditResult, authorship, nothing_to_change
 from store.conflicts import require_untouched
 from store.dates import FuzzyDate
 from store.errors import InvalidInput
 from store.hangul import name_key
-from store.limits import REASON_MAX, TITLE_MAX, checked_actor, checked_text, required_text
+from store.limits import TITLE_MAX, checked_text, required_text
 from store.queries import entity_ref
 from store.references import find_entity, find_milestone, find_source
 from store.values import date_columns, parse_when, resolved_today
@@ -95,8 +95,7 @@ def add_milestone(
     Raises `UnknownEntity` or `InvalidInput` (unreadable date, unknown source, too long,
     or the same title and date already there).
     """
-    actor = checked_actor(actor)
-    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    author = authorship(actor, reason)
     owner = find_entity(db, entity)
     title_ko = required_text(title, TITLE_MAX, "제목", "title")
     title_en = checked_text(title_en, TITLE_MAX, "영어 제목", "English title")
@@ -119,9 +118,8 @@ def add_milestone(
          **date_columns(when, _DATE_COLUMNS), "status": status, "source_id": cited.id},
     )  # fmt: skip
     return changes.commit(
-        actor=actor,
-        action="milestone.add",
-        reason=reason,
+        author,
+        "milestone.add",
         summary_ko=f"{owner.name_ko} · 일정 추가: {title_ko} ({when.label('ko')})",
         summary_en=f"{owner.name('en')} · added milestone: {title_en or title_ko} ({when.label('en')})",
         row_id=milestone_id,
@@ -132,10 +130,8 @@ def _commit_milestone_change(
     db: sqlite_utils.Database,
     milestone: dict[str, Any],
     values: dict[str, Any],
-    *,
-    actor: str,
+    author: Authorship,
     action: str,
-    reason: str | None,
     expected_revision: int | None,
 ) -> EditResult:
     """Write new column values of one milestone as one revision, unless they change nothing."""
@@ -147,9 +143,8 @@ def _commit_milestone_change(
     after = changes.row("milestones", milestone["id"])
     assert after is not None
     return changes.commit(
-        actor=actor,
-        action=action,
-        reason=reason,
+        author,
+        action,
         summary_ko=_milestone_summary(db, milestone, after, "ko"),
         summary_en=_milestone_summary(db, milestone, after, "en"),
         row_id=milestone["id"],
@@ -174,8 +169,7 @@ def update_milestone(
     An empty `title_en` clears it. Pass the revision the edit form was filled at as
     `expected_revision`. Raises `StaleEdit` or `InvalidInput`.
     """
-    actor = checked_actor(actor)
-    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    author = authorship(actor, reason)
     milestone = find_milestone(db, milestone_id)
     values: dict[str, Any] = {}
     if title is not None:
@@ -188,9 +182,8 @@ def update_milestone(
     if source is not None:
         values["source_id"] = find_source(db, source).id
     return _commit_milestone_change(
-        db, milestone, values, actor=actor, action="milestone.update", reason=reason,
-        expected_revision=expected_revision,
-    )  # fmt: skip
+        db, milestone, values, author, "milestone.update", expected_revision
+    )
 
 
 def set_milestone_status(
@@ -206,10 +199,9 @@ def set_milestone_status(
 
     Raises `StaleEdit` or `InvalidInput` (unknown milestone or status, no change).
     """
-    actor = checked_actor(actor)
-    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    author = authorship(actor, reason)
     milestone = find_milestone(db, milestone_id)
+    values = {"status": _checked_status(status)}
     return _commit_milestone_change(
-        db, milestone, {"status": _checked_status(status)}, actor=actor,
-        action=f"milestone.{status}", reason=reason, expected_revision=expected_revision,
-    )  # fmt: skip
+        db, milestone, values, author, f"milestone.{status}", expected_revision
+    )

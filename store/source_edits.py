@@ -13,15 +13,13 @@ from urllib.parse import urlparse
 
 import sqlite_utils
 
-from store.changeset import ChangeSet, EditResult
+from store.changeset import ChangeSet, EditResult, authorship
 from store.errors import InvalidInput
 from store.ids import checked_new_id, slug, unique_id
 from store.limits import (
     NAME_MAX,
-    REASON_MAX,
     TITLE_MAX,
     URL_MAX,
-    checked_actor,
     checked_text,
     required_text,
 )
@@ -79,8 +77,7 @@ def add_source(
 
     Raises `InvalidInput` (unreadable date, a URL already registered, too long).
     """
-    actor = checked_actor(actor)
-    reason = checked_text(reason, REASON_MAX, "사유", "reason")
+    editor = authorship(actor, reason)
     title = required_text(title, TITLE_MAX, "제목", "title")
     publisher = required_text(publisher, NAME_MAX, "매체", "publisher")
     publisher_en = checked_text(publisher_en, NAME_MAX, "영어 매체명", "English publisher")
@@ -99,9 +96,8 @@ def add_source(
          "title": title, "url": url, **date_columns(when, _PUBLISHED_COLUMNS)},
     )  # fmt: skip
     return changes.commit(
-        actor=actor,
-        action="source.add",
-        reason=reason,
+        editor,
+        "source.add",
         summary_ko=f"출처 추가: {publisher} «{title}» ({when.label('ko')}) → {new_id}",
         summary_en=f"added source: {publisher_en or publisher} «{title}» ({when.label('en')}) → {new_id}",
         row_id=new_id,

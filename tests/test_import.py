@@ -41,6 +41,8 @@ def _edited(store: FactStore) -> dict[str, Any]:
     budget["money"] = "2300억원"
     project["facts"].append({"attr": "gpu_count", "number": 1000, "unit": "장", "source": SOURCE})
     project["milestones"][0]["status"] = "cancelled"
+    project["milestones"][1]["title"]["ko"] = "이름을 바꾼 일정"
+    next(f for f in project["facts"] if f["attr"] == "team")["rank"] = "preferred"
     project["milestones"].append(
         {"title": {"ko": "최종 평가"}, "date": {"text": "2027년", "edtf": "2027", "precision": "year"},
          "source": SOURCE}
@@ -92,6 +94,9 @@ def test_an_edited_export_becomes_one_revision_per_change(store: FactStore) -> N
     ):
         assert expected in diff
     assert "status: 'planned' → 'cancelled'" in diff or "status: 'done' → 'cancelled'" in diff
+    assert "title_ko: " in diff and "→ '이름을 바꾼 일정'" in diff
+    assert "~ fact sovereign-ai-foundation-model.team: " in diff
+    assert ": rank normal → preferred" in diff
     revisions = store.revisions_since(first_new - 1)
     assert [r.id for r in revisions] == [r.revision for r in result.results]
     assert revisions[0].id == first_new
@@ -160,10 +165,10 @@ def _bad_money(data: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("edit", "en_part"),
     [
-        (_drop_entity, "cannot remove entities; put these back in the file: unused"),
-        (_drop_milestone, "cannot remove milestones"),
-        (_drop_alias, "cannot remove aliases"),
-        (_drop_source, "cannot remove sources"),
+        (_drop_entity, "cannot remove any entity; put these back in the file: unused"),
+        (_drop_milestone, "cannot remove any milestone"),
+        (_drop_alias, "cannot remove any alias"),
+        (_drop_source, "cannot remove any source"),
         (_unknown_source, "unknown or missing source 'no-such-source'"),
         (_bad_money, "Not an amount of money"),
     ],
@@ -208,4 +213,4 @@ def test_the_cli_round_trips_and_applies_an_edit(store: FactStore, tmp_path: Pat
     _drop_milestone(data)
     edited.write_text(dump_yaml(data), encoding="utf-8")
     refused_run = _cli(store.path, "import", str(edited))
-    assert refused_run.returncode == 1 and "cannot remove milestones" in refused_run.stderr
+    assert refused_run.returncode == 1 and "cannot remove any milestone" in refused_run.stderr
