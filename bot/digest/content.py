@@ -46,7 +46,12 @@ def run_time(moment: datetime, locale: str) -> str:
 def build_digest(
     store: FactStore, subscription: Subscription, now: datetime, *, due: datetime | None = None
 ) -> Digest:
-    """The digest `subscription` would post at `now`; `due` is the run time it is late for."""
+    """The digest `subscription` would post at `now`; `due` is the run time it is late for.
+
+    It is empty when nothing falls in the window and nothing changed. Overdue milestones
+    alone do not count: they stay overdue until someone corrects the data, and would
+    turn every quiet day's short "nothing due" into a full digest.
+    """
     locale = subscription.language
     today = now.astimezone(subscription.zone).date()
     end = today + timedelta(days=subscription.window_days)
