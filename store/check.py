@@ -80,7 +80,7 @@ def check_store(db: sqlite_utils.Database, *, deep: bool = True) -> list[str]:
     for name in _REQUIRED_TRIGGERS:
         if name not in triggers:
             problems.append(f"trigger {name} is missing: the revision log could be altered")
-    for table in ("search_trigram", "search_chars"):
+    for table in ("search_trigram", "search_chars", "alias_trigram"):
         try:
             db.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
         except Exception as exc:

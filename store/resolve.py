@@ -5,27 +5,40 @@ starting with the input, an alias containing it, initial consonants (`ㅇㄱㄱ�
 finally fuzzy similarity over jamo-decomposed names. Only the first four may *resolve*
 a name; fuzzy matches are offered as "did you mean", never acted on. Exact beats
 prefix, so `KIST` is KIST and never KISTI, and `KT` is KT and never KAIST.
+
+Every tier reads through an index with a bound on the rows it reads, so the cost of a
+lookup does not grow with the store: fuzzy matching scores only a pool of likely names
+(neighbours in key order and names sharing a trigram), never every alias.
 """
 
 from __future__ import annotations
 
-import threading
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlite_utils
 from rapidfuzz import fuzz, process
 
 from store.hangul import choseong, is_choseong_query, jamo, name_key, nfc
 from store.model import EntityRef
-from store.revisions import latest_revision_id
 from store.search_index import spaced
 
 TIER_ORDER = ("id", "exact", "prefix", "substring", "choseong", "fuzzy")
 RESOLVING_TIERS = frozenset(("id", "exact", "prefix", "substring", "choseong"))
-_SCAN_LIMIT = 200
+# Rows a tier reads per candidate wanted: room to rank shorter names first without
+# reading every name that starts with `제` (each row costs an entity lookup).
+_SCAN_PER_WANTED = 4
 _FUZZY_CUTOFF = 62.0
+# The fuzzy pool: aliases on each side of the input in key order (typos after a shared
+# start), and the first few aliases containing each of up to eight of its trigrams
+# (typos anywhere in a fragment of a longer name).
+_FUZZY_NEIGHBOURS = 100
+_FUZZY_PER_TRIGRAM = 40
+_FUZZY_TRIGRAMS = 8
 _ENTITY_COLUMNS = "e.id, e.class, e.kind, e.name_ko, e.name_en, e.acronym"
+_ALIAS_JOIN = "FROM aliases a JOIN entities e ON e.id = a.entity_id"
 
 
 @dataclass(frozen=True)
@@ -52,82 +65,50 @@ class Resolution:
     elsewhere: EntityRef | None = None
 
 
-class _FuzzyIndex:
-    """All aliases, decomposed into jamo, cached until the next revision."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._revision: tuple[int, int] = (0, -1)
-        self._choices: list[str] = []
-        self._rows: list[tuple[EntityRef, str]] = []
-
-    def rows(self, db: sqlite_utils.Database) -> tuple[list[str], list[tuple[EntityRef, str]]]:
-        # Keyed on the connection too: two stores at the same revision are not the same data.
-        revision = (id(db.conn), latest_revision_id(db))
-        with self._lock:
-            if revision != self._revision:
-                rows = list(
-                    db.query(
-                        f"SELECT {_ENTITY_COLUMNS}, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id"
-                    )
-                )
-                self._rows = [(EntityRef.from_row(r), r["alias"]) for r in rows]
-                self._choices = [jamo(r["alias"]) for r in rows]
-                self._revision = revision
-            return self._choices, self._rows
-
-
-_FUZZY = _FuzzyIndex()
-
-
 def _class_filter(classes: Sequence[str] | None) -> tuple[str, list[str]]:
     if not classes:
         return "", []
     return f" AND e.class IN ({', '.join('?' * len(classes))})", list(classes)
 
 
+def _ref(row: Sequence[Any]) -> EntityRef:
+    return EntityRef(row[0], row[1], row[2], row[3], row[4], row[5])
+
+
 def _query(
     db: sqlite_utils.Database, sql: str, params: list[object], tier: str, key: str
 ) -> list[Candidate]:
+    """Rows of entity columns, then the matched name and its key, as candidates of `tier`."""
     out = []
-    for row in db.query(sql, params):
-        alias = row["alias"]
+    for row in db.execute(sql, params):
         # Shorter names that contain the input more fully rank higher within a tier.
-        score = 100.0 * len(key) / max(len(name_key(alias)), 1)
-        out.append(Candidate(EntityRef.from_row(row), alias, tier, min(score, 100.0)))
+        score = 100.0 * len(key) / max(len(row[7]), 1)
+        out.append(Candidate(_ref(row), row[6], tier, min(score, 100.0)))
     return out
 
 
-def _by_id(db: sqlite_utils.Database, text: str, classes: Sequence[str] | None) -> list[Candidate]:
+def _id_or_exact(
+    db: sqlite_utils.Database, raw: str, key: str, classes: Sequence[str] | None
+) -> list[Candidate]:
+    """The entity whose id is `raw` and the entities with an alias equal to `key`, in one query."""
     where, params = _class_filter(classes)
-    rows = db.query(
-        f"SELECT {_ENTITY_COLUMNS}, e.name_ko AS alias FROM entities e WHERE e.id = ?{where}",
-        [text, *params],
+    sql = (
+        f"SELECT {_ENTITY_COLUMNS}, e.name_ko, 'id' FROM entities e WHERE e.id = ?{where}"
+        f" UNION ALL SELECT {_ENTITY_COLUMNS}, a.alias, 'exact' {_ALIAS_JOIN} WHERE a.key = ?{where}"
     )
-    return [Candidate(EntityRef.from_row(r), r["alias"], "id", 100.0) for r in rows]
-
-
-def _exact(db: sqlite_utils.Database, key: str, classes: Sequence[str] | None) -> list[Candidate]:
-    where, params = _class_filter(classes)
-    sql = f"SELECT {_ENTITY_COLUMNS}, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id WHERE a.key = ?{where}"
-    return _query(db, sql, [key, *params], "exact", key)
+    rows = db.execute(sql, [raw, *params, key, *params])
+    return [Candidate(_ref(row), row[6], row[7], 100.0) for row in rows]
 
 
 def _prefix(
-    db: sqlite_utils.Database, key: str, classes: Sequence[str] | None, column: str = "key"
+    db: sqlite_utils.Database, key: str, classes: Sequence[str] | None, scan: int
 ) -> list[Candidate]:
     where, params = _class_filter(classes)
     sql = (
-        f"SELECT {_ENTITY_COLUMNS}, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id"
-        f" WHERE a.{column} >= ? AND a.{column} < ?{where} LIMIT {_SCAN_LIMIT}"
+        f"SELECT {_ENTITY_COLUMNS}, a.alias, a.key {_ALIAS_JOIN}"
+        f" WHERE a.key >= ? AND a.key < ?{where} LIMIT {scan}"
     )
-    return _query(
-        db,
-        sql,
-        [key, key + "\U0010ffff", *params],
-        "prefix" if column == "key" else "choseong",
-        key,
-    )
+    return _query(db, sql, [key, key + "\U0010ffff", *params], "prefix", key)
 
 
 def fts_phrase(term: str) -> tuple[str, str]:
@@ -138,49 +119,96 @@ def fts_phrase(term: str) -> tuple[str, str]:
 
 
 def _substring(
-    db: sqlite_utils.Database, key: str, classes: Sequence[str] | None
+    db: sqlite_utils.Database, key: str, classes: Sequence[str] | None, scan: int
 ) -> list[Candidate]:
-    table, phrase = fts_phrase(key)
     where, params = _class_filter(classes)
+    if len(key) >= 3:
+        # The names-only trigram index: a word common in facts but rare in names costs nothing.
+        sql = (
+            f"SELECT {_ENTITY_COLUMNS}, a.alias, a.key FROM alias_trigram t"
+            f" JOIN aliases a ON a.id = t.rowid JOIN entities e ON e.id = a.entity_id"
+            f" WHERE alias_trigram MATCH ?{where} LIMIT {scan}"
+        )
+        return _query(db, sql, [_quoted(key), *params], "substring", key)
+    table, phrase = fts_phrase(key)
     sql = (
-        f"SELECT {_ENTITY_COLUMNS}, d.text AS alias FROM {table} t"
+        f"SELECT {_ENTITY_COLUMNS}, d.text, d.compact FROM {table} t"
         " JOIN search_docs d ON d.id = t.rowid JOIN entities e ON e.id = d.entity_id"
-        f" WHERE {table} MATCH ? AND d.field IN ('name', 'alias'){where} LIMIT {_SCAN_LIMIT}"
+        f" WHERE {table} MATCH ? AND d.field IN ('name', 'alias'){where} LIMIT {scan}"
     )
     return _query(db, sql, [phrase, *params], "substring", key)
 
 
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
 def _choseong(
-    db: sqlite_utils.Database, text: str, classes: Sequence[str] | None
+    db: sqlite_utils.Database, text: str, classes: Sequence[str] | None, scan: int
 ) -> list[Candidate]:
     key = choseong(text)
     where, params = _class_filter(classes)
     sql = (
-        f"SELECT {_ENTITY_COLUMNS}, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id"
-        f" WHERE instr(a.choseong, ?) > 0{where} LIMIT {_SCAN_LIMIT}"
+        f"SELECT {_ENTITY_COLUMNS}, a.alias, a.choseong {_ALIAS_JOIN}"
+        f" WHERE instr(a.choseong, ?) > 0{where} LIMIT {scan}"
     )
     return _query(db, sql, [key, *params], "choseong", key)
+
+
+def _fuzzy_pool(db: sqlite_utils.Database, key: str) -> dict[int, str]:
+    """Alias ids and keys a mistyped `key` may have meant, read from indexes alone, bounded."""
+    probes = [
+        (
+            f"SELECT id, key FROM aliases WHERE key < ? ORDER BY key DESC LIMIT {_FUZZY_NEIGHBOURS}",
+            key,
+        ),
+        (f"SELECT id, key FROM aliases WHERE key >= ? ORDER BY key LIMIT {_FUZZY_NEIGHBOURS}", key),
+    ]
+    trigrams = list(dict.fromkeys(key[i : i + 3] for i in range(len(key) - 2)))
+    step = max(1, len(trigrams) // _FUZZY_TRIGRAMS)
+    probes += [
+        (
+            "SELECT rowid, key FROM alias_trigram WHERE alias_trigram MATCH ?"
+            f" LIMIT {_FUZZY_PER_TRIGRAM}",
+            _quoted(trigram),
+        )
+        for trigram in trigrams[::step][:_FUZZY_TRIGRAMS]
+    ]
+    pool: dict[int, str] = {}
+    for sql, value in probes:
+        pool.update(db.execute(sql, [value]).fetchall())
+    return pool
 
 
 def _fuzzy(
     db: sqlite_utils.Database, text: str, classes: Sequence[str] | None, limit: int
 ) -> list[Candidate]:
-    choices, rows = _FUZZY.rows(db)
     query = jamo(text)
     if not query:
         return []
+    pool = _fuzzy_pool(db, name_key(text))
+    ids = list(pool)
     # Short Latin input is an acronym attempt: compare whole strings, or `KT` would
     # look like half of everything; longer input may be a fragment of a long name.
     scorer = fuzz.ratio if len(query) <= 5 and query.isascii() else fuzz.WRatio
     matches = process.extract(
-        query, choices, scorer=scorer, score_cutoff=_FUZZY_CUTOFF, limit=limit * 4
+        query,
+        # A key is already `name_key`-ed, so this is `jamo(alias)`.
+        [unicodedata.normalize("NFKD", pool[i]) for i in ids],
+        scorer=scorer,
+        score_cutoff=_FUZZY_CUTOFF,
+        limit=limit * 4,
     )
-    out = []
-    for _, score, index in matches:
-        entity, alias = rows[index]
-        if not classes or entity.entity_class in classes:
-            out.append(Candidate(entity, alias, "fuzzy", float(score)))
-    return out
+    scores = {ids[index]: float(score) for _, score, index in matches}
+    if not scores:
+        return []
+    where, params = _class_filter(classes)
+    rows = db.execute(
+        f"SELECT {_ENTITY_COLUMNS}, a.alias, a.id {_ALIAS_JOIN}"
+        f" WHERE a.id IN ({', '.join('?' * len(scores))}){where}",
+        [*scores, *params],
+    )
+    return [Candidate(_ref(row), row[6], "fuzzy", scores[row[7]]) for row in rows]
 
 
 def _distinct(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -206,11 +234,12 @@ def match_entities(
     key = name_key(raw)
     if not key:
         return []
-    found = [*_by_id(db, raw, classes), *_exact(db, key, classes), *_prefix(db, key, classes)]
+    scan = _SCAN_PER_WANTED * limit
+    found = [*_id_or_exact(db, raw, key, classes), *_prefix(db, key, classes, scan)]
     if is_choseong_query(raw):
-        found += _choseong(db, raw, classes)
+        found += _choseong(db, raw, classes, scan)
     if len(_distinct(found)) < limit:
-        found += _substring(db, key, classes)
+        found += _substring(db, key, classes, scan)
     if len(_distinct(found)) < limit:
         found += _fuzzy(db, raw, classes, limit)
     return _distinct(found)[:limit]
@@ -221,7 +250,10 @@ def resolve_entity(
 ) -> Resolution:
     """Resolve `text` to one entity, or say which entities were probably meant."""
     raw = nfc(text)
-    candidates = match_entities(db, raw, classes, limit=25)
+    key = name_key(raw)
+    # The id and exact tiers decide on their own, so the common case is one indexed query.
+    direct = _distinct(_id_or_exact(db, raw, key, classes)) if key else []
+    candidates = direct or match_entities(db, raw, classes, limit=25)
     for tier in ("id", "exact"):
         in_tier = [c for c in candidates if c.tier == tier]
         if len(in_tier) == 1:

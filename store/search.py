@@ -19,7 +19,9 @@ from store.resolve import fts_phrase
 
 MAX_QUERY_CHARS = 200
 MAX_ENTITIES = 100
-_MAX_DOCS_PER_WORD = 5000
+# Documents read per word. FTS5 spends about 3 µs per matching document, so this cap is
+# what bounds a search for a common word (`원`, `지원`); beyond it results are truncated.
+_MAX_DOCS_PER_WORD = 2000
 _SNIPPETS_PER_ENTITY = 3
 
 
@@ -79,7 +81,7 @@ def search_entities(
     for i, word in enumerate(words):
         table, phrase = fts_phrase(word)
         ctes.append(
-            f"w{i} AS (SELECT d.id, d.entity_id, d.field, d.weight, d.text FROM {table} t"
+            f"w{i} AS (SELECT d.entity_id, d.weight FROM {table} t"
             f" JOIN search_docs d ON d.id = t.rowid WHERE {table} MATCH ? LIMIT {_MAX_DOCS_PER_WORD})"
         )
         params.append(phrase)
@@ -116,13 +118,15 @@ def _snippets(
     if not entity_ids:
         return out
     marks = ", ".join("?" * len(entity_ids))
-    rows = db.query(
-        f"SELECT entity_id, field, text, compact FROM search_docs WHERE entity_id IN ({marks})"
-        " ORDER BY weight DESC, id",
-        entity_ids,
+    # Filtering in SQL keeps the entities' other documents out of Python (8.5 → 1.7 ms for 100).
+    matches = " OR ".join("instr(compact, ?) > 0" for _ in words)
+    rows = db.execute(
+        f"SELECT entity_id, field, text FROM search_docs WHERE entity_id IN ({marks})"
+        f" AND ({matches}) ORDER BY weight DESC, id",
+        [*entity_ids, *words],
     )
-    for row in rows:
-        found = out.setdefault(row["entity_id"], [])
-        if len(found) < _SNIPPETS_PER_ENTITY and any(w in row["compact"] for w in words):
-            found.append(Snippet(row["field"], row["text"]))
+    for entity_id, field, text in rows:
+        found = out.setdefault(entity_id, [])
+        if len(found) < _SNIPPETS_PER_ENTITY:
+            found.append(Snippet(field, text))
     return out
