@@ -14,7 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from store.errors import InvalidInput
-from store.limits import REASON_MAX, checked_actor, checked_text
+from store.limits import ACTOR_MAX, REASON_MAX, checked_text, required_text
 from store.revisions import Change, Revision, latest_revision_id, record_revision
 from store.search_index import reindex_entities
 
@@ -40,14 +40,26 @@ class Authorship:
 
 
 def authorship(actor: str, reason: str | None, *, reason_required: bool = False) -> Authorship:
-    """Who and why, checked before anything else about an edit."""
+    """Who and why, checked before anything else about an edit; the actor is `kind:who`."""
+    checked_actor = required_text(actor, ACTOR_MAX, "작성자", "actor")
+    kind, _, who = checked_actor.partition(":")
+    if not kind or not who:
+        raise InvalidInput(
+            f"작성자는 '종류:누구' 형식이어야 합니다 (예: discord:123): {checked_actor!r}",
+            f"The actor must look like 'kind:who' (e.g. discord:123), got {checked_actor!r}.",
+        )
     checked_reason = checked_text(reason, REASON_MAX, "사유", "reason", required=reason_required)
-    return Authorship(checked_actor(actor), checked_reason)
+    return Authorship(checked_actor, checked_reason)
 
 
 @dataclass(frozen=True)
 class EditResult:
-    """What one committed edit did: its revision, a summary in both languages, its rows."""
+    """What one committed edit did: its revision, a summary in both languages, its rows.
+
+    `row_id` is the row the edit is about: the new fact, milestone, alias, entity or
+    source (its id is how to cite it), the milestone changed, the first fact retired;
+    for a revert, the revision reverted.
+    """
 
     revision: int
     action: str

@@ -21,7 +21,7 @@ from store import entity_edits, fact_edits, importer, milestone_edits, source_ed
 from store.check import check_store, store_stats
 from store.dataset import DATASET_PATH, export_dataset, load_dataset, read_dataset
 from store.db import connect, default_path, write_transaction
-from store.history import history, revert_revision
+from store.history import HISTORY_LIMIT, history, revert_revision
 from store.model import EntityDetail, EntityRef, MilestoneView, SourceRef
 from store.queries import (
     WindowedMilestone,
@@ -186,7 +186,9 @@ class FactStore:
     import_dataset = _writes(importer.import_dataset)
 
     @_locked
-    def history(self, entity: str, attribute: str | None = None, limit: int = 20) -> list[Revision]:
+    def history(
+        self, entity: str, attribute: str | None = None, limit: int = HISTORY_LIMIT
+    ) -> list[Revision]:
         """Revisions that changed an entity (or one attribute's statements), newest first."""
         return history(self.db, entity, attribute, limit)
 

@@ -43,15 +43,3 @@ def required_text(value: str | None, limit: int, field_ko: str, field_en: str) -
     text = checked_text(value, limit, field_ko, field_en, required=True)
     assert text is not None
     return text
-
-
-def checked_actor(actor: str) -> str:
-    """Who makes a change, as `kind:who` (`discord:123`, `console:local`, `import:FILE`)."""
-    text = required_text(actor, ACTOR_MAX, "작성자", "actor")
-    kind, _, who = text.partition(":")
-    if not kind or not who:
-        raise InvalidInput(
-            f"작성자는 '종류:누구' 형식이어야 합니다 (예: discord:123): {text!r}",
-            f"The actor must look like 'kind:who' (e.g. discord:123), got {text!r}.",
-        )
-    return text
