@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,16 +38,33 @@ _MILESTONE_SELECT = (
     f"SELECT m.*, {_SOURCE_COLUMNS}, {_SUBJECT_COLUMNS} FROM milestones m"
     " JOIN sources s ON s.id = m.source_id JOIN entities e ON e.id = m.entity_id"
 )
+_SOURCE_FIELDS = (
+    "id", "publisher", "publisher_en", "title", "author", "url",
+    "published_text", "published_edtf", "published_precision", "published_note",
+)  # fmt: skip
+
+# Reading a date or a source from its columns is pure, and a list of 500 milestones
+# repeats a few dozen sources and dates: each is parsed once (a third of a list's time).
+_date = functools.lru_cache(maxsize=16384)(FuzzyDate.from_edtf)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_source(values: tuple[Any, ...]) -> SourceRef:
+    return SourceRef.from_row(dict(zip(_SOURCE_FIELDS, values, strict=True)))
+
+
+def _source(row: dict[str, Any]) -> SourceRef:
+    return _cached_source(tuple(row[f"s_{name}"] for name in _SOURCE_FIELDS))
 
 
 def _fact(row: dict[str, Any]) -> FactView:
     date_value = None
     if row["value_date_text"] is not None:
-        date_value = FuzzyDate.from_edtf(
+        date_value = _date(
             row["value_date_text"], row["value_date_edtf"], row["value_date_precision"]
         )
     qualifiers = {
-        key: FuzzyDate.from_edtf(q["text"], q["edtf"], q["precision"])
+        key: _date(q["text"], q["edtf"], q["precision"])
         for key, q in json.loads(row["qualifiers"]).items()
     }
     return FactView(
@@ -69,7 +87,7 @@ def _fact(row: dict[str, Any]) -> FactView:
         note_ko=row["note_ko"],
         note_en=row["note_en"],
         rank=row["rank"],
-        source=SourceRef.from_row(row, "s_"),
+        source=_source(row),
         created_rev=row["created_rev"],
     )
 
@@ -80,9 +98,9 @@ def _milestone(row: dict[str, Any]) -> MilestoneView:
         entity=EntityRef.from_row(row, "e_"),
         title_ko=row["title_ko"],
         title_en=row["title_en"],
-        date=FuzzyDate.from_edtf(row["date_text"], row["date_edtf"], row["precision"]),
+        date=_date(row["date_text"], row["date_edtf"], row["precision"]),
         status=row["status"],
-        source=SourceRef.from_row(row, "s_"),
+        source=_source(row),
         created_rev=row["created_rev"],
     )
 
@@ -178,21 +196,42 @@ def milestones_in_window(
     A `12월 말` milestone is in a window touching 21–31 December and in no window that
     ends before then; one known only as `2028년까지` is possible in any window up to 2028.
     """
-    where = ["(m.earliest IS NULL OR m.earliest <= ?)", "m.latest >= ?", "m.precision != 'unknown'"]
+    # `+m.latest` keeps SQLite off `milestones_latest`: half the table is later than any
+    # start, while reading in list order stops after `limit` (64 → 6 ms at 100,000).
+    where = [
+        "(m.earliest IS NULL OR m.earliest <= ?)",
+        "+m.latest >= ?",
+        "m.precision != 'unknown'",
+    ]
     params: list[Any] = [end.isoformat(), start.isoformat()]
     where.append(f"m.status IN ({', '.join('?' * len(statuses))})")
     params += list(statuses)
     if entity_ids:
         where.append(f"m.entity_id IN ({', '.join('?' * len(entity_ids))})")
         params += list(entity_ids)
-    sql = f"{_MILESTONE_SELECT} WHERE {' AND '.join(where)} ORDER BY coalesce(m.earliest, m.latest), m.latest, m.id"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
     out = []
-    for row in db.query(sql, params):
+    for row in _picked(db, " AND ".join(where), _WINDOW_ORDER, params, limit):
         milestone = _milestone(row)
         out.append(WindowedMilestone(milestone, milestone.date.surely_in(start, end)))
     return out
+
+
+# Both orders are index orders (migration 005), so a limited list reads few rows.
+_WINDOW_ORDER = "coalesce(m.earliest, m.latest), m.latest, m.id"
+_OVERDUE_ORDER = "m.latest, m.id"
+
+
+def _picked(
+    db: sqlite_utils.Database, where: str, order: str, params: list[Any], limit: int | None
+) -> list[dict[str, Any]]:
+    """Milestones matching `where`, in `order`: ids are chosen from the milestones alone,
+    and only the chosen ones are joined to their source and entity."""
+    cap = f" LIMIT {int(limit)}" if limit is not None else ""
+    sql = (
+        f"WITH picked AS (SELECT m.id FROM milestones m WHERE {where} ORDER BY {order}{cap})"
+        f" {_MILESTONE_SELECT} JOIN picked p ON p.id = m.id ORDER BY {order}"
+    )
+    return list(db.query(sql, params))
 
 
 def overdue_milestones(
@@ -208,7 +247,4 @@ def overdue_milestones(
     if entity_ids:
         where.append(f"m.entity_id IN ({', '.join('?' * len(entity_ids))})")
         params += list(entity_ids)
-    sql = f"{_MILESTONE_SELECT} WHERE {' AND '.join(where)} ORDER BY m.latest, m.id"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    return [_milestone(r) for r in db.query(sql, params)]
+    return [_milestone(r) for r in _picked(db, " AND ".join(where), _OVERDUE_ORDER, params, limit)]

@@ -237,6 +237,24 @@ INSERT INTO alias_trigram(alias_trigram) VALUES ('rebuild');
     )
 
 
+@MIGRATIONS(name="005_milestone_order")
+def m005_milestone_order(db: sqlite_utils.Database) -> None:
+    """Indexes in the order milestone lists are read, so a list stops after its limit.
+
+    A window lists milestones by `coalesce(earliest, latest)`; without an index in that
+    order every overlapping milestone was joined and sorted to keep the first 500
+    (134 ms at 100,000 milestones). Overdue ones are read by `latest` among open
+    statuses only, which the partial index holds and nothing else.
+    """
+    _execute_all(
+        db,
+        """
+CREATE INDEX milestones_start ON milestones(coalesce(earliest, latest), latest, status, precision);
+CREATE INDEX milestones_open ON milestones(latest) WHERE status IN ('planned', 'unknown');
+""",
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply every pending migration, each in its own transaction."""
     MIGRATIONS.apply(db)
