@@ -219,6 +219,73 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "These results have expired; please search again.",
     ),
     # Scheduled milestone digests (bot/digest).
+    # /digest: names and descriptions as Discord shows them.
+    "name.digest": ("브리핑", "digest"),
+    "name.digest.subscribe": ("구독", "subscribe"),
+    "name.digest.unsubscribe": ("구독해지", "unsubscribe"),
+    "name.digest.pause": ("일시중지", "pause"),
+    "name.digest.resume": ("재개", "resume"),
+    "name.digest.list": ("목록", "list"),
+    "name.digest.preview": ("미리보기", "preview"),
+    "opt.channel": ("채널", "channel"),
+    "opt.schedule": ("주기", "schedule"),
+    "opt.window": ("기간", "window"),
+    "opt.timezone": ("시간대", "timezone"),
+    "opt.language": ("언어", "language"),
+    "opt.post_empty": ("빈브리핑", "post_empty"),
+    "opt.until": ("까지", "until"),
+    "cmd.digest": (
+        "예정된 일정을 채널에 정기적으로 알립니다",
+        "Scheduled milestone digests in a channel",
+    ),
+    "cmd.digest.subscribe": (
+        "채널에 일정 브리핑을 예약합니다 (서버 관리 권한)",
+        "Post a digest to a channel on a schedule (Manage Server)",
+    ),
+    "cmd.digest.unsubscribe": (
+        "채널의 일정 브리핑을 끕니다 (서버 관리 권한)",
+        "Stop a channel's digest (Manage Server)",
+    ),
+    "cmd.digest.pause": (
+        "채널의 일정 브리핑을 잠시 멈춥니다 (서버 관리 권한)",
+        "Pause a channel's digest (Manage Server)",
+    ),
+    "cmd.digest.resume": (
+        "멈춘 일정 브리핑을 다시 보냅니다 (서버 관리 권한)",
+        "Resume a paused digest (Manage Server)",
+    ),
+    "cmd.digest.list": (
+        "이 서버의 일정 브리핑과 다음 실행 시각",
+        "This server's digests with next and last runs",
+    ),
+    "cmd.digest.preview": (
+        "지금 보낼 브리핑을 나에게만 보여 줍니다",
+        "Show only me what a digest would post now",
+    ),
+    "cmd.digest.channel": ("브리핑을 받을 채널", "Channel that gets the digest"),
+    "cmd.digest.schedule": (
+        "daily 09:00, weekly mon 09:00, monthly 1 09:00 또는 cron 5필드",
+        "daily 09:00, weekly mon 09:00, monthly 1 09:00 or a 5-field cron",
+    ),
+    "cmd.digest.window": ("며칠 앞까지 볼지 (기본 14일)", "How many days ahead (default 14)"),
+    "cmd.digest.timezone": ("시간대 (기본 Asia/Seoul)", "Time zone (default Asia/Seoul)"),
+    "cmd.digest.language": ("브리핑 언어", "Digest language"),
+    "cmd.digest.post_empty": (
+        "알릴 일정이 없을 때도 짧게 보낼지",
+        "Post a short note when nothing is due",
+    ),
+    "cmd.digest.until": (
+        "언제까지 (YYYY-MM-DD 또는 YYYY-MM-DD HH:MM)",
+        "Until when (YYYY-MM-DD or YYYY-MM-DD HH:MM)",
+    ),
+    "err.manage_guild": (
+        "이 명령은 서버 관리 권한이 있는 사람만 쓸 수 있습니다.",
+        "Only people with the Manage Server permission can use this command.",
+    ),
+    "err.guild_only": (
+        "서버 안에서만 쓸 수 있는 명령입니다.",
+        "This command only works inside a server.",
+    ),
     "digest.name": ("일정 브리핑", "Milestone digest"),
     "digest.title": ("📅 일정 브리핑 · {start} ~ {end}", "📅 Milestone digest · {start} – {end}"),
     "digest.summary": (

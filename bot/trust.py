@@ -34,8 +34,8 @@ class Actor:
 
     @property
     def label(self) -> str:
-        """How revisions name this actor: `discord:ID`, or `console` for the operator."""
-        return "console" if self.user_id is None else f"discord:{self.user_id}"
+        """How revisions name this actor: `discord:ID`, or `console:local` for the operator."""
+        return "console:local" if self.user_id is None else f"discord:{self.user_id}"
 
 
 def may_edit_facts(config: Config, actor: Actor) -> bool:

@@ -107,9 +107,22 @@ def test_bad_options_are_explained_in_the_askers_language(
 
 
 def test_operations_on_a_channel_without_a_digest_say_so(commands: DigestCommands) -> None:
-    for operation in (commands.unsubscribe, commands.resume, commands.preview, commands.pause):
+    for operation in (commands.unsubscribe, commands.resume, commands.pause):
         reply = operation(guild_id=GUILD, channel_id=CHANNEL, locale="en")
         assert reply.is_error and "<#200> does not get the milestone digest." in text(reply)
+
+
+def test_preview_without_a_subscription_shows_the_defaults_in_the_askers_language(
+    commands: DigestCommands, digest_book: DigestBook
+) -> None:
+    reply = commands.preview(guild_id=GUILD, channel_id=CHANNEL, locale="en")
+    assert reply.ephemeral and not reply.is_error
+    assert "Milestone digest" in text(reply)  # what subscribing with the defaults would post
+    assert digest_book.for_channel(GUILD, CHANNEL) is None  # previewing subscribes nobody
+    wider = commands.preview(guild_id=GUILD, channel_id=CHANNEL, window=90, locale="en")
+    assert text(wider) != text(reply)
+    bad = commands.preview(guild_id=GUILD, channel_id=CHANNEL, window=500, locale="en")
+    assert bad.is_error and "window" in text(bad)
 
 
 def test_another_server_cannot_touch_a_channels_digest(

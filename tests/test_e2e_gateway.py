@@ -28,13 +28,10 @@ async def test_start_up_syncs_the_commands_once_and_becomes_ready(
     await asyncio.wait_for(discord_bot.bot.wait_until_ready(), timeout=5)
     assert len(discord_bot.server.requests_to("PUT", COMMANDS_PATH)) == 1
     synced = discord_bot.server.commands[str(obj.GUILD_ID)]
-    assert [c["name"] for c in synced] == [
-        "program",
-        "institution",
-        "milestones",
-        "search",
-        "about",
-    ]
+    names = [c["name"] for c in synced]
+    assert names == ["program", "institution", "milestones", "search", "about", "digest"]
+    digest = synced[-1]
+    assert digest["default_member_permissions"] == str(1 << 5)  # Manage Server
     assert discord_bot.server.identifies == 1
 
 

@@ -33,5 +33,5 @@ def test_with_nothing_configured_only_the_operator_edits_facts() -> None:
 
 
 def test_revisions_name_the_actor() -> None:
-    assert Actor(None).label == "console"
+    assert Actor(None).label == "console:local"
     assert Actor(123).label == "discord:123"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import ParamSpec
 
@@ -24,6 +25,7 @@ from store.fact_store import FactStore
 
 WINDOW_MIN, WINDOW_MAX, WINDOW_DEFAULT = 1, 90, 14
 DEFAULT_TIMEZONE = "Asia/Seoul"
+DEFAULT_SCHEDULE = "daily 09:00"
 P = ParamSpec("P")
 
 
@@ -209,15 +211,38 @@ class DigestCommands:
         return _private(t("digest.list.title", locale), None, fields)
 
     @_explains_bad_input
-    def preview(self, *, guild_id: int, channel_id: int, locale: str = "ko") -> Reply:
-        """Exactly the digest the channel would get now, shown only to the asker."""
-        subscription = self._subscription(guild_id, channel_id)
-        digest = build_digest(self.store, subscription, self.clock())
+    def preview(
+        self, *, guild_id: int, channel_id: int, window: int | None = None, locale: str = "ko"
+    ) -> Reply:
+        """Exactly the digest the channel would get now, shown only to the asker.
+
+        A channel without a subscription previews the defaults (in the asker's
+        language); `window` tries another number of days without changing anything.
+        """
+        now = self.clock()
+        subscription = self.book.for_channel(guild_id, channel_id) or self._unsubscribed(
+            guild_id, channel_id, locale, now
+        )
+        if window is not None:
+            check_settings(subscription.schedule.text, window, subscription.timezone, "ko", True)
+            subscription = replace(subscription, window_days=window)
+        digest = build_digest(self.store, subscription, now)
         cards = digest.reply.cards
         if digest.empty and not subscription.post_empty:
             note = _private(t("digest.name", locale), t("digest.preview.skipped", locale))
             cards = (*note.cards, *cards)
         return Reply(cards, ephemeral=True)
+
+    def _unsubscribed(
+        self, guild_id: int, channel_id: int, locale: str, now: datetime
+    ) -> Subscription:
+        """What `subscribe` with every default would make, reporting no past changes."""
+        settings = check_settings(DEFAULT_SCHEDULE, WINDOW_DEFAULT, DEFAULT_TIMEZONE, locale, True)
+        return Subscription(
+            0, guild_id, channel_id, settings.schedule, settings.timezone, settings.window_days,
+            settings.language, settings.post_empty, "active", None, None, now, 0, now,
+            self.store.revision(),
+        )  # fmt: skip
 
     def _done(self, key: str, channel_id: int, locale: str, extra: str | None = None) -> Reply:
         text = t(key, locale, channel=channel_mention(channel_id))

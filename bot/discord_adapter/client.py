@@ -15,6 +15,8 @@ import yarl
 
 from bot.briefing.answers import Briefer
 from bot.config import Config
+from bot.digest.service import DigestService
+from bot.discord_adapter.digests import DiscordPoster, add_digest_commands
 from bot.discord_adapter.lookup import add_lookup_commands
 from bot.discord_adapter.respond import InteractionRunner
 from bot.discord_adapter.translator import BriefingTranslator
@@ -52,13 +54,27 @@ class BriefBot(discord.Client):
         self.runner = InteractionRunner(briefer, config.locale)
         self.tree = BriefingTree(self)
         self.synced: list[str] = []
+        self.digests: DigestService | None = None
 
     async def setup_hook(self) -> None:
+        """Once per process, inside the running loop: commands, sync, then the digest
+        scheduler (started here rather than in `on_ready`, which fires again on reconnects)."""
+        migrate_bot(self.store.db)
         await self.tree.set_translator(BriefingTranslator())
         add_lookup_commands(self.tree, self.runner)
+        self.digests = DigestService(
+            self.store, self.config, DiscordPoster(self, self.config.digest_audit_channel_id)
+        )
+        add_digest_commands(self.tree, self.runner, self.digests)
         self.add_dynamic_items(PageButton)
-        migrate_bot(self.store.db)
         await self.sync_commands()
+        await self.digests.start()
+
+    async def close(self) -> None:
+        if self.digests is not None:
+            await self.digests.close()
+            self.digests = None
+        await super().close()
 
     async def command_payload(self, guild: discord.abc.Snowflake | None) -> list[dict[str, Any]]:
         """Exactly what `tree.sync()` would send for `guild` (None: global)."""

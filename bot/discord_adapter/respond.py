@@ -8,7 +8,9 @@ each payload exactly as `bot.render.discord_payload` built it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -23,6 +25,8 @@ log = logging.getLogger(__name__)
 
 # Answer directly if the core finishes within this; otherwise defer and edit later.
 FAST_PATH_SECONDS = 1.5
+# `interaction.extras` key: whether the deferred "thinking…" is private (absent: not deferred).
+DEFERRED_PRIVATE = "briefbot.deferred_private"
 
 
 class InteractionRunner:
@@ -39,14 +43,26 @@ class InteractionRunner:
     async def run(
         self, interaction: discord.Interaction, command: str, options: dict[str, Any]
     ) -> None:
-        """Answer one slash command within Discord's 3 seconds, whatever the store does."""
+        """Answer one lookup command through the `Briefer`."""
         locale = self.locale(interaction)
         invocation = Invocation(command, options, locale, str(interaction.user.id))
-        task = asyncio.ensure_future(asyncio.to_thread(self.briefer.answer, invocation))
+        await self.respond(interaction, functools.partial(self.briefer.answer, invocation))
+
+    async def respond(
+        self,
+        interaction: discord.Interaction,
+        compute: Callable[[], Reply],
+        *,
+        private: bool = False,
+    ) -> None:
+        """Answer within Discord's 3 seconds, whatever the store does: run `compute` in a
+        worker thread, defer ("thinking…", private if the answer will be) if it is slow."""
+        task = asyncio.ensure_future(asyncio.to_thread(compute))
         done, _ = await asyncio.wait({task}, timeout=FAST_PATH_SECONDS)
         if not done:
-            await interaction.response.defer(thinking=True)
-        await send_reply(interaction, await task, locale)
+            await interaction.response.defer(thinking=True, ephemeral=private)
+            interaction.extras[DEFERRED_PRIVATE] = private
+        await send_reply(interaction, await task, self.locale(interaction))
 
     async def choices(
         self, interaction: discord.Interaction, command: str, option: str, current: str
@@ -58,18 +74,20 @@ class InteractionRunner:
 
 
 async def send_reply(interaction: discord.Interaction, reply: Reply, locale: str) -> None:
-    """Send every payload of a reply: respond, or edit a deferred response, then follow up."""
+    """Send every payload of a reply: respond, or replace a deferred "thinking…", then
+    follow up. After a real first message (an error later on), only follow up."""
     payloads = reply_payloads(reply, locale)
+    deferred_private = interaction.extras.get(DEFERRED_PRIVATE)
     for index, payload in enumerate(payloads):
         view = page_view(payload["components"]) if payload["components"] else None
         kwargs = message_kwargs(payload, view)
         if index == 0 and not interaction.response.is_done():
             await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
-        elif index == 0 and not reply.ephemeral:
+        elif index == 0 and deferred_private == reply.ephemeral:
             await interaction.edit_original_response(**kwargs)
-        elif index == 0:
-            # A public "thinking…" cannot become private: remove it and answer privately.
+        elif index == 0 and deferred_private is not None:
+            # "thinking…" cannot change who sees it: remove it and answer with the right one.
             await interaction.delete_original_response()
-            await interaction.followup.send(ephemeral=True, **kwargs)
+            await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
         else:
             await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)

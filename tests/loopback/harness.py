@@ -31,7 +31,7 @@ HANDLER_TASKS = (
     "discord-ui-modal-dispatch-",
 )
 SETTLE_TIMEOUT_S = 10.0
-OPTION_TYPES = {1: "subcommand", 2: "group"}
+CHANNEL_OPTION = 7
 
 
 @dataclass
@@ -178,6 +178,10 @@ class LoopbackBot:
         for key, value in options.items():
             assert key in declared, f"/{' '.join(path)} has no option {key!r}: {list(declared)}"
             option = {"name": key, "type": declared[key]["type"], "value": value}
+            if option["type"] == CHANNEL_OPTION:  # Discord sends the channel's id and resolves it
+                option["value"] = str(value)
+                resolved = data.setdefault("resolved", {}).setdefault("channels", {})
+                resolved[str(value)] = {**obj.text_channel(int(value)), "permissions": "0"}
             if key == focused:
                 option["focused"] = True
             typed.append(option)

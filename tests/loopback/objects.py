@@ -19,6 +19,7 @@ GUILD_ID = 1200000000000000001
 CHANNEL_ID = 1300000000000000001
 AUDIT_CHANNEL_ID = 1300000000000000002
 USER_ID = 1400000000000000001
+ADMIN_ROLE_ID = 1600000000000000001
 
 # Permission bits (https://discord.com/developers/docs/topics/permissions).
 VIEW_CHANNEL = 1 << 10
@@ -140,7 +141,18 @@ def guild(guild_id: int = GUILD_ID) -> dict[str, Any]:
                 "managed": False,
                 "mentionable": False,
                 "flags": 0,
-            }
+            },
+            {
+                "id": str(ADMIN_ROLE_ID),
+                "name": "fact admins",
+                "permissions": str(MEMBER_PERMISSIONS),
+                "position": 1,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+                "flags": 0,
+            },
         ],
         "emojis": [],
         "stickers": [],
@@ -232,6 +244,8 @@ def registered_commands(
             "application_id": str(APPLICATION_ID),
             "version": snowflake(),
         }
+        if record["default_member_permissions"] is not None:  # Discord answers with a string
+            record["default_member_permissions"] = str(record["default_member_permissions"])
         if guild_id is not None:
             record["guild_id"] = str(guild_id)
         commands.append(record)
