@@ -52,8 +52,10 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
+        # Inside the try: a failed COMMIT (a deferred foreign key, a full disk) must roll
+        # back too, or the connection would stay inside a half-done transaction.
+        conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")

@@ -89,3 +89,23 @@ def test_revisions_since_lists_newer_revisions_oldest_first(store) -> None:
     assert [r.id for r in store.revisions_since(0)] == list(range(1, first + 1))
     assert store.revisions_since(first) == []
     assert [r.action for r in store.revisions_since(0, limit=1)] == ["dataset.load"]
+
+
+def test_a_failed_commit_rolls_back_and_leaves_the_connection_usable(store) -> None:
+    """A deferred foreign key fails at COMMIT: nothing is written and the next write works."""
+    before = store.db.execute("SELECT count(*) FROM aliases").fetchone()[0]
+    try:
+        with write_transaction(store.db):
+            store.db.execute("PRAGMA defer_foreign_keys = ON")
+            store.db.execute(
+                "INSERT INTO aliases (entity_id, alias, kind, key, choseong)"
+                " VALUES ('no-such-entity', 'x', 'alias', 'x', '')"
+            )
+    except sqlite3.IntegrityError:
+        pass
+    else:
+        raise AssertionError("the commit should have failed")
+    assert not store.db.conn.in_transaction
+    assert store.db.execute("SELECT count(*) FROM aliases").fetchone()[0] == before
+    with write_transaction(store.db):
+        store.db.execute("INSERT INTO meta (key, value) VALUES ('probe', '1')")
