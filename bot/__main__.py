@@ -9,13 +9,13 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from bot.admin.desk import AdminDesk
 from bot.briefing.answers import Briefer
 from bot.config import Config, ConfigError, load_config
-from bot.console import ask, run_console
+from bot.console import Desk, ask, run_console
 from bot.i18n import LOCALES
+from bot.trust import Actor
 from store.fact_store import FactStore
-
-LOCAL_OPERATOR = "console"
 
 
 def _common(default: object) -> argparse.ArgumentParser:
@@ -25,7 +25,10 @@ def _common(default: object) -> argparse.ArgumentParser:
     common.add_argument("--db", type=Path, help="database file (overrides [store] path)")
     common.add_argument("--locale", choices=LOCALES, help="reply language (default: [bot] locale)")
     common.add_argument(
-        "--user-id", help="act as this Discord user id (default: the local operator)"
+        "--user-id",
+        type=int,
+        help="act as this Discord user id, with the rights the config gives it"
+        " (default: the local operator, who may do everything)",
     )
     return common
 
@@ -65,25 +68,23 @@ def main(argv: list[str] | None = None) -> int:
     locale = args.locale or config.locale
     store = FactStore.open(args.db or config.store_path)
     try:
+        fixed = args.now if args.mode == "ask" else None
+
+        def today() -> date:
+            return _today(config, fixed)
+
+        briefer = Briefer(store, today=today)
         if args.mode == "ask":
-            briefer = Briefer(store, today=lambda: _today(config, args.now))
-            print(
-                ask(
-                    briefer,
-                    args.line,
-                    locale=locale,
-                    user_id=args.user_id or LOCAL_OPERATOR,
-                    as_json=args.json,
-                )
-            )
+            desk = Desk(briefer, AdminDesk(store, config, today), Actor(args.user_id))
+            print(ask(desk, args.line, locale=locale, as_json=args.json))
             return 0
-        briefer = Briefer(store, today=lambda: _today(config, None))
         token = config.token()
         if token:
             from bot.discord_adapter.client import run_discord
 
             return run_discord(config, store, token, briefer)
-        return run_console(briefer, locale=locale, user_id=args.user_id or LOCAL_OPERATOR)
+        desk = Desk(briefer, AdminDesk(store, config, today), Actor(args.user_id))
+        return run_console(desk, locale=locale)
     finally:
         store.close()
 

@@ -1,7 +1,8 @@
 """The local console: slash commands typed as in Discord, answered from the same core.
 
 `/program name:국가 AI 연구거점`, `/program 국가 AI 연구거점` (the first option's name may
-be left out), `/milestones days:60 past:true`, `/search KAIST 946억`.
+be left out), `/milestones days:60 past:true`, `/search KAIST 946억`, and the admin
+commands with their subcommand: `/fact set entity:KAIST attribute:budget value:…`.
 """
 
 from __future__ import annotations
@@ -10,13 +11,18 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, Any
 
+from bot.admin.desk import AdminDesk
+from bot.admin.specs import ADMIN_COMMANDS, ADMIN_GROUPS
 from bot.briefing.answers import Briefer, Invocation
-from bot.briefing.commands import COMMANDS
+from bot.briefing.commands import COMMANDS, Command
+from bot.briefing.model import Reply
 from bot.i18n import t
 from bot.render.discord_payload import reply_payloads
 from bot.render.text import reply_text
+from bot.trust import Actor
 
 _QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’"}
 # `name:` starts an option, but `http://…` is a value (a URL), not an option named http.
@@ -38,7 +44,10 @@ def parse_command_line(line: str) -> tuple[str, dict[str, str]]:
         text = text[1:]
     name, _, rest = text.partition(" ")
     name = name.lower()
-    command = COMMANDS.get(name)
+    if name in ADMIN_GROUPS:  # `/fact set …`: the subcommand is part of the name
+        sub, _, rest = rest.strip().partition(" ")
+        name = f"{name} {sub.lower()}".strip()
+    command: Command | None = COMMANDS.get(name) or ADMIN_COMMANDS.get(name)
     if command is None or not command.options:
         return name, ({"": rest.strip()} if rest.strip() else {})
     names = [o.name for o in command.options]
@@ -58,16 +67,27 @@ def parse_command_line(line: str) -> tuple[str, dict[str, str]]:
     return name, options
 
 
-def invocation_from_line(line: str, locale: str, user_id: str | None) -> Invocation:
-    """An `Invocation` from a typed command line."""
-    name, options = parse_command_line(line)
-    return Invocation(name, options, locale, user_id)
+@dataclass(frozen=True)
+class Desk:
+    """What answers a typed line: the lookups, the admin desk, and who is typing (the
+    local operator, or `--user-id` acting as that Discord user with its configured rights)."""
+
+    briefer: Briefer
+    admin: AdminDesk
+    actor: Actor
+
+    def answer(self, line: str, locale: str) -> Reply:
+        name, options = parse_command_line(line)
+        user = None if self.actor.user_id is None else str(self.actor.user_id)
+        invocation = Invocation(name, options, locale, user)
+        if name in ADMIN_COMMANDS:
+            return self.admin.answer(invocation, self.actor).reply
+        return self.briefer.answer(invocation)
 
 
-def ask(briefer: Briefer, line: str, *, locale: str, user_id: str | None, as_json: bool) -> str:
+def ask(desk: Desk, line: str, *, locale: str, as_json: bool) -> str:
     """Answer one command line as text, or as the Discord payload it would send."""
-    invocation = invocation_from_line(line, locale, user_id)
-    reply = briefer.answer(invocation)
+    reply = desk.answer(line, locale)
     if not as_json:
         return reply_text(reply, locale)
     first, *rest = reply_payloads(reply, locale)
@@ -78,23 +98,20 @@ def ask(briefer: Briefer, line: str, *, locale: str, user_id: str | None, as_jso
 
 
 def _help(locale: str) -> str:
-    lines = [
-        f"/{name} "
-        + " ".join(f"[{o.name}:]" if not o.required else f"{o.name}:" for o in c.options)
-        for name, c in COMMANDS.items()
-    ]
-    descriptions = [t(f"cmd.{name}", locale) for name in COMMANDS]
-    return (
-        "\n".join(f"  {usage:<40} {desc}" for usage, desc in zip(lines, descriptions, strict=True))
-        + "\n  /quit"
-    )
+    """Every command with its options, lookups first, then the admin commands."""
+    lines = []
+    for name, command in {**COMMANDS, **ADMIN_COMMANDS}.items():
+        usage = f"/{name} " + " ".join(
+            f"{o.name}:" if o.required else f"[{o.name}:]" for o in command.options
+        )
+        lines.append(f"  {usage:<40} {t('cmd.' + name.replace(' ', '.'), locale)}")
+    return "\n".join([*lines, "  /quit"])
 
 
 def run_console(
-    briefer: Briefer,
+    desk: Desk,
     *,
     locale: str,
-    user_id: str | None,
     stdin: IO[str] = sys.stdin,
     stdout: IO[str] = sys.stdout,
     interactive: Callable[[], bool] = sys.stdin.isatty,
@@ -118,4 +135,4 @@ def run_console(
         if line in ("/help", "help"):
             print(_help(locale), file=stdout)
             continue
-        print(ask(briefer, line, locale=locale, user_id=user_id, as_json=False) + "\n", file=stdout)
+        print(ask(desk, line, locale=locale, as_json=False) + "\n", file=stdout)

@@ -21,7 +21,8 @@ from store import entity_edits, fact_edits, importer, milestone_edits, source_ed
 from store.check import check_store, store_stats
 from store.dataset import DATASET_PATH, export_dataset, load_dataset, read_dataset
 from store.db import connect, default_path, write_transaction
-from store.history import HISTORY_LIMIT, history, revert_revision
+from store.fact_edits import current_facts
+from store.history import HISTORY_LIMIT, describe_change, history, revert_revision
 from store.model import EntityDetail, EntityRef, MilestoneView, SourceRef
 from store.queries import (
     WindowedMilestone,
@@ -31,9 +32,17 @@ from store.queries import (
     newest_source,
     overdue_milestones,
 )
-from store.references import Attribute, attributes, sources
+from store.references import (
+    Attribute,
+    attributes,
+    find_attribute,
+    find_entity,
+    find_milestone,
+    milestones_matching,
+    sources,
+)
 from store.resolve import Candidate, Resolution, match_entities, resolve_entity
-from store.revisions import Revision, latest_revision_id, revisions_since
+from store.revisions import Change, Revision, latest_revision_id, revisions_since
 from store.schema import migrate
 from store.search import SearchResults, search_entities
 
@@ -191,6 +200,28 @@ class FactStore:
     ) -> list[Revision]:
         """Revisions that changed an entity (or one attribute's statements), newest first."""
         return history(self.db, entity, attribute, limit)
+
+    @_locked
+    def milestone(self, milestone_id: int) -> dict[str, Any]:
+        """A milestone's row (to prefill an edit form); `InvalidInput` when there is none."""
+        return find_milestone(self.db, milestone_id)
+
+    @_locked
+    def find_milestones(self, text: str, limit: int = 25) -> list[dict[str, Any]]:
+        """Milestones matching typed text, for autocomplete."""
+        return milestones_matching(self.db, text, limit)
+
+    @_locked
+    def current_statements(self, entity: str, attribute: str) -> list[dict[str, Any]]:
+        """An entity's current statements of one attribute (to prefill an edit form)."""
+        return current_facts(
+            self.db, find_entity(self.db, entity).id, find_attribute(self.db, attribute).id
+        )
+
+    @_locked
+    def describe_change(self, change: Change, locale: str) -> str:
+        """One readable line for a change of a revision (for history)."""
+        return describe_change(self.db, change, locale)
 
     @_locked
     def attributes(self) -> list[Attribute]:

@@ -156,3 +156,19 @@ def find_milestone(db: sqlite_utils.Database, milestone_id: int) -> dict[str, An
             f"{milestone_id}번 일정이 없습니다.", f"There is no milestone {milestone_id}."
         )
     return rows[0]
+
+
+def milestones_matching(
+    db: sqlite_utils.Database, text: str, limit: int = 25
+) -> list[dict[str, Any]]:
+    """Milestones whose title (either language), id or entity name contains `text`, the
+    latest dates first, each with its entity's Korean name (for autocomplete)."""
+    pattern = f"%{nfc(text).strip()}%"
+    return list(
+        db.query(
+            "SELECT m.*, e.name_ko AS entity_name FROM milestones m JOIN entities e ON e.id = m.entity_id"
+            " WHERE m.title_ko LIKE :p OR coalesce(m.title_en, '') LIKE :p OR e.name_ko LIKE :p"
+            " OR CAST(m.id AS TEXT) = :t ORDER BY m.latest DESC, m.id DESC LIMIT :limit",
+            {"p": pattern, "t": text.strip(), "limit": limit},
+        )
+    )

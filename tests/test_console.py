@@ -19,11 +19,21 @@ import pytest
 from conftest import copy_database
 from discord_limits import assert_discord_limits
 
+from bot.admin.desk import AdminDesk
 from bot.briefing.answers import Briefer
-from bot.console import ask, invocation_from_line, parse_command_line, run_console
+from bot.config import Config
+from bot.console import Desk, ask, parse_command_line, run_console
+from bot.trust import Actor
 from store.fact_store import FactStore
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def operator_desk(
+    store: FactStore, user_id: int | None = None, config: Config | None = None
+) -> Desk:
+    """What `python -m bot` answers with: the local operator, or a Discord user id."""
+    return Desk(Briefer(store), AdminDesk(store, config or Config()), Actor(user_id))
 
 
 class RunBot(Protocol):
@@ -95,7 +105,7 @@ def test_bad_command_lines_become_error_replies(
 ) -> None:
     """A mistyped option is explained, never silently dropped; after a real option,
     `foo:bar` is read as part of that option's value and shows up in the reply."""
-    reply = Briefer(store).answer(invocation_from_line(line, "en", None))
+    reply = operator_desk(store).answer(line, "en")
     if expected is None:  # `foo:bar` is part of the name, which then is not found
         assert reply.is_error and "X foo:bar" in (reply.cards[0].description or "")
         return
@@ -104,11 +114,11 @@ def test_bad_command_lines_become_error_replies(
 
 
 def test_ask_as_text_and_as_json(store: FactStore) -> None:
-    briefer = Briefer(store)
-    text = ask(briefer, "/program 국가 AI 연구거점", locale="ko", user_id=None, as_json=False)
+    desk = operator_desk(store)
+    text = ask(desk, "/program 국가 AI 연구거점", locale="ko", as_json=False)
     assert text.startswith("━━ 국가 AI 연구거점 (National AI Research Lab) ━━")
     assert "946억 원 (2028년까지)" in text and "**" not in text
-    payload = json.loads(ask(briefer, "/about", locale="en", user_id=None, as_json=True))
+    payload = json.loads(ask(desk, "/about", locale="en", as_json=True))
     assert_discord_limits(payload, ephemeral=False)
     assert "followups" not in payload
 
@@ -116,9 +126,8 @@ def test_ask_as_text_and_as_json(store: FactStore) -> None:
 def _console(store: FactStore, text: str, *, interactive: bool = False) -> tuple[int, str]:
     out = io.StringIO()
     code = run_console(
-        Briefer(store),
+        operator_desk(store),
         locale="ko",
-        user_id="tester",
         stdin=io.StringIO(text),
         stdout=out,
         interactive=lambda: interactive,

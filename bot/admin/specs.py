@@ -1,0 +1,139 @@
+"""The admin commands and their options, as plain data shared by every front end.
+
+Discord builds its `/fact`, `/milestone`, `/entity`, `/alias` and `/source` groups from
+these specs and the console parses typed lines with them, so both accept exactly the
+same options and refuse bad ones with the same words. Limits come from the store.
+"""
+
+from __future__ import annotations
+
+from bot.briefing.commands import Command, Option
+from store import limits
+from store.model import INSTITUTION_KINDS, PROGRAM_KINDS
+
+ENTITIES = ("program", "institution", "person")
+# Autocomplete sources besides entity classes.
+ATTRIBUTE, SOURCE, MILESTONE = "attribute", "source", "milestone"
+ENTITY_KINDS = (*PROGRAM_KINDS, *INSTITUTION_KINDS, "person")
+REVISION_MAX = 2**53
+MILESTONE_ID_MAX = 2**53
+
+
+def _entity(name: str = "entity", classes: tuple[str, ...] = ENTITIES) -> Option:
+    return Option(name, "string", True, max_length=limits.NAME_MAX, autocomplete=classes)
+
+
+def _text(name: str, limit: int, required: bool = False) -> Option:
+    return Option(name, "string", required, max_length=limit)
+
+
+SOURCE_OPTION = Option("source", "string", True, max_length=limits.URL_MAX, autocomplete=(SOURCE,))
+REASON = _text("reason", limits.REASON_MAX)
+MILESTONE_OPTION = Option(
+    "milestone", "integer", True, min_value=1, max_value=MILESTONE_ID_MAX, autocomplete=(MILESTONE,)
+)
+
+ADMIN_COMMANDS: dict[str, Command] = {
+    c.name: c
+    for c in (
+        Command(
+            "fact set",
+            (
+                _entity(),
+                Option(
+                    "attribute",
+                    "string",
+                    True,
+                    max_length=limits.NAME_MAX,
+                    autocomplete=(ATTRIBUTE,),
+                ),
+                _text("value", limits.FACT_TEXT_MAX, True),
+                SOURCE_OPTION,
+                REASON,
+                _text("value_en", limits.FACT_TEXT_MAX),
+                _text("unit", limits.UNIT_MAX),
+                _text("label", limits.NAME_MAX),
+                Option("replaces", "integer", min_value=1, max_value=REVISION_MAX),
+                Option("add", "boolean", default=False),
+            ),
+        ),
+        Command(
+            "fact retire",
+            (
+                _entity(),
+                Option(
+                    "attribute",
+                    "string",
+                    True,
+                    max_length=limits.NAME_MAX,
+                    autocomplete=(ATTRIBUTE,),
+                ),
+                _text("reason", limits.REASON_MAX, True),
+            ),
+        ),
+        Command(
+            "fact history",
+            (
+                _entity(),
+                Option(
+                    "attribute", "string", max_length=limits.NAME_MAX, autocomplete=(ATTRIBUTE,)
+                ),
+            ),
+        ),
+        Command(
+            "fact revert",
+            (Option("revision", "integer", True, min_value=1, max_value=REVISION_MAX), REASON),
+        ),
+        Command(
+            "milestone add",
+            (
+                _entity("program"),
+                _text("title", limits.TITLE_MAX, True),
+                _text("date", limits.NAME_MAX, True),
+                SOURCE_OPTION,
+                _text("title_en", limits.TITLE_MAX),
+                REASON,
+            ),
+        ),
+        Command(
+            "milestone update",
+            (
+                MILESTONE_OPTION,
+                _text("title", limits.TITLE_MAX),
+                _text("date", limits.NAME_MAX),
+                Option("source", "string", max_length=limits.URL_MAX, autocomplete=(SOURCE,)),
+                _text("title_en", limits.TITLE_MAX),
+                REASON,
+            ),
+        ),
+        Command("milestone done", (MILESTONE_OPTION, REASON)),
+        Command("milestone cancel", (MILESTONE_OPTION, REASON)),
+        Command(
+            "entity add",
+            (
+                _text("kind", 40, True),
+                _text("name_ko", limits.NAME_MAX, True),
+                SOURCE_OPTION,
+                _text("name_en", limits.NAME_MAX),
+                _text("acronym", limits.NAME_MAX),
+                _text("aliases", limits.SUMMARY_MAX),
+                _text("summary", limits.SUMMARY_MAX),
+                _text("summary_en", limits.SUMMARY_MAX),
+                REASON,
+            ),
+        ),
+        Command("alias add", (_entity(), _text("alias", limits.NAME_MAX, True), REASON)),
+        Command(
+            "source add",
+            (
+                _text("title", limits.TITLE_MAX, True),
+                _text("publisher", limits.NAME_MAX, True),
+                _text("published", limits.NAME_MAX, True),
+                _text("url", limits.URL_MAX),
+                REASON,
+            ),
+        ),
+    )
+}
+
+ADMIN_GROUPS = tuple(dict.fromkeys(name.split()[0] for name in ADMIN_COMMANDS))
