@@ -41,6 +41,7 @@ class Config:
     source: Path | None = None
     digest_catch_up_hours: float = 6.0
     digest_audit_channel_id: int | None = None
+    admin_audit_channel_id: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -127,6 +128,7 @@ def load_config(path: Path | None = None) -> Config:
         source=target,
         digest_catch_up_hours=_catch_up_hours(digest),
         digest_audit_channel_id=_optional_id(digest, "audit_channel_id", "digest"),
+        admin_audit_channel_id=_optional_id(admins, "audit_channel_id", "admins"),
     )
     if config.locale not in LOCALES:
         raise ConfigError(f"bot.locale must be one of {', '.join(LOCALES)}, not {config.locale!r}")

@@ -212,11 +212,16 @@ class FactStore:
         return milestones_matching(self.db, text, limit)
 
     @_locked
-    def current_statements(self, entity: str, attribute: str) -> list[dict[str, Any]]:
-        """An entity's current statements of one attribute (to prefill an edit form)."""
-        return current_facts(
-            self.db, find_entity(self.db, entity).id, find_attribute(self.db, attribute).id
+    def current_statements(
+        self, entity: str, attribute: str
+    ) -> tuple[str, str, list[dict[str, Any]]]:
+        """The entity's and attribute's ids, and the entity's current statements of the
+        attribute (to prefill an edit form); `InvalidInput` for an unknown name."""
+        entity_id, attribute_id = (
+            find_entity(self.db, entity).id,
+            find_attribute(self.db, attribute).id,
         )
+        return entity_id, attribute_id, current_facts(self.db, entity_id, attribute_id)
 
     @_locked
     def describe_change(self, change: Change, locale: str) -> str:

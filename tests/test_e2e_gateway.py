@@ -29,9 +29,12 @@ async def test_start_up_syncs_the_commands_once_and_becomes_ready(
     assert len(discord_bot.server.requests_to("PUT", COMMANDS_PATH)) == 1
     synced = discord_bot.server.commands[str(obj.GUILD_ID)]
     names = [c["name"] for c in synced]
-    assert names == ["program", "institution", "milestones", "search", "about", "digest"]
-    digest = synced[-1]
-    assert digest["default_member_permissions"] == str(1 << 5)  # Manage Server
+    lookups = ["program", "institution", "milestones", "search", "about"]
+    managed = ["digest", "fact", "milestone", "entity", "alias", "source"]
+    assert names == lookups + managed
+    for command in synced:  # hidden from members without Manage Server
+        expected = str(1 << 5) if command["name"] in managed else None
+        assert command["default_member_permissions"] == expected, command["name"]
     assert discord_bot.server.identifies == 1
 
 

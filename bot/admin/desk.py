@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.admin.specs import ADMIN_COMMANDS, ATTRIBUTE, MILESTONE, SOURCE
+from bot.admin.specs import ADMIN_COMMANDS, ATTRIBUTE, ENTITY_KINDS, KIND, MILESTONE, SOURCE
 from bot.briefing.answers import (
     AUTOCOMPLETE_LIMIT,
     CHOICE_NAME_MAX,
@@ -239,7 +239,7 @@ class AdminDesk:
         return AdminAnswer(Reply((card,), ephemeral=True))
 
     def autocomplete(self, source: str, current: str, locale: str) -> list[Choice]:
-        """Attributes, sources or milestones matching what was typed (entities are the
+        """Attributes, sources, milestones or kinds matching what was typed (entities are the
         `Briefer`'s); at most Discord's 25, each name at most 100 characters."""
         typed = current.strip().lower()
         if source == ATTRIBUTE:
@@ -261,6 +261,12 @@ class AdminDesk:
                     str(m["id"]),
                 )
                 for m in self.store.find_milestones(current, AUTOCOMPLETE_LIMIT)
+            ]
+        elif source == KIND:
+            found = [
+                Choice(f"{kind} · {t('kind.' + kind, locale)}", kind)
+                for kind in ENTITY_KINDS
+                if typed in kind or typed in t("kind." + kind, locale).lower()
             ]
         else:
             found = []
@@ -284,8 +290,8 @@ class AdminDesk:
                     FormField("source", t("opt.source", locale), row["source_id"], URL_MAX, True),
                     FormField("reason", t("opt.reason", locale), "", REASON_MAX, long=True),
                 ))  # fmt: skip
-            entity, attribute = key.split("|", 1)
-            statements = self.store.current_statements(entity, attribute)
+            entity_id, attribute_id, statements = self.store.current_statements(*key.split("|", 1))
+            key = f"{entity_id}|{attribute_id}"  # ids are short enough for a custom_id
             if len(statements) > 1:
                 return error_reply(t("admin.form.several", locale, count=len(statements)), locale)
             value, value_en, source = "", "", ""
@@ -318,8 +324,7 @@ class AdminDesk:
                     date=values.get("date"), source=values.get("source"),
                     title_en=values.get("title_en", ""), reason=reason, expected_revision=revision,
                 )  # fmt: skip
-            entity, attribute = key.split("|", 1)
-            current = self.store.current_statements(entity, attribute)
+            entity, attribute, current = self.store.current_statements(*key.split("|", 1))
             result = self.store.set_fact(
                 entity=entity, attribute=attribute, value=values.get("value", ""),
                 source=values.get("source", ""), actor=actor.label, reason=reason,

@@ -13,10 +13,11 @@ from store.model import INSTITUTION_KINDS, PROGRAM_KINDS
 
 ENTITIES = ("program", "institution", "person")
 # Autocomplete sources besides entity classes.
-ATTRIBUTE, SOURCE, MILESTONE = "attribute", "source", "milestone"
+ATTRIBUTE, SOURCE, MILESTONE, KIND = "attribute", "source", "milestone", "kind"
 ENTITY_KINDS = (*PROGRAM_KINDS, *INSTITUTION_KINDS, "person")
-REVISION_MAX = 2**53
-MILESTONE_ID_MAX = 2**53
+# Discord integer options hold at most 2^53 - 1 (JavaScript's safe integers).
+REVISION_MAX = 2**53 - 1
+MILESTONE_ID_MAX = 2**53 - 1
 
 
 def _entity(name: str = "entity", classes: tuple[str, ...] = ENTITIES) -> Option:
@@ -111,7 +112,7 @@ ADMIN_COMMANDS: dict[str, Command] = {
         Command(
             "entity add",
             (
-                _text("kind", 40, True),
+                Option("kind", "string", True, max_length=40, autocomplete=(KIND,)),
                 _text("name_ko", limits.NAME_MAX, True),
                 SOURCE_OPTION,
                 _text("name_en", limits.NAME_MAX),

@@ -6,7 +6,7 @@ and send what comes back.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -133,14 +133,17 @@ class Briefer:
         opt = spec.option(option) if spec else None
         if opt is None or not opt.autocomplete:
             return []
+        return self.complete_entities(text, opt.autocomplete, locale)
+
+    def complete_entities(self, text: str, classes: Sequence[str], locale: str) -> list[Choice]:
+        """At most 25 entities of `classes` matching `text` (all of them, by name, when
+        nothing is typed yet); the value is the entity's id."""
         if not text.strip():
-            candidates = self.store.complete_default(opt.autocomplete, AUTOCOMPLETE_LIMIT)
+            candidates = self.store.complete_default(classes, AUTOCOMPLETE_LIMIT)
         else:
             candidates = [
                 c.entity
-                for c in self.store.complete(
-                    text[:CHOICE_NAME_MAX], opt.autocomplete, AUTOCOMPLETE_LIMIT
-                )
+                for c in self.store.complete(text[:CHOICE_NAME_MAX], classes, AUTOCOMPLETE_LIMIT)
             ]
         return [
             Choice(ref.display(locale)[:CHOICE_NAME_MAX], ref.id[:CHOICE_NAME_MAX])

@@ -21,10 +21,14 @@ MAX_LINES_PER_FIELD = 12
 MAX_MILESTONES_PER_FIELD = 5
 
 
-def _capped(lines: list[str], locale: str, limit: int = MAX_LINES_PER_FIELD) -> tuple[str, ...]:
-    if len(lines) <= limit:
+def _capped(
+    lines: list[str], locale: str, limit: int = MAX_LINES_PER_FIELD, total: int = 0
+) -> tuple[str, ...]:
+    """At most `limit` lines; `total` is how many there are when `lines` holds only the first."""
+    total = max(total, len(lines))
+    if total <= limit:
         return tuple(lines)
-    return (*lines[: limit - 1], t("card.more", locale, count=len(lines) - limit + 1))
+    return (*lines[: limit - 1], t("card.more", locale, count=total - limit + 1))
 
 
 def _fact_fields(facts: Iterable[FactView], locale: str, notes: Footnotes) -> list[Field]:
@@ -108,12 +112,15 @@ def entity_card(detail: EntityDetail, today: date, locale: str) -> Card:
     fields = _fact_fields(detail.facts, locale, notes)
     programs = [f for f in detail.inbound if f.subject.entity_class == "program"]
     others = [f for f in detail.inbound if f.subject.entity_class != "program"]
+    counts = detail.inbound_counts
     if programs:
         lines = [_inbound_line(f, locale, notes) for f in programs]
-        fields.append(Field(t("card.programs", locale), _capped(lines, locale)))
+        total = counts.get("program", 0)
+        fields.append(Field(t("card.programs", locale), _capped(lines, locale, total=total)))
     if others:
         lines = [_inbound_line(f, locale, notes) for f in others]
-        fields.append(Field(t("card.related", locale), _capped(lines, locale)))
+        total = sum(n for c, n in counts.items() if c != "program")
+        fields.append(Field(t("card.related", locale), _capped(lines, locale, total=total)))
     fields += _milestone_fields(detail.milestones, today, locale, notes)
     source_lines = notes.lines(locale)
     if detail.deprecated_count:

@@ -13,9 +13,11 @@ from typing import Any
 import discord
 import yarl
 
+from bot.admin.desk import AdminDesk
 from bot.briefing.answers import Briefer
 from bot.config import Config
 from bot.digest.service import DigestService
+from bot.discord_adapter.admin import AdminCommands
 from bot.discord_adapter.digests import DiscordPoster, add_digest_commands
 from bot.discord_adapter.lookup import add_lookup_commands
 from bot.discord_adapter.respond import InteractionRunner
@@ -66,6 +68,8 @@ class BriefBot(discord.Client):
             self.store, self.config, DiscordPoster(self, self.config.digest_audit_channel_id)
         )
         add_digest_commands(self.tree, self.runner, self.digests)
+        desk = AdminDesk(self.store, self.config, self.runner.briefer.today)
+        AdminCommands(desk, self.runner, self).register(self.tree)
         self.add_dynamic_items(PageButton)
         await self.sync_commands()
         await self.digests.start()
