@@ -115,7 +115,8 @@ class AdminCommands:
                 )
             else:
                 found = await asyncio.to_thread(self.desk.autocomplete, sources[0], current, locale)
-            return [app_commands.Choice(name=c.name, value=c.value) for c in found]
+            convert = int if option.kind == "integer" else str
+            return [app_commands.Choice(name=c.name, value=convert(c.value)) for c in found]
 
         return complete
 

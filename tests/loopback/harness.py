@@ -226,6 +226,7 @@ class LoopbackBot:
         locale: str = "ko",
         permissions: int = obj.MEMBER_PERMISSIONS,
         user_id: int = obj.USER_ID,
+        roles: tuple[int, ...] = (),
     ) -> Exchange:
         """Submit a modal whose text inputs (by custom_id) hold `values`."""
         rows = [
@@ -233,7 +234,9 @@ class LoopbackBot:
             for key, value in values.items()
         ]
         data = {"custom_id": custom_id, "components": rows}
-        payload = obj.interaction(5, data, locale=locale, permissions=permissions, user_id=user_id)
+        payload = obj.interaction(
+            5, data, locale=locale, permissions=permissions, user_id=user_id, roles=roles
+        )
         return await self.send(payload)
 
     async def send(self, payload: dict[str, Any], *, late_by: float = 0.0) -> Exchange:
