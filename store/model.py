@@ -146,6 +146,8 @@ class EntityDetail:
     inbound: list[FactView]
     milestones: list[MilestoneView]
     deprecated_count: int = 0
+    # How many facts of each subject class link here; `inbound` holds only the first few.
+    inbound_counts: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def summary(self, locale: str) -> str | None:

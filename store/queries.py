@@ -38,6 +38,8 @@ _MILESTONE_SELECT = (
     f"SELECT m.*, {_SOURCE_COLUMNS}, {_SUBJECT_COLUMNS} FROM milestones m"
     " JOIN sources s ON s.id = m.source_id JOIN entities e ON e.id = m.entity_id"
 )
+# Linking facts an entity detail carries per subject class (a card shows up to 12).
+INBOUND_PER_CLASS = 25
 _SOURCE_FIELDS = (
     "id", "publisher", "publisher_en", "title", "author", "url",
     "published_text", "published_edtf", "published_precision", "published_note",
@@ -129,13 +131,7 @@ def entity_detail(db: sqlite_utils.Database, entity_id: str) -> EntityDetail | N
             [entity_id],
         )
     ]
-    inbound = [
-        _fact(r)
-        for r in db.query(
-            f"{_FACT_SELECT} WHERE f.value_entity = ? AND f.rank != 'deprecated' ORDER BY f.id",
-            [entity_id],
-        )
-    ]
+    inbound, inbound_counts = _inbound(db, entity_id)
     deprecated = db.execute(
         "SELECT count(*) FROM facts WHERE entity_id = ? AND rank = 'deprecated'", [entity_id]
     ).fetchone()[0]
@@ -154,9 +150,35 @@ def entity_detail(db: sqlite_utils.Database, entity_id: str) -> EntityDetail | N
         source=SourceRef.from_row(row, "s_"),
         facts=facts,
         inbound=inbound,
+        inbound_counts=inbound_counts,
         milestones=entity_milestones(db, entity_id),
         deprecated_count=deprecated,
     )
+
+
+def _inbound(db: sqlite_utils.Database, entity_id: str) -> tuple[list[FactView], dict[str, int]]:
+    """Facts of other entities linking to this one: the first `INBOUND_PER_CLASS` of each
+    subject class in fact order, and how many there are of each class.
+
+    A ministry is linked from thousands of programs; building every one of those facts
+    made its card take 207 ms at 100,000 entities. Counting reads two narrow columns.
+    """
+    counts: dict[str, int] = {}
+    chosen = []
+    rows = db.execute(
+        "SELECT f.id, e.class FROM facts f CROSS JOIN entities e ON e.id = f.entity_id"
+        " WHERE f.value_entity = ? AND f.rank != 'deprecated' ORDER BY f.id",
+        [entity_id],
+    )
+    for fact_id, subject_class in rows:
+        counts[subject_class] = counts.get(subject_class, 0) + 1
+        if counts[subject_class] <= INBOUND_PER_CLASS:
+            chosen.append(fact_id)
+    if not chosen:
+        return [], counts
+    marks = ", ".join("?" * len(chosen))
+    facts = db.query(f"{_FACT_SELECT} WHERE f.id IN ({marks}) ORDER BY f.id", chosen)
+    return [_fact(r) for r in facts], counts
 
 
 def newest_source(db: sqlite_utils.Database) -> SourceRef | None:

@@ -38,7 +38,10 @@ _FUZZY_NEIGHBOURS = 100
 _FUZZY_PER_TRIGRAM = 40
 _FUZZY_TRIGRAMS = 8
 _ENTITY_COLUMNS = "e.id, e.class, e.kind, e.name_ko, e.name_en, e.acronym"
-_ALIAS_JOIN = "FROM aliases a JOIN entities e ON e.id = a.entity_id"
+# CROSS JOIN fixes the join order (SQLite's documented hint): aliases found by key first,
+# then their entities. Without ANALYZE statistics, which a store never gathers, SQLite
+# otherwise walks every entity of the class and probes its aliases (3.8 → 0.3 ms at 10k).
+_ALIAS_JOIN = "FROM aliases a CROSS JOIN entities e ON e.id = a.entity_id"
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ def _substring(
         # The names-only trigram index: a word common in facts but rare in names costs nothing.
         sql = (
             f"SELECT {_ENTITY_COLUMNS}, a.alias, a.key FROM alias_trigram t"
-            f" JOIN aliases a ON a.id = t.rowid JOIN entities e ON e.id = a.entity_id"
+            f" CROSS JOIN aliases a ON a.id = t.rowid CROSS JOIN entities e ON e.id = a.entity_id"
             f" WHERE alias_trigram MATCH ?{where} LIMIT {scan}"
         )
         return _query(db, sql, [_quoted(key), *params], "substring", key)
