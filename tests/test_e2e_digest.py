@@ -78,6 +78,13 @@ def posted(bot: LoopbackBot, channel_id: int = obj.CHANNEL_ID) -> list[dict[str,
     return bot.server.channel_messages(channel_id)
 
 
+async def assert_a_restart_posts_nothing_more(bot: LoopbackBot) -> None:
+    """A restart within the same period (catch-up included) does not post again."""
+    await bot.restart()
+    await asyncio.sleep(0.3)
+    assert len(posted(bot)) == 1
+
+
 async def test_subscribing_echoes_the_next_three_runs(digest_bot: LoopbackBot) -> None:
     text = await subscribe(digest_bot, schedule="daily 09:00")
     for day in ("2025-12-15", "2025-12-16", "2025-12-17"):
@@ -96,10 +103,7 @@ async def test_a_subscription_posts_at_its_time_once(
     [request] = digest_bot.server.requests_to("POST", CHANNEL_MESSAGES)
     assert request.body["enforce_nonce"] is True and request.body["nonce"]
     assert request.body["allowed_mentions"]["parse"] == []
-    # A restart within the same period does not post again.
-    await digest_bot.restart()
-    await asyncio.sleep(0.3)
-    assert len(posted(digest_bot)) == 1
+    await assert_a_restart_posts_nothing_more(digest_bot)
 
 
 async def test_a_run_missed_while_down_is_posted_once_late(
@@ -112,9 +116,7 @@ async def test_a_run_missed_while_down_is_posted_once_late(
     await wait_until(lambda: posted(digest_bot))
     [message] = posted(digest_bot)
     assert "late" in str(message["embeds"]).lower()
-    await digest_bot.restart()
-    await asyncio.sleep(0.3)
-    assert len(posted(digest_bot)) == 1
+    await assert_a_restart_posts_nothing_more(digest_bot)
 
 
 async def test_a_run_missed_beyond_the_grace_is_skipped(

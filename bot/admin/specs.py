@@ -28,6 +28,12 @@ def _text(name: str, limit: int, required: bool = False) -> Option:
     return Option(name, "string", required, max_length=limit)
 
 
+def _attribute(required: bool = True) -> Option:
+    return Option(
+        "attribute", "string", required, max_length=limits.NAME_MAX, autocomplete=(ATTRIBUTE,)
+    )
+
+
 SOURCE_OPTION = Option("source", "string", True, max_length=limits.URL_MAX, autocomplete=(SOURCE,))
 REASON = _text("reason", limits.REASON_MAX)
 MILESTONE_OPTION = Option(
@@ -41,13 +47,7 @@ ADMIN_COMMANDS: dict[str, Command] = {
             "fact set",
             (
                 _entity(),
-                Option(
-                    "attribute",
-                    "string",
-                    True,
-                    max_length=limits.NAME_MAX,
-                    autocomplete=(ATTRIBUTE,),
-                ),
+                _attribute(),
                 _text("value", limits.FACT_TEXT_MAX, True),
                 SOURCE_OPTION,
                 REASON,
@@ -62,13 +62,7 @@ ADMIN_COMMANDS: dict[str, Command] = {
             "fact retire",
             (
                 _entity(),
-                Option(
-                    "attribute",
-                    "string",
-                    True,
-                    max_length=limits.NAME_MAX,
-                    autocomplete=(ATTRIBUTE,),
-                ),
+                _attribute(),
                 _text("reason", limits.REASON_MAX, True),
             ),
         ),
@@ -76,9 +70,7 @@ ADMIN_COMMANDS: dict[str, Command] = {
             "fact history",
             (
                 _entity(),
-                Option(
-                    "attribute", "string", max_length=limits.NAME_MAX, autocomplete=(ATTRIBUTE,)
-                ),
+                _attribute(required=False),
             ),
         ),
         Command(

@@ -148,12 +148,18 @@ def add_digest_commands(
             post_empty=post_empty,
         )  # fmt: skip
 
-    @group.command(name=text("name.digest.unsubscribe"), description=text("cmd.digest.unsubscribe"))
-    @app_commands.rename(channel=text("opt.channel"))
-    @app_commands.describe(channel=text("cmd.digest.channel"))
-    @manages
-    async def unsubscribe(interaction: Interaction, channel: discord.TextChannel) -> None:
-        await answer(interaction, core.unsubscribe, channel_id=channel.id)
+    def channel_command(name: str, operation: Any) -> None:
+        """A change whose only option is the channel (`unsubscribe`, `resume`)."""
+
+        @group.command(name=text(f"name.digest.{name}"), description=text(f"cmd.digest.{name}"))
+        @app_commands.rename(channel=text("opt.channel"))
+        @app_commands.describe(channel=text("cmd.digest.channel"))
+        @manages
+        async def command(interaction: Interaction, channel: discord.TextChannel) -> None:
+            await answer(interaction, operation, channel_id=channel.id)
+
+    channel_command("unsubscribe", core.unsubscribe)
+    channel_command("resume", core.resume)
 
     @group.command(name=text("name.digest.pause"), description=text("cmd.digest.pause"))
     @app_commands.rename(channel=text("opt.channel"), until=text("opt.until"))
@@ -165,13 +171,6 @@ def add_digest_commands(
         until: app_commands.Range[str, 1, UNTIL_MAX] | None = None,
     ) -> None:
         await answer(interaction, core.pause, channel_id=channel.id, until=until)
-
-    @group.command(name=text("name.digest.resume"), description=text("cmd.digest.resume"))
-    @app_commands.rename(channel=text("opt.channel"))
-    @app_commands.describe(channel=text("cmd.digest.channel"))
-    @manages
-    async def resume(interaction: Interaction, channel: discord.TextChannel) -> None:
-        await answer(interaction, core.resume, channel_id=channel.id)
 
     @group.command(name=text("name.digest.list"), description=text("cmd.digest.list"))
     async def list_digests(interaction: Interaction) -> None:
