@@ -73,7 +73,8 @@ def _statement_text(row: dict[str, Any], linked_name: str | None) -> str:
         return str(row["value_money"])
     if row["value_number"] is not None:
         number = row["value_number"]
-        return f"{int(number) if float(number).is_integer() else number}"
+        # The unit is part of the statement: "5개팀" read back as "5" would lose it.
+        return f"{int(number) if float(number).is_integer() else number}{row['unit'] or ''}"
     if row["value_date_text"] is not None:
         return row["value_date_text"]
     return row["value_text"] or ""
@@ -319,14 +320,30 @@ class AdminDesk:
         reason = values.get("reason") or None
         try:
             if kind == "milestone":
+                row = self.store.milestone(int(key))
+                shown = {"title": row["title_ko"], "title_en": row["title_en"] or "",
+                         "date": row["date_text"], "source": row["source_id"]}  # fmt: skip
+                # A modal sends every field back; a field left as shown is no edit (an
+                # untouched "12월 말" read again against today would move a year).
+                edited = {
+                    name: values[name]
+                    for name, value in shown.items()
+                    if name in values and values[name] != value
+                }
                 return self._milestone_update(
-                    actor=actor, locale=locale, milestone=int(key), title=values.get("title"),
-                    date=values.get("date"), source=values.get("source"),
-                    title_en=values.get("title_en", ""), reason=reason, expected_revision=revision,
+                    actor=actor, locale=locale, milestone=int(key), title=edited.get("title"),
+                    date=edited.get("date"), source=edited.get("source"),
+                    title_en=edited.get("title_en"), reason=reason, expected_revision=revision,
                 )  # fmt: skip
             entity, attribute, current = self.store.current_statements(*key.split("|", 1))
+            value, unit = values.get("value", "").strip(), None
+            shown_unit = current[0]["unit"] if len(current) == 1 else None
+            if shown_unit and value.endswith(shown_unit):
+                # The form shows "23개 기관"; numbers are read with a unit of one word, so
+                # the unit it showed is handed over on its own.
+                value, unit = value.removesuffix(shown_unit).strip(), shown_unit
             result = self.store.set_fact(
-                entity=entity, attribute=attribute, value=values.get("value", ""),
+                entity=entity, attribute=attribute, value=value, unit=unit,
                 source=values.get("source", ""), actor=actor.label, reason=reason,
                 text_en=values.get("value_en") or None,
                 replaces=current[0]["id"] if len(current) == 1 else None,
