@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -94,7 +95,7 @@ def _fact(row: dict[str, Any]) -> FactView:
     )
 
 
-def _milestone(row: dict[str, Any]) -> MilestoneView:
+def _milestone(row: Mapping[str, Any], source: SourceRef) -> MilestoneView:
     return MilestoneView(
         id=row["id"],
         entity=EntityRef.from_row(row, "e_"),
@@ -102,7 +103,7 @@ def _milestone(row: dict[str, Any]) -> MilestoneView:
         title_en=row["title_en"],
         date=_date(row["date_text"], row["date_edtf"], row["precision"]),
         status=row["status"],
-        source=_source(row),
+        source=source,
         created_rev=row["created_rev"],
     )
 
@@ -193,7 +194,7 @@ def entity_milestones(db: sqlite_utils.Database, entity_id: str) -> list[Milesto
         f"{_MILESTONE_SELECT} WHERE m.entity_id = ? ORDER BY m.latest IS NULL, m.earliest, m.latest, m.id",
         [entity_id],
     )
-    return [_milestone(r) for r in rows]
+    return [_milestone(r, _source(r)) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -232,8 +233,7 @@ def milestones_in_window(
         where.append(f"m.entity_id IN ({', '.join('?' * len(entity_ids))})")
         params += list(entity_ids)
     out = []
-    for row in _picked(db, " AND ".join(where), _WINDOW_ORDER, params, limit):
-        milestone = _milestone(row)
+    for milestone in _picked(db, " AND ".join(where), _WINDOW_ORDER, params, limit):
         out.append(WindowedMilestone(milestone, milestone.date.surely_in(start, end)))
     return out
 
@@ -245,15 +245,26 @@ _OVERDUE_ORDER = "m.latest, m.id"
 
 def _picked(
     db: sqlite_utils.Database, where: str, order: str, params: list[Any], limit: int | None
-) -> list[dict[str, Any]]:
-    """Milestones matching `where`, in `order`: ids are chosen from the milestones alone,
-    and only the chosen ones are joined to their source and entity."""
+) -> list[MilestoneView]:
+    """Milestones matching `where`, in `order`. Ids are chosen from the milestones alone
+    and only those are joined; the few sources of a long list are read once each."""
     cap = f" LIMIT {int(limit)}" if limit is not None else ""
-    sql = (
+    cursor = db.conn.cursor()
+    cursor.row_factory = sqlite3.Row  # rows by name without building a dict per row
+    rows = cursor.execute(
         f"WITH picked AS (SELECT m.id FROM milestones m WHERE {where} ORDER BY {order}{cap})"
-        f" {_MILESTONE_SELECT} JOIN picked p ON p.id = m.id ORDER BY {order}"
-    )
-    return list(db.query(sql, params))
+        f" SELECT m.*, {_SUBJECT_COLUMNS} FROM picked p JOIN milestones m ON m.id = p.id"
+        f" JOIN entities e ON e.id = m.entity_id ORDER BY {order}",
+        params,
+    ).fetchall()
+    wanted = sorted({row["source_id"] for row in rows})
+    sources = {
+        r["id"]: SourceRef.from_row(r)
+        for r in db.query(
+            f"SELECT * FROM sources WHERE id IN ({', '.join('?' * len(wanted))})", wanted
+        )
+    }
+    return [_milestone(row, sources[row["source_id"]]) for row in rows]
 
 
 def overdue_milestones(
@@ -269,4 +280,4 @@ def overdue_milestones(
     if entity_ids:
         where.append(f"m.entity_id IN ({', '.join('?' * len(entity_ids))})")
         params += list(entity_ids)
-    return [_milestone(r) for r in _picked(db, " AND ".join(where), _OVERDUE_ORDER, params, limit)]
+    return _picked(db, " AND ".join(where), _OVERDUE_ORDER, params, limit)

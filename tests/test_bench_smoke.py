@@ -1,0 +1,37 @@
+"""The benchmark runs end to end on a small store and reports every metric it promises."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).with_name("bench.py")
+TIMINGS = (
+    "resolve_ms", "resolve_floor_ms", "autocomplete_ms", "search_ms", "card_ms", "digest_ms",
+    "interaction_ms",
+)  # fmt: skip
+NUMBERS = ("interactions_per_s", "digests_1000_s", "startup_s", "rss_mb", "entities")
+
+
+def test_the_benchmark_reports_every_metric_as_json() -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--entities", "1000", "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    for key in TIMINGS:
+        assert set(report[key]) == {"p50", "p99"}, key
+        assert 0 < report[key]["p50"] <= report[key]["p99"], key
+    for key in NUMBERS:
+        assert isinstance(report[key], int | float) and report[key] > 0, key
+    assert report["entities"] == 1000
+    assert set(report["search_ms_by_kind"]) == {"ko_1", "ko_2", "ko_3+", "two_words"}
+    assert {"ko_1", "ko_2", "ko_3+", "latin_1", "latin_2", "latin_3+"} <= set(
+        report["autocomplete_ms_by_kind"]
+    )
+    assert done.stdout.splitlines()[2].startswith("resolve_ms")  # the table comes first
