@@ -1,0 +1,209 @@
+"""Interactions through the real discord.py client, for `tests/bench.py`.
+
+The bot runs in the benchmark's own process, exactly as `run_discord` builds it
+(`BriefBot`, its command tree, its worker threads, the store). The loopback Discord of
+`tests/loopback/` runs in a child process together with the load, so the stand-in's
+work is not charged to the bot and the bot has its interpreter to itself, as in
+production. The child prints the loopback's address, then one JSON line of results.
+
+Load, after a warm-up: a saturation run (a fixed number of interactions in flight) gives
+`interactions_per_s`; a run offered at a steady `TARGET_RATE` gives `interaction_ms`,
+the latency from the gateway dispatch to the bot's first response at that rate.
+The mix is what users do: half autocompletes, then `/program`, `/search`,
+`/institution` and `/milestones`.
+
+The stand-in's OpenAPI checks run during the warm-up only: every request shape is
+checked once, and the timed runs measure the bot rather than the validator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import loopback.objects as obj
+import loopback.server
+from loopback.harness import LoopbackBot
+from loopback.server import TOKEN, LoopbackDiscord, Request
+
+from bot.briefing.answers import Briefer
+from bot.config import Config
+from bot.discord_adapter.client import BriefBot, serve
+from bot.state import migrate_bot, set_state
+from store.fact_store import FactStore
+
+TARGET_RATE = 300.0
+IN_FLIGHT = 32
+WARMUP = 100
+# (share of the traffic, interaction type, command, option, where its values come from)
+MIX = (
+    (0.50, 4, "program", "name", "typed"),
+    (0.20, 2, "program", "name", "programs"),
+    (0.15, 2, "search", "query", "queries"),
+    (0.10, 2, "institution", "name", "institutions"),
+    (0.05, 2, "milestones", "days", "days"),
+)
+
+
+class TimedLoopback(LoopbackDiscord):
+    """The loopback, telling the load generator the moment each interaction is answered."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answered: dict[str, asyncio.Future[float]] = {}
+
+    async def _callback(self, request: Request, match: Any) -> tuple[int, Any]:
+        answer = await super()._callback(request, match)
+        record = self.interactions.get(match["token"])
+        waiter = self.answered.pop(match["token"], None)
+        if waiter is not None and record is not None and record.callback_at is not None:
+            waiter.set_result(record.callback_at - record.dispatched_at)
+        return answer
+
+
+class LoadDriver:
+    """Builds interactions from the synced commands and sends them to the bot."""
+
+    def __init__(self, driver: LoopbackBot, server: TimedLoopback, plan: dict[str, Any]) -> None:
+        self.driver = driver
+        self.server = server
+        self.plan = plan
+        self.rng = random.Random(11)
+
+    def payload(self) -> dict[str, Any]:
+        """One interaction drawn from `MIX`."""
+        _, kind, command, option, source = self.rng.choices(MIX, [m[0] for m in MIX])[0]
+        if source == "typed":
+            command, value = self.rng.choice(self.plan["typed"])
+        elif source == "days":
+            value = self.rng.choice((7, 30, 90))
+        else:
+            value = self.rng.choice(self.plan[source])
+        focused = option if kind == 4 else None
+        data = self.driver.command_data((command,), {option: value}, focused)
+        return obj.interaction(kind, data)
+
+    async def one(self) -> float:
+        """Dispatch one interaction; seconds until the bot's first response."""
+        payload = self.payload()
+        waiter = asyncio.get_running_loop().create_future()
+        self.server.answered[payload["token"]] = waiter
+        await self.server.dispatch_interaction(payload)
+        return await asyncio.wait_for(waiter, timeout=30)
+
+    async def saturate(self, count: int) -> tuple[float, list[float]]:
+        """`count` interactions with `IN_FLIGHT` always outstanding: rate and latencies."""
+        latencies: list[float] = []
+        remaining = iter(range(count))
+
+        async def worker() -> None:
+            for _ in remaining:
+                latencies.append(await self.one())
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
+        return count / (time.perf_counter() - start), latencies
+
+    async def paced(self, rate: float, seconds: float) -> list[float]:
+        """Interactions offered at `rate` per second whatever the answers do (open loop)."""
+        start = time.perf_counter()
+        tasks = []
+        for i in range(int(rate * seconds)):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(self.one()))
+        return list(await asyncio.gather(*tasks))
+
+
+async def drive(store_path: Path, plan: dict[str, Any]) -> dict[str, Any]:
+    """The child's side: serve the loopback, wait for the bot, run the load, report."""
+    store = FactStore.open(store_path)
+    server = TimedLoopback()
+    with tempfile.TemporaryDirectory() as scratch:
+        driver = LoopbackBot(store, Path(scratch), config=Config(store_path=store_path))
+        driver.server = server
+        await server.start()
+        print(json.dumps({"api_base": server.api_base, "gateway_url": server.gateway_url}))
+        sys.stdout.flush()
+        deadline = time.perf_counter() + 60
+        while server.session is None or not server.commands.get(str(obj.GUILD_ID)):
+            if time.perf_counter() > deadline:
+                raise RuntimeError("the bot never connected and synced to the loopback")
+            await asyncio.sleep(0.01)
+        load = LoadDriver(driver, server, plan)
+        for _ in range(WARMUP):
+            await load.one()
+        violations = list(server.violations)
+        loopback.server.request_violations = lambda *_: []
+        rate, saturated = await load.saturate(plan["count"])
+        at_target = await load.paced(TARGET_RATE, plan["seconds"])
+        report = {
+            "interactions_per_s": round(rate, 1),
+            "at_target_ms": [s * 1000 for s in at_target],
+            "saturated_ms": [s * 1000 for s in saturated],
+            "loopback_violations": violations,
+        }
+        print(json.dumps(report))
+        sys.stdout.flush()
+        # Stay up until the bot has closed, so it never sees its gateway drop.
+        await asyncio.to_thread(sys.stdin.read)
+        await server.stop()
+    store.close()
+    return report
+
+
+def measure_interactions(
+    store: FactStore, plan: dict[str, Any], today: Callable[[], date]
+) -> dict[str, Any]:
+    """Run the bot here against a loopback and load in a child process; the child's report:
+    `interactions_per_s`, per-interaction milliseconds `at_target_ms` and `saturated_ms`,
+    and what the stand-in found wrong with the bot's requests during the warm-up.
+
+    `plan`: `typed` (command, partial name) pairs, `programs`, `institutions` (entity
+    ids, as autocomplete sends them), `queries`, `count` for the saturation run and
+    `seconds` for the run at `TARGET_RATE`.
+    """
+    return asyncio.run(_serve_while_loaded(store, plan, today))
+
+
+async def _serve_while_loaded(
+    store: FactStore, plan: dict[str, Any], today: Callable[[], date]
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as scratch:
+        plan_path = Path(scratch) / "plan.json"
+        plan_path.write_text(json.dumps(plan, ensure_ascii=False))
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, str(store.path), str(plan_path),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        assert child.stdin is not None and child.stdout is not None
+        endpoints = json.loads(await child.stdout.readline())
+        config = Config(
+            store_path=store.path, guild_ids=(obj.GUILD_ID,), locale="ko",
+            api_base=endpoints["api_base"], gateway_url=endpoints["gateway_url"],
+        )  # fmt: skip
+        # A fresh loopback knows no commands: make the bot sync as on its first start.
+        migrate_bot(store.db)
+        set_state(store.db, f"command_hash:{obj.GUILD_ID}", "")
+        bot = BriefBot(config, store, Briefer(store, today=today))
+        serving = asyncio.create_task(serve(bot, TOKEN))
+        report = await child.stdout.readline()
+        await bot.close()
+        await serving
+        child.stdin.close()
+        if await child.wait() != 0 or not report:
+            raise RuntimeError("the load generator failed; see its output above")
+        return json.loads(report)
+
+
+if __name__ == "__main__":
+    asyncio.run(drive(Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text())))
