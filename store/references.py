@@ -105,9 +105,9 @@ def unknown_attribute(
     labels = {a.id: f"{a.id} {a.label_ko} {a.label_en}" for a in known}
     close = process.extract(nfc(name), labels, limit=_DID_YOU_MEAN, score_cutoff=50)
     hint = ", ".join(shown[match[2]] for match in close) or ", ".join(shown.values())
-    create_ko = " 새 속성을 만들려면 한국어 이름(label_ko)도 주세요." if creatable else ""
+    create_ko = " 새 속성을 만들려면 한국어 이름(label)도 주세요." if creatable else ""
     create_en = (
-        " To create a new attribute, also give its Korean label (label_ko)." if creatable else ""
+        " To create a new attribute, also give its Korean label (label)." if creatable else ""
     )
     return InvalidInput(
         f"없는 속성입니다: {name!r}. 혹시 이것인가요? {hint}{create_ko}",

@@ -50,7 +50,7 @@ _EXAMPLES = {
     "entity": "ETRI, 과학기술정보통신부",
 }
 _NUMBER = re.compile(
-    r"^(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>[^\d\s]\S*)?$"
+    r"^(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>[^\d\s]\S*(?:\s+\S+)*)?$"
 )
 _MONEY_HINT = re.compile(r"[원₩]|krw|\d\s*[조억]", re.IGNORECASE)
 
@@ -103,10 +103,11 @@ def checked_value_type(value_type: str) -> str:
 
 
 def infer_value_type(text: str, today: date) -> str:
-    """The type a new attribute's first value looks like: money, number, date, else text.
+    """The type a new attribute's first value looks like: money, date, number, else text.
 
-    Links to entities are never guessed: a short text such as `KT` would otherwise
-    become a link whenever some entity happens to be called that.
+    Dates come before numbers because `2026년 상반기` or `2026-03-15` also read as a
+    number with a unit. Links to entities are never guessed: a short text such as `KT`
+    would otherwise become a link whenever some entity happens to be called that.
     """
     raw = nfc(text)
     if _MONEY_HINT.search(raw):
@@ -115,13 +116,12 @@ def infer_value_type(text: str, today: date) -> str:
             return "money"
         except InvalidInput:
             pass
-    if _NUMBER.match(raw):
-        return "number"
     try:
         parse_date(raw, today)
         return "date"
     except InvalidInput:
-        return "text"
+        pass
+    return "number" if _NUMBER.match(raw) else "text"
 
 
 def parse_value(

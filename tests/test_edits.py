@@ -107,6 +107,18 @@ def test_values_are_parsed_by_the_attribute_type(
     assert {k: row[k] for k in expected} == expected
 
 
+def test_a_unit_of_several_words_is_read_with_the_number(store: FactStore) -> None:
+    """`23개 기관` is how the bundled data and the cards write it, so it must read back."""
+    store.set_fact(
+        entity="ETRI", attribute="member_count", value="23개 기관", source=SOURCE, actor=ACTOR
+    )
+    [fact] = store.db.query(
+        "SELECT value_number, unit FROM facts WHERE entity_id = 'etri' AND attribute = 'member_count'"
+        " AND rank != 'deprecated'"
+    )
+    assert fact == {"value_number": 23, "unit": "개 기관"}
+
+
 def test_a_number_unit_can_be_given_apart(store: FactStore) -> None:
     result = _set(store, attribute="gpu_count", value="1,000", unit="장")
     row = next(store.db.query("SELECT * FROM facts WHERE id = ?", [result.row_id]))
