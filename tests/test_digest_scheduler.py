@@ -142,9 +142,12 @@ async def test_the_sweep_retries_a_failed_delivery(
         subscription = subscribe(digest_book, utc(2025, 12, 14, 1))
         poster = RecordingPoster(failures=[ConnectionResetError("reset by peer")])
         await start(started, store, digest_book, poster, sweep_seconds=0.5)
-        await wait_until(lambda: poster.posts)
+        # The post is recorded before the delivery log says so: wait for the log.
+        await wait_until(
+            lambda: [d.status for d in digest_book.deliveries(subscription.id)] == ["sent"]
+        )
     (delivery,) = digest_book.deliveries(subscription.id)
-    assert (delivery.status, delivery.attempts) == ("sent", 2)
+    assert (delivery.status, delivery.attempts, len(poster.posts)) == ("sent", 2, 1)
 
 
 async def test_jobs_come_from_the_table_and_follow_its_changes(
