@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -35,9 +34,10 @@ _FACT_SELECT = (
     " JOIN attributes a ON a.id = f.attribute JOIN sources s ON s.id = f.source_id"
     " JOIN entities e ON e.id = f.entity_id LEFT JOIN entities l ON l.id = f.value_entity"
 )
-_MILESTONE_SELECT = (
-    f"SELECT m.*, {_SOURCE_COLUMNS}, {_SUBJECT_COLUMNS} FROM milestones m"
-    " JOIN sources s ON s.id = m.source_id JOIN entities e ON e.id = m.entity_id"
+# Positional, in `MilestoneView` order: a list of 500 builds no dict or name per row.
+_MILESTONE_COLUMNS = (
+    "m.id, m.title_ko, m.title_en, m.date_text, m.date_edtf, m.precision, m.status,"
+    " m.source_id, m.created_rev, e.id, e.class, e.kind, e.name_ko, e.name_en, e.acronym"
 )
 # Linking facts an entity detail carries per subject class (a card shows up to 12).
 INBOUND_PER_CLASS = 25
@@ -95,16 +95,10 @@ def _fact(row: dict[str, Any]) -> FactView:
     )
 
 
-def _milestone(row: Mapping[str, Any], source: SourceRef) -> MilestoneView:
+def _milestone(row: Sequence[Any], source: SourceRef) -> MilestoneView:
+    date_value = _date(row[3], row[4], row[5])
     return MilestoneView(
-        id=row["id"],
-        entity=EntityRef.from_row(row, "e_"),
-        title_ko=row["title_ko"],
-        title_en=row["title_en"],
-        date=_date(row["date_text"], row["date_edtf"], row["precision"]),
-        status=row["status"],
-        source=source,
-        created_rev=row["created_rev"],
+        row[0], EntityRef(*row[9:15]), row[1], row[2], date_value, row[6], source, row[8]
     )
 
 
@@ -190,11 +184,8 @@ def newest_source(db: sqlite_utils.Database) -> SourceRef | None:
 
 def entity_milestones(db: sqlite_utils.Database, entity_id: str) -> list[MilestoneView]:
     """All milestones of an entity in date order (undated last)."""
-    rows = db.query(
-        f"{_MILESTONE_SELECT} WHERE m.entity_id = ? ORDER BY m.latest IS NULL, m.earliest, m.latest, m.id",
-        [entity_id],
-    )
-    return [_milestone(r, _source(r)) for r in rows]
+    order = "m.latest IS NULL, m.earliest, m.latest, m.id"
+    return _picked(db, "m.entity_id = ?", order, [entity_id], None)
 
 
 @dataclass(frozen=True)
@@ -249,22 +240,20 @@ def _picked(
     """Milestones matching `where`, in `order`. Ids are chosen from the milestones alone
     and only those are joined; the few sources of a long list are read once each."""
     cap = f" LIMIT {int(limit)}" if limit is not None else ""
-    cursor = db.conn.cursor()
-    cursor.row_factory = sqlite3.Row  # rows by name without building a dict per row
-    rows = cursor.execute(
+    rows = db.execute(
         f"WITH picked AS (SELECT m.id FROM milestones m WHERE {where} ORDER BY {order}{cap})"
-        f" SELECT m.*, {_SUBJECT_COLUMNS} FROM picked p JOIN milestones m ON m.id = p.id"
+        f" SELECT {_MILESTONE_COLUMNS} FROM picked p JOIN milestones m ON m.id = p.id"
         f" JOIN entities e ON e.id = m.entity_id ORDER BY {order}",
         params,
     ).fetchall()
-    wanted = sorted({row["source_id"] for row in rows})
+    wanted = sorted({row[7] for row in rows})
     sources = {
         r["id"]: SourceRef.from_row(r)
         for r in db.query(
             f"SELECT * FROM sources WHERE id IN ({', '.join('?' * len(wanted))})", wanted
         )
     }
-    return [_milestone(row, sources[row["source_id"]]) for row in rows]
+    return [_milestone(row, sources[row[7]]) for row in rows]
 
 
 def overdue_milestones(

@@ -21,7 +21,7 @@ MAX_QUERY_CHARS = 200
 MAX_ENTITIES = 100
 # Documents read per word. FTS5 spends about 3 µs per matching document, so this cap is
 # what bounds a search for a common word (`원`, `지원`); beyond it results are truncated.
-_MAX_DOCS_PER_WORD = 2000
+_MAX_DOCS_PER_WORD = 1000
 _SNIPPETS_PER_ENTITY = 3
 
 

@@ -283,6 +283,7 @@ def run(entities: int, calls: int, load_seconds: float, digests: int) -> dict[st
         interactions_per_s=interactions["interactions_per_s"],
         interaction_ms=Timing(interactions["at_target_ms"]),
         interaction_ms_saturated=Timing(interactions["saturated_ms"]),
+        interactions_late=interactions["interactions_late"],
         startup_s=round(startup_s, 3),
         startup_rss_mb=round(startup_rss, 1),
         store_open_s=round(open_s, 3),
