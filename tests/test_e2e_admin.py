@@ -172,3 +172,13 @@ async def test_admin_options_autocomplete(
     exchange = await admin_bot.autocomplete(*path, focused=focused, **{focused: typed})
     values = [str(c["value"]) for c in exchange.choices]
     assert 1 <= len(values) <= 25 and expected in values, values
+
+
+async def test_a_form_still_saves_after_the_bot_restarted(admin_bot: LoopbackBot) -> None:
+    """Forms keep no state in the process: what to apply is in the modal's custom_id."""
+    modal = modal_of(await admin_bot.command("milestone", "update", **ADMIN, milestone=CONTEST))
+    await admin_bot.restart()
+    values = {**prefilled(modal), "title": "대국민 AI 콘테스트"}
+    saved = await admin_bot.submit_modal(modal["custom_id"], values, roles=(obj.ADMIN_ROLE_ID,))
+    assert saved.ephemeral and "#" in saved.text
+    assert admin_bot.store.milestone(CONTEST)["title_ko"] == "대국민 AI 콘테스트"

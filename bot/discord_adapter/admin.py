@@ -161,19 +161,33 @@ class AdminCommands:
         if isinstance(form, Reply):
             await send_reply(interaction, form, locale)
             return
-        await interaction.response.send_modal(FormModal(form, self))
+        modal = FormModal(form)
+        await interaction.response.send_modal(modal)
+        # Stateless from here: the submission is read back from its custom_id in
+        # `on_modal_submit`, so a form still works after the bot restarted.
+        modal.stop()
 
-    async def submitted(self, interaction: Interaction, form: Form, values: dict[str, str]) -> None:
+    async def on_modal_submit(self, interaction: Interaction) -> None:
+        """Apply a submitted form (`bb:form:KIND:REVISION:KEY`); other modals are not ours."""
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        parts = str(data.get("custom_id", "")).split(":", 4)
+        if interaction.type is not discord.InteractionType.modal_submit or parts[:2] != [
+            "bb",
+            "form",
+        ]:
+            return
+        _, _, kind, revision, key = parts
+        values = {
+            component["custom_id"]: component.get("value") or ""
+            for row in data.get("components", [])
+            for component in row.get("components") or [row.get("component") or {}]
+            if "custom_id" in component
+        }
         locale = self.runner.locale(interaction)
         audits: list[Reply] = []
+        actor = actor_of(interaction)
         submit = functools.partial(
-            self.desk.submit,
-            form.kind,
-            form.key,
-            form.revision,
-            values,
-            actor_of(interaction),
-            locale,
+            self.desk.submit, kind, key, int(revision), values, actor, locale
         )
         await self.runner.respond(interaction, lambda: self._noted(submit(), audits), private=True)
         await self.echo(audits)
@@ -192,24 +206,20 @@ class AdminCommands:
 
 
 class FormModal(discord.ui.Modal):
-    """A form as a Discord modal: prefilled text inputs, submitted back to the desk."""
+    """A form as a Discord modal: prefilled text inputs. Only sent, never kept: its
+    custom_id carries what `AdminCommands.on_modal_submit` needs to apply it."""
 
-    def __init__(self, form: Form, commands: AdminCommands) -> None:
+    def __init__(self, form: Form) -> None:
         custom_id = f"bb:form:{form.kind}:{form.revision}:{form.key}"[:100]
         super().__init__(title=form.title[:MODAL_TITLE_MAX], custom_id=custom_id, timeout=None)
-        self.form = form
-        self.commands = commands
-        self.inputs: dict[str, discord.ui.TextInput[FormModal]] = {}
         for field in form.fields:
-            text_input: discord.ui.TextInput[FormModal] = discord.ui.TextInput(
-                label=field.label[:MODAL_LABEL_MAX], custom_id=field.name,
-                default=field.value or None, required=field.required,
-                max_length=field.max_length,
-                style=discord.TextStyle.paragraph if field.long else discord.TextStyle.short,
-            )  # fmt: skip
-            self.inputs[field.name] = text_input
-            self.add_item(text_input)
-
-    async def on_submit(self, interaction: Interaction) -> None:
-        values = {name: text_input.value for name, text_input in self.inputs.items()}
-        await self.commands.submitted(interaction, self.form, values)
+            self.add_item(
+                discord.ui.TextInput(
+                    label=field.label[:MODAL_LABEL_MAX],
+                    custom_id=field.name,
+                    default=field.value or None,
+                    required=field.required,
+                    max_length=field.max_length,
+                    style=discord.TextStyle.paragraph if field.long else discord.TextStyle.short,
+                )
+            )

@@ -57,6 +57,7 @@ class BriefBot(discord.Client):
         self.tree = BriefingTree(self)
         self.synced: list[str] = []
         self.digests: DigestService | None = None
+        self.admin: AdminCommands | None = None
 
     async def setup_hook(self) -> None:
         """Once per process, inside the running loop: commands, sync, then the digest
@@ -69,10 +70,16 @@ class BriefBot(discord.Client):
         )
         add_digest_commands(self.tree, self.runner, self.digests)
         desk = AdminDesk(self.store, self.config, self.runner.briefer.today)
-        AdminCommands(desk, self.runner, self).register(self.tree)
+        self.admin = AdminCommands(desk, self.runner, self)
+        self.admin.register(self.tree)
         self.add_dynamic_items(PageButton)
         await self.sync_commands()
         await self.digests.start()
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Forms are answered here (not by a kept modal), so they survive a restart."""
+        if self.admin is not None:
+            await self.admin.on_modal_submit(interaction)
 
     async def close(self) -> None:
         if self.digests is not None:

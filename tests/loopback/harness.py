@@ -26,6 +26,7 @@ from store.fact_store import FactStore
 # Tasks discord.py creates to run one interaction's handler; none left means it is answered.
 HANDLER_TASKS = (
     "CommandTree-invoker",
+    "discord.py: on_interaction",
     "discord-ui-view-dispatch-",
     "discord-ui-dynamic-item-",
     "discord-ui-modal-dispatch-",
