@@ -31,7 +31,7 @@ from typing import Any
 
 import loopback.objects as obj
 import loopback.server
-from loopback.harness import LoopbackBot
+from loopback.harness import HANDLER_TASKS, LoopbackBot
 from loopback.server import TOKEN, LoopbackDiscord, Request
 
 from bot.briefing.answers import Briefer
@@ -209,12 +209,23 @@ async def _serve_while_loaded(
         bot = BriefBot(config, store, Briefer(store, today=today))
         serving = asyncio.create_task(serve(bot, TOKEN))
         report = await child.stdout.readline()
+        await _settle()
         await bot.close()
         await serving
         child.stdin.close()
         if await child.wait() != 0 or not report:
             raise RuntimeError("the load generator failed; see its output above")
         return json.loads(report)
+
+
+async def _settle(timeout: float = 60.0) -> None:
+    """Let answers still being sent (a deferred reply's edit, follow-ups) finish first."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline and any(
+        not task.done() and task.get_name().startswith(HANDLER_TASKS)
+        for task in asyncio.all_tasks()
+    ):
+        await asyncio.sleep(0.05)
 
 
 if __name__ == "__main__":
