@@ -28,6 +28,7 @@ _QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’"}
 # `name:` starts an option, but `http://…` is a value (a URL), not an option named http.
 _OPTION_LIKE = re.compile(r"(?:^|\s)([a-z_]+):(?!//)")
 PROMPT = "briefbot> "
+USAGE_WIDTH = 40
 
 
 def _unquote(value: str) -> str:
@@ -104,7 +105,13 @@ def _help(locale: str) -> str:
         usage = f"/{name} " + " ".join(
             f"{o.name}:" if o.required else f"[{o.name}:]" for o in command.options
         )
-        lines.append(f"  {usage:<40} {t('cmd.' + name.replace(' ', '.'), locale)}")
+        description = t("cmd." + name.replace(" ", "."), locale)
+        # A long usage gets its description on the next line rather than a ragged column.
+        lines.append(
+            f"  {usage:<40} {description}"
+            if len(usage) <= USAGE_WIDTH
+            else f"  {usage}\n  {'':<40} {description}"
+        )
     return "\n".join([*lines, "  /quit"])
 
 
