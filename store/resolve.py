@@ -13,6 +13,7 @@ lookup does not grow with the store: fuzzy matching scores only a pool of likely
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -90,16 +91,25 @@ def _query(
     return out
 
 
-def _id_or_exact(
-    db: sqlite_utils.Database, raw: str, key: str, classes: Sequence[str] | None
-) -> list[Candidate]:
-    """The entity whose id is `raw` and the entities with an alias equal to `key`, in one query."""
-    where, params = _class_filter(classes)
-    sql = (
+@functools.cache
+def _id_or_exact_sql(class_count: int) -> str:
+    where = _class_filter(["?"] * class_count)[0]
+    return (
         f"SELECT {_ENTITY_COLUMNS}, e.name_ko, 'id' FROM entities e WHERE e.id = ?{where}"
         f" UNION ALL SELECT {_ENTITY_COLUMNS}, a.alias, 'exact' {_ALIAS_JOIN} WHERE a.key = ?{where}"
     )
-    rows = db.execute(sql, [raw, *params, key, *params])
+
+
+def _id_or_exact(
+    db: sqlite_utils.Database, raw: str, key: str, classes: Sequence[str] | None
+) -> list[Candidate]:
+    """The entity whose id is `raw` and the entities with an alias equal to `key`, in one query.
+
+    The statement is built once per number of classes and run on the raw connection:
+    this is the whole of an exact lookup, and its Python is most of what it costs.
+    """
+    wanted = list(classes or ())
+    rows = db.conn.execute(_id_or_exact_sql(len(wanted)), [raw, *wanted, key, *wanted])
     return [Candidate(_ref(row), row[6], row[7], 100.0) for row in rows]
 
 

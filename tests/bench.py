@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
 import random
 import resource
@@ -72,8 +73,13 @@ class Timing:
         ordered = sorted(self.samples)
         return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
-    def summary(self) -> dict[str, float]:
-        return {"p50": round(self.percentile(0.50), 3), "p99": round(self.percentile(0.99), 3)}
+    def summary(self) -> dict[str, float | None]:
+        """p50 and p99 in milliseconds; None for a percentile that was never answered."""
+        return {q: _finite(self.percentile(v)) for q, v in (("p50", 0.50), ("p99", 0.99))}
+
+
+def _finite(ms: float) -> float | None:
+    return round(ms, 3) if math.isfinite(ms) else None
 
 
 def timed(call: Callable[[Any], object], inputs: Sequence[Any], warmup: int = 20) -> Timing:
@@ -300,6 +306,8 @@ def run(entities: int, calls: int, load_seconds: float, digests: int) -> dict[st
         interaction_ms=Timing(interactions["at_target_ms"]),
         interaction_ms_saturated=Timing(interactions["saturated_ms"]),
         interactions_late=interactions["interactions_late"],
+        interactions_sustained_per_s=interactions["sustained_per_s"],
+        interaction_ms_sustained=Timing(interactions["sustained_ms"]),
         startup_s=round(startup_s, 3),
         startup_rss_mb=round(startup_rss, 1),
         store_open_s=round(open_s, 3),
@@ -325,8 +333,6 @@ def as_json(results: dict[str, Any]) -> dict[str, Any]:
 
 def _verdict(key: str, results: dict[str, Any]) -> str:
     value = results.get(key)
-    if isinstance(value, str):
-        return "-"
     if key == "resolve_ms":
         limit = RESOLVE_FLOOR_FACTOR * results["resolve_floor_ms"].percentile(0.99)
         return "ok" if value.percentile(0.99) <= limit else "MISSED"
@@ -358,15 +364,14 @@ def table(results: dict[str, Any]) -> str:
     lines = [f"briefbot benchmark, {results['entities']:,} entities"]
     for row in rows:
         lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-    lines += [f"{key}: {value}" for key, value in results.items() if isinstance(value, str)]
     return "\n".join(lines)
 
 
 def _cells(value: Any) -> tuple[str, str]:
     if isinstance(value, Timing):
-        return f"{value.percentile(0.5):.3f}", f"{value.percentile(0.99):.3f}"
-    if isinstance(value, str):
-        return "-", ""
+        return tuple(  # type: ignore[return-value]
+            "never" if v is None else f"{v:.3f}" for v in value.summary().values()
+        )
     return f"{value:g}", ""
 
 
