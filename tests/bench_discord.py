@@ -165,11 +165,9 @@ async def drive(store_path: Path, plan: dict[str, Any]) -> dict[str, Any]:
         sustained_rate, sustained = 0.0, []
         for share in SUSTAINED_SHARES:
             await asyncio.sleep(SETTLE_S)  # let a backlog from the run before drain
-            sustained_rate, sustained = (
-                rate * share,
-                await load.paced(rate * share, plan["seconds"] / 2),
-            )
+            sustained = await load.paced(rate * share, plan["seconds"] / 2)
             if sorted(sustained)[int(len(sustained) * 0.99)] <= SUSTAINED_P99_S:
+                sustained_rate = rate * share
                 break
         report = {
             "interactions_per_s": round(rate, 1),
@@ -195,8 +193,9 @@ def measure_interactions(
     """Run the bot here against a loopback and load in a child process; the child's report:
     `interactions_per_s`, per-interaction milliseconds `at_target_ms` and `saturated_ms`,
     `interactions_late` (answered after Discord's 3 seconds, or never), the sustained
-    rate `sustained_per_s` with its `sustained_ms`, and what the stand-in found wrong
-    with the bot's requests during the warm-up.
+    rate `sustained_per_s` (0 when even the lowest share missed) with the latencies of
+    the last rate tried, and what the stand-in found wrong with the bot's requests
+    during the warm-up.
 
     `plan`: `typed` (command, partial name) pairs, `programs`, `institutions` (entity
     ids, as autocomplete sends them), `queries`, `count` for the saturation run and
