@@ -699,3 +699,18 @@ def test_counts_read_naturally_in_english(store: FactStore) -> None:
     assert "5 teams" in english and "개팀" not in english
     korean = card_text(only_card(ask(store, "program", "ko", AFTER, name=FOUNDATION)))
     assert "5개팀" in korean
+
+
+def test_an_answer_is_reused_until_the_facts_change(store: FactStore) -> None:
+    """Answers are remembered per store revision: asked again, the same reply; after an
+    edit (a new revision), the new facts."""
+    briefer = Briefer(store, today=lambda: BEFORE)
+    ask_lab = Invocation("program", {"name": LAB}, "ko")
+    first = briefer.answer(ask_lab)
+    assert briefer.answer(ask_lab) is first
+    store.set_fact(
+        entity=LAB, attribute="budget", value="1조 원", source="mediaeconews-2024-10-national-ai-lab",
+        actor="console:local",
+    )  # fmt: skip
+    changed = briefer.answer(ask_lab)
+    assert changed is not first and "1조 원" in card_text(only_card(changed))

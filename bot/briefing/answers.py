@@ -6,11 +6,13 @@ and send what comes back.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from bot.briefing.cache import ReplyCache
 from bot.briefing.cards import entity_card
 from bot.briefing.commands import COMMANDS, OptionError, validate_options
 from bot.briefing.lists import about_reply, milestones_reply, search_reply
@@ -57,6 +59,7 @@ class Briefer:
     def __init__(self, store: FactStore, today: Callable[[], date] = date.today) -> None:
         self.store = store
         self.today = today
+        self.cache = ReplyCache()
 
     def answer(self, invocation: Invocation) -> Reply:
         """The reply to one invocation; bad input becomes an explanation, never an exception."""
@@ -74,7 +77,15 @@ class Briefer:
             )
         try:
             values = validate_options(command, invocation.options)
-            return getattr(self, f"_{command.name}")(locale=locale, **values)
+            key = (
+                command.name,
+                tuple(sorted(values.items())),
+                locale,
+                self.today(),
+                self.store.revision(),
+            )
+            build = functools.partial(getattr(self, f"_{command.name}"), locale=locale, **values)
+            return self.cache.get_or_build(key, build)
         except OptionError as exc:
             return error_reply(exc.message(locale), locale)
         except InvalidInput as exc:
