@@ -130,28 +130,33 @@ async def test_a_run_missed_beyond_the_grace_is_skipped(
     assert posted(digest_bot) == []
 
 
+async def a_failed_run(
+    bot: LoopbackBot, clock: time_machine.Coordinates, status: int, code: int, message: str
+) -> tuple[list[dict[str, Any]], str]:
+    """Subscribe, let Discord refuse the 09:00 post, and return the notice the subscriber
+    got by DM and what `/digest list` says afterwards."""
+    await subscribe(bot, schedule="daily 09:00")
+    bot.server.fail("POST", CHANNEL_MESSAGES, status, code=code, message=message)
+    await move_clock(bot, clock, utc(2025, 12, 15, 0, 0) - LEAD)
+    dm_channel = obj.USER_ID + 1  # the loopback's DM channel with the subscriber
+    await wait_until(lambda: posted(bot, dm_channel))
+    listing = await bot.command("digest", "list", permissions=obj.ADMIN_PERMISSIONS)
+    return posted(bot, dm_channel), listing.text
+
+
 async def test_missing_permissions_pause_the_digest_and_tell_the_subscriber(
     digest_bot: LoopbackBot, clock: time_machine.Coordinates
 ) -> None:
-    await subscribe(digest_bot, schedule="daily 09:00")
-    digest_bot.server.fail("POST", CHANNEL_MESSAGES, 403, code=50013, message="Missing Permissions")
-    await move_clock(digest_bot, clock, utc(2025, 12, 15, 0, 0) - LEAD)
-    dm_channel = obj.USER_ID + 1  # the loopback's DM channel with the subscriber
-    await wait_until(lambda: posted(digest_bot, dm_channel))
-    assert "권한" in str(posted(digest_bot, dm_channel))
-    listing = await digest_bot.command("digest", "list", permissions=obj.ADMIN_PERMISSIONS)
-    assert "일시 중지" in listing.text and "권한 없음" in listing.text
+    notice, listing = await a_failed_run(digest_bot, clock, 403, 50013, "Missing Permissions")
+    assert "권한" in str(notice)
+    assert "일시 중지" in listing and "권한 없음" in listing
 
 
 async def test_a_deleted_channel_disables_the_digest(
     digest_bot: LoopbackBot, clock: time_machine.Coordinates
 ) -> None:
-    await subscribe(digest_bot, schedule="daily 09:00")
-    digest_bot.server.fail("POST", CHANNEL_MESSAGES, 404, code=10003, message="Unknown Channel")
-    await move_clock(digest_bot, clock, utc(2025, 12, 15, 0, 0) - LEAD)
-    await wait_until(lambda: posted(digest_bot, obj.USER_ID + 1))
-    listing = await digest_bot.command("digest", "list", permissions=obj.ADMIN_PERMISSIONS)
-    assert "중단됨" in listing.text
+    _, listing = await a_failed_run(digest_bot, clock, 404, 10003, "Unknown Channel")
+    assert "중단됨" in listing
     await move_clock(digest_bot, clock, utc(2025, 12, 16, 0, 0) - LEAD)
     await asyncio.sleep(1.0)
     assert len(digest_bot.server.requests_to("POST", CHANNEL_MESSAGES)) == 1
