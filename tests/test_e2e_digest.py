@@ -19,7 +19,9 @@ import time_machine
 from loopback.harness import LoopbackBot
 
 from bot.config import Config
+from store.db import write_transaction
 from store.fact_store import FactStore
+from store.milestone_edits import add_milestone
 
 ADMIN_ROLE = obj.ADMIN_ROLE_ID
 CHANNEL_MESSAGES = rf"/channels/{obj.CHANNEL_ID}/messages"
@@ -181,11 +183,14 @@ async def test_a_300_milestone_digest_stays_inside_every_limit(
     digest_bot: LoopbackBot, clock: time_machine.Coordinates
 ) -> None:
     program = "sovereign-ai-foundation-model"
-    for number in range(300):
-        digest_bot.store.add_milestone(
-            entity=program, title=f"검증용 일정 {number:03d} " + "가나다라마바사" * 10,
-            date="2025-12-20", source="byline-2025-foundation-kickoff", actor="console:local",
-        )  # fmt: skip
+    # 300 real edits, in one transaction to keep the test quick (each is still a revision).
+    with digest_bot.store._lock, write_transaction(digest_bot.store.db):
+        for number in range(300):
+            add_milestone(
+                digest_bot.store.db, entity=program,
+                title=f"검증용 일정 {number:03d} " + "가나다라마바사" * 10,
+                date="2025-12-20", source="byline-2025-foundation-kickoff", actor="console:local",
+            )  # fmt: skip
     await subscribe(digest_bot, schedule="daily 09:00")
     await move_clock(digest_bot, clock, utc(2025, 12, 15, 0, 0) - LEAD)
     await wait_until(lambda: len(posted(digest_bot)) > 1)
