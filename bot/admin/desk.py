@@ -80,6 +80,16 @@ def _statement_text(row: dict[str, Any], linked_name: str | None) -> str:
     return row["value_text"] or ""
 
 
+def _milestone_shown(row: dict[str, Any]) -> dict[str, str]:
+    """What the milestone form shows, by field (also what a submission is compared to)."""
+    return {
+        "title": row["title_ko"],
+        "title_en": row["title_en"] or "",
+        "date": row["date_text"],
+        "source": row["source_id"],
+    }
+
+
 class AdminDesk:
     """Answers `/fact`, `/milestone`, `/entity`, `/alias` and `/source`."""
 
@@ -283,12 +293,12 @@ class AdminDesk:
         try:
             revision = self.store.revision()
             if kind == "milestone":
-                row = self.store.milestone(int(key))
+                shown = _milestone_shown(self.store.milestone(int(key)))
                 return Form(kind, key, revision, t("admin.form.milestone", locale, id=key), (
-                    FormField("title", t("opt.title", locale), row["title_ko"], TITLE_MAX, True),
-                    FormField("title_en", t("opt.title_en", locale), row["title_en"] or "", TITLE_MAX),
-                    FormField("date", t("opt.date", locale), row["date_text"], NAME_MAX, True),
-                    FormField("source", t("opt.source", locale), row["source_id"], URL_MAX, True),
+                    FormField("title", t("opt.title", locale), shown["title"], TITLE_MAX, True),
+                    FormField("title_en", t("opt.title_en", locale), shown["title_en"], TITLE_MAX),
+                    FormField("date", t("opt.date", locale), shown["date"], NAME_MAX, True),
+                    FormField("source", t("opt.source", locale), shown["source"], URL_MAX, True),
                     FormField("reason", t("opt.reason", locale), "", REASON_MAX, long=True),
                 ))  # fmt: skip
             entity_id, attribute_id, statements = self.store.current_statements(*key.split("|", 1))
@@ -320,9 +330,7 @@ class AdminDesk:
         reason = values.get("reason") or None
         try:
             if kind == "milestone":
-                row = self.store.milestone(int(key))
-                shown = {"title": row["title_ko"], "title_en": row["title_en"] or "",
-                         "date": row["date_text"], "source": row["source_id"]}  # fmt: skip
+                shown = _milestone_shown(self.store.milestone(int(key)))
                 # A modal sends every field back; a field left as shown is no edit (an
                 # untouched "12월 말" read again against today would move a year).
                 edited = {
@@ -336,14 +344,8 @@ class AdminDesk:
                     title_en=edited.get("title_en"), reason=reason, expected_revision=revision,
                 )  # fmt: skip
             entity, attribute, current = self.store.current_statements(*key.split("|", 1))
-            value, unit = values.get("value", "").strip(), None
-            shown_unit = current[0]["unit"] if len(current) == 1 else None
-            if shown_unit and value.endswith(shown_unit):
-                # The form shows "23개 기관"; numbers are read with a unit of one word, so
-                # the unit it showed is handed over on its own.
-                value, unit = value.removesuffix(shown_unit).strip(), shown_unit
             result = self.store.set_fact(
-                entity=entity, attribute=attribute, value=value, unit=unit,
+                entity=entity, attribute=attribute, value=values.get("value", ""),
                 source=values.get("source", ""), actor=actor.label, reason=reason,
                 text_en=values.get("value_en") or None,
                 replaces=current[0]["id"] if len(current) == 1 else None,
