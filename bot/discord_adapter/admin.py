@@ -9,6 +9,7 @@ and answered by `AdminDesk`, which checks the configured trust on every call. Fo
 import asyncio
 import functools
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -140,19 +141,21 @@ class AdminCommands:
             return
         actor = actor_of(interaction)
         invocation = Invocation(name, given, self.runner.locale(interaction), str(actor.user_id))
+        await self.answer(interaction, functools.partial(self.desk.answer, invocation, actor))
+
+    async def answer(self, interaction: Interaction, compute: Callable[[], AdminAnswer]) -> None:
+        """Reply privately (deferring if the store is slow), then echo a change made to the
+        audit channel."""
         audits: list[Reply] = []
 
-        def compute() -> Reply:
-            return self._noted(self.desk.answer(invocation, actor), audits)
+        def reply() -> Reply:
+            answer = compute()
+            if answer.audit is not None:
+                audits.append(answer.audit)
+            return answer.reply
 
-        await self.runner.respond(interaction, compute, private=True)
+        await self.runner.respond(interaction, reply, private=True)
         await self.echo(audits)
-
-    @staticmethod
-    def _noted(answer: AdminAnswer, audits: list[Reply]) -> Reply:
-        if answer.audit is not None:
-            audits.append(answer.audit)
-        return answer.reply
 
     async def open_form(self, interaction: Interaction, kind: str, key: str) -> None:
         """Show the prefilled form (a modal must be the first response), or why not."""
@@ -171,10 +174,8 @@ class AdminCommands:
         """Apply a submitted form (`bb:form:KIND:REVISION:KEY`); other modals are not ours."""
         data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
         parts = str(data.get("custom_id", "")).split(":", 4)
-        if interaction.type is not discord.InteractionType.modal_submit or parts[:2] != [
-            "bb",
-            "form",
-        ]:
+        ours = parts[:2] == ["bb", "form"] and len(parts) == 5
+        if interaction.type is not discord.InteractionType.modal_submit or not ours:
             return
         _, _, kind, revision, key = parts
         values = {
@@ -184,13 +185,11 @@ class AdminCommands:
             if "custom_id" in component
         }
         locale = self.runner.locale(interaction)
-        audits: list[Reply] = []
         actor = actor_of(interaction)
-        submit = functools.partial(
-            self.desk.submit, kind, key, int(revision), values, actor, locale
+        await self.answer(
+            interaction,
+            functools.partial(self.desk.submit, kind, key, int(revision), values, actor, locale),
         )
-        await self.runner.respond(interaction, lambda: self._noted(submit(), audits), private=True)
-        await self.echo(audits)
 
     async def echo(self, audits: list[Reply]) -> None:
         """Post what changed to the configured audit channel (if any); never fails the edit."""
