@@ -9,6 +9,7 @@ and answered by `AdminDesk`, which checks the configured trust on every call. Fo
 import asyncio
 import functools
 import inspect
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -23,10 +24,10 @@ from bot.briefing.model import Reply
 from bot.discord_adapter.checks import actor_of
 from bot.discord_adapter.respond import InteractionRunner, send_reply
 from bot.discord_adapter.translator import text
-from bot.discord_adapter.views import message_kwargs
-from bot.render.discord_payload import reply_payloads
+from bot.discord_adapter.views import post_reply
 
 Interaction = discord.Interaction
+log = logging.getLogger(__name__)
 MODAL_TITLE_MAX = 45
 MODAL_LABEL_MAX = 45
 UPDATE_FIELDS = ("title", "date", "source", "title_en")
@@ -197,11 +198,10 @@ class AdminCommands:
         if channel_id is None or not audits:
             return
         channel = self.client.get_partial_messageable(channel_id)
-        for payload in reply_payloads(audits[0], self.desk.config.locale):
-            try:
-                await channel.send(**message_kwargs(payload, None))
-            except discord.HTTPException:
-                return
+        try:
+            await post_reply(channel, audits[0], self.desk.config.locale)
+        except discord.HTTPException:
+            log.warning("could not echo a fact change to the audit channel %s", channel_id)
 
 
 class FormModal(discord.ui.Modal):

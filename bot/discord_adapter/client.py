@@ -55,7 +55,6 @@ class BriefBot(discord.Client):
         self.store = store
         self.runner = InteractionRunner(briefer, config.locale)
         self.tree = BriefingTree(self)
-        self.synced: list[str] = []
         self.digests: DigestService | None = None
         self.admin: AdminCommands | None = None
 
@@ -114,7 +113,6 @@ class BriefBot(discord.Client):
                 continue
             await self.tree.sync(guild=guild)
             set_state(self.store.db, key, digest)
-            self.synced.append(key)
             log.info("synced %d commands for %s", len(payload), key)
 
     async def on_ready(self) -> None:

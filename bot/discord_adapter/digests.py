@@ -19,8 +19,7 @@ from bot.digest.subscriptions import Subscription
 from bot.discord_adapter.checks import trusted
 from bot.discord_adapter.respond import InteractionRunner
 from bot.discord_adapter.translator import text
-from bot.discord_adapter.views import message_kwargs
-from bot.render.discord_payload import reply_payloads
+from bot.discord_adapter.views import message_kwargs, post_reply
 from bot.trust import may_manage_digests
 
 Interaction = discord.Interaction
@@ -68,8 +67,7 @@ class DiscordPoster:
             # `create_dm` would send an int, so open the DM channel directly.
             channel = await self.client.http.start_private_message(str(subscription.created_by))
             target = self.client.get_partial_messageable(int(channel["id"]))
-        for payload in reply_payloads(message, subscription.language):
-            await target.send(**message_kwargs(payload, None))
+        await post_reply(target, message, subscription.language)
 
 
 def _choices(values: list[str]) -> list[app_commands.Choice[str]]:

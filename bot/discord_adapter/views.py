@@ -9,6 +9,7 @@ from typing import Any
 import discord
 
 from bot.briefing.answers import Invocation
+from bot.briefing.model import Reply
 from bot.render.discord_payload import reply_payloads
 
 PAGE_TEMPLATE = r"bb:(?P<command>search):(?P<page>\d+):(?P<token>.+)"
@@ -77,3 +78,9 @@ def page_view(components: list[dict[str, Any]]) -> discord.ui.View:
                     )
                 )
     return view
+
+
+async def post_reply(target: discord.abc.Messageable, reply: Reply, locale: str) -> None:
+    """Post a reply to a channel (or DM) as plain messages, pings disabled."""
+    for payload in reply_payloads(reply, locale):
+        await target.send(**message_kwargs(payload, None))
