@@ -6,15 +6,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from bot.admin.desk import AdminDesk
-from bot.briefing.answers import Briefer
-from bot.config import Config, ConfigError, load_config
-from bot.console import Desk, ask, run_console
+from bot.app import App, fixed_clock
+from bot.config import ConfigError, load_config
+from bot.console import Console, ask, console_actor, run_console
+from bot.digest.delivery import utc_now
 from bot.i18n import LOCALES
-from bot.trust import Actor
 from store.fact_store import FactStore
 
 
@@ -51,8 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _today(config: Config, fixed: date | None) -> date:
-    return fixed or datetime.now(config.zone).date()
+def _level(name: str) -> int:
+    return logging.getLevelName(name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,26 +64,23 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # APScheduler narrates every job it adds at INFO; the engine logs what matters.
+    logging.getLogger("apscheduler").setLevel(max(config.log_level, "WARNING", key=_level))
     locale = args.locale or config.locale
     store = FactStore.open(args.db or config.store_path)
     try:
         fixed = args.now if args.mode == "ask" else None
-
-        def today() -> date:
-            return _today(config, fixed)
-
-        briefer = Briefer(store, today=today)
+        app = App(config, store, clock=fixed_clock(fixed, config) if fixed else utc_now)
+        console = Console(app, console_actor(args.user_id))
         if args.mode == "ask":
-            desk = Desk(briefer, AdminDesk(store, config, today), Actor(args.user_id))
-            print(ask(desk, args.line, locale=locale, as_json=args.json))
+            print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
         token = config.token()
         if token:
             from bot.discord_adapter.client import run_discord
 
-            return run_discord(config, store, token, briefer)
-        desk = Desk(briefer, AdminDesk(store, config, today), Actor(args.user_id))
-        return run_console(desk, locale=locale)
+            return run_discord(app, token)
+        return run_console(console, locale=locale)
     finally:
         store.close()
 

@@ -24,9 +24,11 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database seeded from the bundled data set per run (seeding takes ~0.3 s)."""
+    """One database seeded from the bundled data set per run (seeding takes ~0.3 s), with
+    the bot's own tables, as any database the bot has run on has them."""
     path = tmp_path_factory.mktemp("seeded") / "seeded.db"
     FactStore.open(path).close()
+    DigestBook.open(path).close()
     return path
 
 

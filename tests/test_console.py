@@ -19,21 +19,21 @@ import pytest
 from conftest import copy_database
 from discord_limits import assert_discord_limits
 
-from bot.admin.desk import AdminDesk
-from bot.briefing.answers import Briefer
+from bot.commandline import parse_command_line
 from bot.config import Config
-from bot.console import Desk, ask, parse_command_line, run_console
-from bot.trust import Actor
+from bot.console import Console, ask, run_console
 from store.fact_store import FactStore
+from tests.app_helpers import console
+from tests.reply_helpers import lead
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def operator_desk(
     store: FactStore, user_id: int | None = None, config: Config | None = None
-) -> Desk:
+) -> Console:
     """What `python -m bot` answers with: the local operator, or a Discord user id."""
-    return Desk(Briefer(store), AdminDesk(store, config or Config()), Actor(user_id))
+    return console(store, user_id, config)
 
 
 class RunBot(Protocol):
@@ -105,12 +105,12 @@ def test_bad_command_lines_become_error_replies(
 ) -> None:
     """A mistyped option is explained, never silently dropped; after a real option,
     `foo:bar` is read as part of that option's value and shows up in the reply."""
-    reply = operator_desk(store).answer(line, "en")
+    reply = operator_desk(store).answer(line, "en").reply
     if expected is None:  # `foo:bar` is part of the name, which then is not found
-        assert reply.is_error and "X foo:bar" in (reply.cards[0].description or "")
+        assert reply.is_error and "X foo:bar" in lead(reply.cards[0])
         return
-    assert reply.is_error and reply.ephemeral
-    assert (reply.cards[0].description or "").startswith(expected)
+    assert reply.is_error and reply.private
+    assert lead(reply.cards[0]).startswith(expected)
 
 
 def test_ask_as_text_and_as_json(store: FactStore) -> None:
