@@ -127,9 +127,11 @@ def _read_lines(stdin: IO[str], loop: asyncio.AbstractEventLoop, queue: asyncio.
     loop.call_soon_threadsafe(queue.put_nowait, "")
 
 
-async def _serve(
+async def serve_console(
     console: Console, locale: str, stdin: IO[str], stdout: IO[str], show_prompt: bool
 ) -> int:
+    """The console's loop: typed lines answered one by one while the digest scheduler runs,
+    until EOF or `/quit`; then the scheduler stops."""
     lock = threading.Lock()
     app = console.app
     app.digests.add_poster(ConsolePoster(stdout, lock))
@@ -180,4 +182,4 @@ def run_console(
     while the digest scheduler runs for digests subscribed here."""
     print("briefbot console — /help, /quit", file=stdout)
     print(usage(locale), file=stdout)
-    return asyncio.run(_serve(console, locale, stdin, stdout, interactive()))
+    return asyncio.run(serve_console(console, locale, stdin, stdout, interactive()))

@@ -292,7 +292,7 @@ class AdminDesk:
                     FormField("reason", t("opt.reason", locale), "", REASON_MAX, long=True),
                 ))  # fmt: skip
             entity_id, attribute_id, statements = self.store.current_statements(*key.split("|", 1))
-            key = f"{entity_id}|{attribute_id}"  # ids are short enough for a custom_id
+            key = f"{entity_id}|{attribute_id}"  # ids are short enough to travel with a form
             if len(statements) > 1:
                 return error_reply(t("admin.form.several", locale, count=len(statements)), locale)
             value, value_en, source = "", "", ""

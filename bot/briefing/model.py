@@ -4,9 +4,9 @@ A `Reply` carries meaning only: titled cards with a lead and sections of lines, 
 line a run of `Span`s (plain, strong or emphasised text, maybe a link), footnote marks
 (`Cite`) and places (`PlaceRef`, a channel the front end names its own way), plus
 pagination and suggested follow-up commands as data. There is no markup, no platform
-limit and no layout trick in here: each renderer (`bot.render.*`, the adapters) turns
-the same reply into Discord embeds, Slack blocks, console text or HTML, and splits it
-as its platform requires.
+limit and no layout trick in here: each front end's renderer (`bot.render.*`) turns the
+same reply into its own messages, console text or HTML, and splits it as its platform
+requires.
 """
 
 from __future__ import annotations
@@ -140,8 +140,8 @@ class Pagination:
 class Reply:
     """Everything one command answers.
 
-    `private` replies are seen only by the asker (Discord's and Slack's ephemeral
-    messages); `suggestions` are follow-ups offered as choices (an ambiguous name).
+    `private` replies are seen only by the asker; `suggestions` are follow-ups offered
+    as choices (the candidates for an ambiguous name).
     """
 
     cards: tuple[Card, ...]

@@ -39,7 +39,7 @@ class BriefingTree(app_commands.CommandTree):
         name = interaction.command.qualified_name if interaction.command else "?"
         original = getattr(error, "original", error)
         if expired(original):
-            log.info("/%s: the interaction expired before it was answered", name)
+            log.warning("/%s: the interaction expired before it was answered", name)
             return
         if isinstance(error, app_commands.TransformerError):
             message = t("err.transform", locale, value=str(error.value)[:100])
