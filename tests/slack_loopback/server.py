@@ -69,6 +69,7 @@ class Call:
     at: float
     status: int = 0
     response: dict[str, Any] = field(default_factory=dict)
+    answered_at: float = 0.0
 
 
 @dataclass
@@ -274,9 +275,11 @@ class SlackStandIn:
 
     def drop_socket(self) -> None:
         """Cut every Socket Mode connection as a network failure would (no close frame)."""
-        for _, request in list(self._sockets):
+        for _, request in self._sockets:
             assert request.transport is not None
             request.transport.abort()
+        self._sockets.clear()
+        self._notify()
 
     async def send_disconnect(self, reason: str = "refresh_requested") -> None:
         """Send Slack's `disconnect` message: the client must reconnect with a new URL."""
@@ -494,8 +497,9 @@ class SlackStandIn:
                 if message.type is WSMsgType.TEXT:
                     self._socket_frame(message.data)
         finally:
-            self._sockets.remove(entry)
-            self._notify()
+            if entry in self._sockets:
+                self._sockets.remove(entry)
+                self._notify()
         return socket
 
     def _socket_frame(self, data: str) -> None:
@@ -609,7 +613,7 @@ class SlackStandIn:
         status: int = 200,
         retry_after: int | None = None,
     ) -> web.Response:
-        call.status, call.response = status, body
+        call.status, call.response, call.answered_at = status, body, time.perf_counter()
         headers = {"X-OAuth-Scopes": SCOPES, "X-Accepted-OAuth-Scopes": ""}
         if retry_after is not None:
             headers["Retry-After"] = str(retry_after)
