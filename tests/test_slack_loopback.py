@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from slack_bolt.async_app import AsyncApp
-from slack_loopback.harness import LoopbackSlack, SlackTarget
-from slack_loopback.objects import ADMIN_USER_ID, CHANNEL_ID, Channel
+from slack_loopback.harness import LoopbackSlack, SlackTarget, message_texts
+from slack_loopback.objects import ADMIN_USER_ID, CHANNEL_ID, USER_ID, Channel
 from slack_loopback.server import APP_TOKEN, BOT_TOKEN, SlackStandIn
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -42,7 +42,28 @@ MORE_BUTTON = {
             "action_id": "more",
             "text": {"type": "plain_text", "text": "다음"},
             "value": "2",
-        }
+        },
+        {
+            "type": "button",
+            "action_id": "dismiss",
+            "text": {"type": "plain_text", "text": "닫기"},
+        },
+    ],
+}
+HOME_VIEW = {
+    "type": "home",
+    "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "다가오는 일정"}},
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "refresh",
+                    "text": {"type": "plain_text", "text": "새로 고침"},
+                }
+            ],
+        },
     ],
 }
 
@@ -66,6 +87,40 @@ def demo_app(target: SlackTarget) -> AsyncApp:
     async def more(ack: Any, respond: Any, action: dict[str, Any]) -> None:
         await ack()
         await respond(text=f"{action['value']}쪽", replace_original=True)
+
+    @app.action("dismiss")
+    async def dismiss(ack: Any, respond: Any) -> None:
+        await ack()
+        await respond(delete_original=True)
+
+    @app.command("/edit")
+    async def edit(ack: Any, say: Any, client: Any) -> None:
+        await ack()
+        posted = await say(text="초안")
+        await client.chat_update(channel=posted["channel"], ts=posted["ts"], text="수정본")
+
+    @app.shortcut("brief")
+    async def shortcut(ack: Any, client: Any, shortcut: dict[str, Any]) -> None:
+        await ack()
+        view = {**PICK_VIEW, "notify_on_close": True}
+        await client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+
+    @app.view_closed("pick")
+    async def closed(ack: Any, client: Any, body: dict[str, Any]) -> None:
+        await ack()
+        await client.chat_postEphemeral(channel=CHANNEL_ID, user=body["user"]["id"], text="닫힘")
+
+    @app.event("app_home_opened")
+    async def home(client: Any, event: dict[str, Any]) -> None:
+        await client.views_publish(user_id=event["user"], view=HOME_VIEW)
+
+    @app.action("refresh")
+    async def refresh(ack: Any, client: Any, body: dict[str, Any]) -> None:
+        await ack()
+        view, blocks = body["view"], [section("새 일정"), HOME_VIEW["blocks"][1]]
+        await client.views_update(
+            view_id=view["id"], hash=view["hash"], view={**HOME_VIEW, "blocks": blocks}
+        )
 
     @app.command("/pick")
     async def pick(ack: Any, client: Any, command: dict[str, Any]) -> None:
@@ -150,7 +205,7 @@ async def test_a_command_acks_then_responds_and_says(slack: LoopbackSlack) -> No
     assert exchange.delivery.acked and exchange.ack is None
     assert exchange.latency < 3
     reply, public = exchange.messages
-    assert (reply.via, reply.ephemeral, reply.user) == ("response_url", True, "U0TESTER01")
+    assert (reply.via, reply.ephemeral, reply.user) == ("response_url", True, USER_ID)
     assert (public.via, public.ephemeral, public.body["text"]) == (
         "chat.postMessage",
         False,
@@ -172,11 +227,43 @@ async def test_a_click_replaces_the_message_it_was_on(slack: LoopbackSlack) -> N
     assert reply.body == {"text": "2쪽"}
 
 
+async def test_a_dismiss_deletes_the_message_and_chat_update_edits_one(
+    slack: LoopbackSlack,
+) -> None:
+    reply = (await slack.command("/brief", "ETRI")).messages[0]
+
+    await slack.click("dismiss", on=reply)
+    edited = await slack.command("/edit")
+
+    assert reply.deleted
+    assert [m.body["text"] for m in edited.messages] == ["수정본"]
+    assert [c.method for c in edited.calls] == ["chat.postMessage", "chat.update"]
+
+
+async def test_a_shortcut_a_closed_modal_and_the_app_home(slack: LoopbackSlack) -> None:
+    await slack.shortcut("brief")
+    modal = slack.standin.open_modal(USER_ID)
+    assert modal is not None and modal.body["notify_on_close"]
+
+    closed = await slack.close(modal)
+    await slack.event({"type": "app_home_opened", "user": USER_ID, "tab": "home"})
+    home = slack.standin.home(USER_ID)
+    assert home is not None
+    refreshed = await slack.click("refresh", on=home)
+
+    assert not modal.open
+    assert [(m.via, m.ephemeral, m.body["text"]) for m in closed.messages] == [
+        ("chat.postEphemeral", True, "닫힘")
+    ]
+    assert message_texts(home.body)[:1] == ["새 일정"]
+    assert refreshed.calls_to("views.update")[0].response["ok"]
+
+
 async def test_a_modal_offers_options_refuses_an_empty_form_and_closes(
     slack: LoopbackSlack,
 ) -> None:
     await slack.command("/pick")
-    modal = slack.standin.open_modal("U0TESTER01")
+    modal = slack.standin.open_modal(USER_ID)
     assert modal is not None and modal.body["callback_id"] == "pick"
 
     options = (await slack.suggest("program", "연구", on=modal)).ack
@@ -189,7 +276,7 @@ async def test_a_modal_offers_options_refuses_an_empty_form_and_closes(
     }
     assert empty.ack == {"response_action": "errors", "errors": {"program": "프로그램을 고르세요"}}
     assert chosen.ack is None and not modal.open
-    assert slack.standin.open_modal("U0TESTER01") is None
+    assert slack.standin.open_modal(USER_ID) is None
 
 
 @pytest.mark.parametrize("signing", ["bad", "stale"])
@@ -268,6 +355,7 @@ async def test_failures_reach_the_app_as_slack_errors(
 
 
 async def test_a_slow_answer_does_not_delay_the_ack(socket_slack: LoopbackSlack) -> None:
+    """Also proves the harness waits for a handler still working after its ack."""
     socket_slack.standin.slow("chat.postMessage", 0.5)
 
     exchange = await socket_slack.command("/brief", "ETRI")
@@ -311,7 +399,7 @@ async def test_a_25_character_modal_title_is_refused_and_recorded(
     exchange = await socket_slack.command("/title")
 
     assert exchange.calls_to("views.open")[0].response["error"] == "invalid_arguments"
-    assert socket_slack.standin.open_modal("U0TESTER01") is None
+    assert socket_slack.standin.open_modal(USER_ID) is None
     assert any(
         "title must be between 1 and 24" in v for v in socket_slack.standin.take_violations()
     )

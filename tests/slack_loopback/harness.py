@@ -308,7 +308,8 @@ class LoopbackSlack:
             assert signing == "valid", "Socket Mode requests are not signed"
             delivery = await standin.push(kind, payload, late_by=late_by)
             await standin.wait_until(
-                delivery.answered.is_set, f"the app never acked {delivery.payload_type}"
+                lambda: delivery.answered_at is not None,
+                f"the app never acked {delivery.payload_type}",
             )
         else:
             delivery = await standin.post_to_app(

@@ -96,7 +96,6 @@ class Delivery:
     kind: str
     payload: dict[str, Any]
     sent_at: float
-    answered: asyncio.Event = field(default_factory=asyncio.Event)
     answered_at: float | None = None
     status: int | None = None
     ack: dict[str, Any] | None = None
@@ -412,7 +411,6 @@ class SlackStandIn:
             self._violate(context, found)
             if not any(v.code in REFUSED_BY_SLACK for v in found):
                 self._apply_ack(delivery, ack or {})
-        delivery.answered.set()
         self._notify()
 
     def _apply_ack(self, delivery: Delivery, ack: dict[str, Any]) -> None:
@@ -516,6 +514,9 @@ class SlackStandIn:
     async def _response_url(self, request: web.Request) -> web.Response:
         """A post to a response_url: a new message, or one replacing or deleting the original."""
         record = self._response_urls.get(request.match_info["id"])
+        if request.content_type != http_mode.JSON:
+            self._violate("response_url post", [f"a {request.content_type} body, not JSON"])
+            return web.json_response({"ok": False, "error": "invalid_payload"}, status=400)
         body = await request.json()
         post = ResponsePost(str(request.url), body, time.perf_counter())
         self.response_posts.append(post)
