@@ -43,7 +43,7 @@ HANDLER_COROUTINES = frozenset(
     }
 )
 TEXT_INPUTS = frozenset({"plain_text_input", "email_text_input", "url_text_input", "number_input"})
-SELECTS = frozenset({"static_select", "external_select", "users_select", "channels_select"})
+SELECTS = frozenset({"static_select", "external_select"})
 Mode = Literal["socket", "http"]
 
 
