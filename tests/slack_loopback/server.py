@@ -337,15 +337,21 @@ class SlackStandIn:
 
     # -- what Slack hands out ----------------------------------------------------------
 
-    def new_trigger(self, user: str) -> str:
+    def new_trigger(self, user: str, *, age: float = 0.0) -> str:
+        """A trigger_id for an interaction of `user`, issued `age` seconds ago."""
         number = obj.next_number()
-        trigger = Trigger(f"{number}.{number * 7}.{uuid.uuid4().hex}", user, time.perf_counter())
+        issued_at = time.perf_counter() - age
+        trigger = Trigger(f"{number}.{number * 7}.{uuid.uuid4().hex}", user, issued_at)
         self._triggers[trigger.id] = trigger
         return trigger.id
 
-    def new_response_url(self, user: str, channel: str, original: obj.Message | None = None) -> str:
-        """A response_url for a command (`original` None) or a click on `original`."""
-        record = ResponseUrl(uuid.uuid4().hex, user, channel, time.perf_counter(), original)
+    def new_response_url(
+        self, user: str, channel: str, original: obj.Message | None = None, *, age: float = 0.0
+    ) -> str:
+        """A response_url for a command (`original` None) or a click on `original`, issued
+        `age` seconds ago."""
+        issued_at = time.perf_counter() - age
+        record = ResponseUrl(uuid.uuid4().hex, user, channel, issued_at, original)
         self._response_urls[record.id] = record
         return f"http://127.0.0.1:{self.port}/response/{record.id}"
 
