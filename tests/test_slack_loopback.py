@@ -6,6 +6,7 @@ unescaped <!everyone>, an ack after 3 s)."""
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
@@ -489,3 +490,30 @@ async def test_a_response_url_expires_after_30_minutes(slack_standin: SlackStand
     assert response.status_code == 404 and "expired_url" in response.body
     assert slack_standin.channel_messages(CHANNEL_ID, user=USER_ID) == []
     assert any("expired_url" in v for v in slack_standin.take_violations())
+
+
+async def test_form_encoded_and_json_calls_read_alike(slack_standin: SlackStandIn) -> None:
+    bot = AsyncWebClient(token=BOT_TOKEN, base_url=slack_standin.api_base)
+    blocks = [section("*국가 AI 연구거점*")]
+
+    await bot.api_call(
+        "chat.postMessage", data={"channel": CHANNEL_ID, "text": "폼", "blocks": json.dumps(blocks)}
+    )
+    await bot.chat_postMessage(channel=CHANNEL_ID, text="JSON", blocks=blocks)
+
+    form, as_json = slack_standin.calls_to("chat.postMessage")
+    assert form.content_type == "application/x-www-form-urlencoded"
+    assert as_json.content_type == "application/json"
+    assert [m.body for m in slack_standin.channel_messages(CHANNEL_ID)] == [
+        {"text": "폼", "blocks": blocks},
+        {"text": "JSON", "blocks": blocks},
+    ]
+
+
+async def test_a_restarted_app_connects_again_and_answers(socket_slack: LoopbackSlack) -> None:
+    await socket_slack.restart()
+
+    exchange = await socket_slack.command("/brief", "ETRI")
+
+    assert exchange.delivery.acked and exchange.messages
+    assert (socket_slack.standin.connections, socket_slack.standin.open_connections) == (2, 1)
