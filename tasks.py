@@ -109,15 +109,16 @@ def ensure_venv() -> int:
     digest = _install_digest()
     if STAMP.exists() and STAMP.read_text() == digest:
         return 0
+    locked = lock_is_current()
+    if not locked and os.environ.get("CI"):
+        print(f"error: {_stale_lock_message()}", file=sys.stderr)
+        return 1
     _create_venv()
     print("Installing briefbot and its dependencies into .venv ...", flush=True)
-    if lock_is_current():
+    if locked:
         subprocess.run([*_pip(), "--require-hashes", "-r", str(DEV_LOCK)], check=True)
         # The build backend comes from the lock too, so no unpinned package is fetched.
         subprocess.run([*_pip(), "--no-deps", "--no-build-isolation", "-e", str(ROOT)], check=True)
-    elif os.environ.get("CI"):
-        print(f"error: {_stale_lock_message()}", file=sys.stderr)
-        return 1
     else:
         print(f"warning: {_stale_lock_message()}\nInstalling unpinned for now.", file=sys.stderr)
         extras = ",".join(_pyproject().get("project", {}).get("optional-dependencies", {}))
