@@ -7,12 +7,11 @@ import os
 import socket
 import subprocess
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from health_standin import serving_health
 
 from bot.cli import EX_CONFIG, health_url
 from bot.config import Config
@@ -133,44 +132,16 @@ def test_the_bot_exits_78_on_a_bad_environment_variable(run: Run) -> None:
     assert result.stdout == ""
 
 
-class _Health(BaseHTTPRequestHandler):
-    """A stand-in /healthz: 200 until the server's `status` says otherwise."""
-
-    def do_GET(self) -> None:
-        status = self.server.status if self.path == "/healthz" else 404  # type: ignore[attr-defined]
-        body = b'{"ok": true}' if status == 200 else b'{"ok": false}'
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        """Quiet: the test reads the command's output, not the server's."""
-
-
-@pytest.fixture
-def health_server() -> Iterator[HTTPServer]:
-    server = HTTPServer(("127.0.0.1", 0), _Health)
-    server.status = 200  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-def test_healthcheck_follows_the_endpoint(run: Run, health_server: HTTPServer) -> None:
+def test_healthcheck_follows_the_endpoint(run: Run) -> None:
     """The container's HEALTHCHECK command: 0 while /healthz says 200, 1 when it does not."""
-    port = str(health_server.server_address[1])
-    # As in the container: listening on every interface, checked over loopback.
-    env = {"BRIEFBOT_HTTP_HOST": "0.0.0.0", "BRIEFBOT_HTTP_PORT": port}
-    healthy = run("healthcheck", env=env)
-    assert healthy.returncode == 0, healthy.stdout
-    assert healthy.stdout.startswith(f"http://127.0.0.1:{port}/healthz: 200")
-    health_server.status = 503  # type: ignore[attr-defined]
-    sick = run("healthcheck", env=env)
+    with serving_health() as server:
+        # As in the container: listening on every interface, checked over loopback.
+        env = {"BRIEFBOT_HTTP_HOST": "0.0.0.0", "BRIEFBOT_HTTP_PORT": str(server.port)}
+        healthy = run("healthcheck", env=env)
+        assert healthy.returncode == 0, healthy.stdout
+        assert healthy.stdout.startswith(f"http://127.0.0.1:{server.port}/healthz: 200")
+        server.status = 503
+        sick = run("healthcheck", env=env)
     assert sick.returncode == 1 and ": 503" in sick.stdout
 
 
