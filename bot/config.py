@@ -187,9 +187,8 @@ class Kind(ABC):
     the typed value, or raises a ConfigError naming the key.
     """
 
-    expected = "a value"
-
     def from_env(self, raw: str) -> Any:
+        """What an environment string stands for; text unless the kind says otherwise."""
         return raw
 
     @abstractmethod

@@ -129,21 +129,26 @@ class JsonFormatter(logging.Formatter):
 FORMATTERS = {"text": TextFormatter, "json": JsonFormatter}
 
 
+class BriefbotHandler(logging.StreamHandler):
+    """The handler `configure_logging` installs, told apart from others' so it can be replaced."""
+
+
 def configure_logging(
     level: str = "INFO",
     log_format: str = "text",
     secrets: Iterable[str] = (),
     stream: IO[str] | None = None,
 ) -> logging.Handler:
-    """Send every logger's records to one handler on `stream` (stderr), replacing any other.
+    """Send every logger's records to one handler on `stream` (stderr) on the root logger.
 
-    Returns the handler (tests read what it wrote through their own stream).
+    Called again, it replaces the handler it added before; handlers others added (pytest's
+    log capture) stay. Returns the handler.
     """
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = BriefbotHandler(stream or sys.stderr)
     handler.setFormatter(FORMATTERS[log_format](Redactor(secrets)))
     handler.addFilter(ContextFilter())
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [h for h in root.handlers if isinstance(h, BriefbotHandler)]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)

@@ -86,6 +86,14 @@ def test_every_key_is_documented_in_the_example() -> None:
         assert re.search(rf"^#? ?{setting.key} = ", body, re.M), (setting.section, setting.key)
 
 
+def test_the_example_shows_the_built_in_defaults() -> None:
+    """Every key config.example.toml sets (not marked "example") is the default."""
+    example, defaults = load_config(ROOT / "config.example.toml", {}), Config()
+    for setting in SETTINGS:
+        if setting.field != "store_path":  # relative to the example's folder
+            assert getattr(example, setting.field) == getattr(defaults, setting.field), setting
+
+
 def test_the_environment_wins_over_the_file(tmp_path: Path) -> None:
     path = write(tmp_path, '[bot]\nlocale = "en"\n[http]\nport = 9000\n')
     config = load_config(path, {"BRIEFBOT_BOT_LOCALE": "ko"})

@@ -28,15 +28,20 @@ SECRET_VALUES = (DISCORD_TOKEN, SLACK_BOT, SLACK_APP, SIGNING)
 
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
-    """configure_logging replaces the root handlers; give pytest's back afterwards."""
+    """configure_logging adds a root handler and sets the level; undo both afterwards."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     yield
-    for handler in list(root.handlers):
+    for handler in [h for h in root.handlers if h not in handlers]:
         root.removeHandler(handler)
-    for handler in handlers:
-        root.addHandler(handler)
     root.setLevel(level)
+
+
+def test_configuring_again_replaces_only_its_own_handler(restore_logging: None) -> None:
+    before = list(logging.getLogger().handlers)
+    configure_logging("INFO", "text", (), io.StringIO())
+    second = configure_logging("INFO", "json", (), io.StringIO())
+    assert logging.getLogger().handlers == [*before, second]
 
 
 def _log_everything_with_secrets() -> None:
