@@ -3,6 +3,7 @@ on a configuration error, as the bot itself at start) and `healthcheck` against 
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 from health_standin import serving_health
 
-from bot.cli import EX_CONFIG, health_url
+from bot.cli import EX_CONFIG, check_config, health_url
 from bot.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,15 +108,33 @@ def test_check_config_reports_secrets_by_origin_never_by_value(run: Run, tmp_pat
         ('[slack]\nmode = "http"\n', {"SLACK_BOT_TOKEN": "xoxb-1-2-3"}, "SLACK_SIGNING_SECRET"),
     ],
 )
-def test_check_config_exits_78_naming_the_problem(
-    run: Run, tmp_path: Path, config: str, env: dict[str, str], words: str
+def test_check_config_refuses_naming_the_problem(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    config: str,
+    env: dict[str, str],
+    words: str,
 ) -> None:
+    """In-process, the same function the command runs (its exit code is tested below)."""
+    for name in os.environ:
+        if name.startswith(("BRIEFBOT_", "DISCORD_", "SLACK_", "CREDENTIALS_")):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "config.toml").write_text(config, encoding="utf-8")
-    result = run("check-config", env=env)
+    out = io.StringIO()
+    assert check_config(None, out) == EX_CONFIG, out.getvalue()
+    assert "config error: " in out.getvalue() and words in out.getvalue()
+    assert "MTIz.abc" not in out.getvalue()
+
+
+def test_check_config_exits_78_as_a_process(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[discord]\ntoken = "MTIz.abc"\n', encoding="utf-8")
+    result = run("check-config")
     assert result.returncode == EX_CONFIG, result.stdout
-    assert "config error: " in result.stdout and words in result.stdout
-    assert "Traceback" not in result.stdout + result.stderr
-    assert "MTIz.abc" not in result.stdout
+    assert result.stdout.startswith("config error: ") and "discord.token" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr and "MTIz.abc" not in result.stdout
 
 
 def test_check_config_warns_about_an_unknown_key_but_passes(run: Run, tmp_path: Path) -> None:
