@@ -1,5 +1,6 @@
 """`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, else the local console),
-or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`."""
+or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`; `check-config`
+and `healthcheck` are for operators. A configuration error exits 78."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from bot import cli
 from bot.app import App, fixed_clock
 from bot.config import ConfigError, load_config
 from bot.console import Console, ask, console_actor, run_console
 from bot.digest.delivery import utc_now
 from bot.i18n import LOCALES
+from bot.logs import configure_from
 from store.fact_store import FactStore
 
 
@@ -36,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description=__doc__, parents=[_common(None)]
     )
-    sub = parser.add_subparsers(dest="mode")
+    parser.add_argument("--version", action="version", version=cli.version_text())
+    sub = parser.add_subparsers(dest="mode", title="modes (default: run the bot)")
     one = sub.add_parser(
         "ask", parents=[_common(argparse.SUPPRESS)], help="answer one command and exit"
     )
@@ -47,25 +51,22 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the Discord message payload as JSON"
     )
     one.add_argument("--now", type=date.fromisoformat, help="treat this day (YYYY-MM-DD) as today")
+    cli.add_modes(sub)
     return parser
-
-
-def _level(name: str) -> int:
-    return logging.getLevelName(name)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.mode in cli.MODES:
+        return cli.MODES[args.mode](args)
     try:
         config = load_config(args.config)
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
-        return 2
-    logging.basicConfig(
-        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # APScheduler narrates every job it adds at INFO; the engine logs what matters.
-    logging.getLogger("apscheduler").setLevel(max(config.log_level, "WARNING", key=_level))
+        return cli.EX_CONFIG
+    configure_from(config)
+    for warning in config.warnings:
+        logging.getLogger("bot.config").warning(warning)
     locale = args.locale or config.locale
     store = FactStore.open(args.db or config.store_path)
     try:

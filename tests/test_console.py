@@ -256,7 +256,7 @@ def test_ask_not_found_still_exits_zero(run_bot: RunBot) -> None:
         ('[discord]\ntoken = "abc"\n', "discord.token"),
     ],
 )
-def test_a_bad_config_exits_2_with_the_key(
+def test_a_bad_config_exits_78_with_the_key(
     run_bot: RunBot,
     tmp_path: Path,
     config: str,
@@ -265,14 +265,14 @@ def test_a_bad_config_exits_2_with_the_key(
     path = tmp_path / "config.toml"
     path.write_text(config, encoding="utf-8")
     result = run_bot("ask", "/about", "--config", str(path))
-    assert result.returncode == 2
+    assert result.returncode == 78, "EX_CONFIG: a service manager stops restarting"
     assert result.stderr.startswith("config error: ") and words in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
-def test_a_missing_config_file_exits_2(run_bot: RunBot, tmp_path: Path) -> None:
+def test_a_missing_config_file_exits_78(run_bot: RunBot, tmp_path: Path) -> None:
     result = run_bot("ask", "/about", "--config", str(tmp_path / "nope.toml"))
-    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert result.returncode == 78 and "does not exist" in result.stderr
 
 
 def test_ask_seeds_a_new_database_file(run_bot: RunBot, tmp_path: Path) -> None:
