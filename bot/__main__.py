@@ -17,6 +17,7 @@ from bot.console import Console, ask, console_actor, run_console
 from bot.digest.delivery import utc_now
 from bot.i18n import LOCALES
 from bot.logs import configure_from
+from bot.run import FrontEnd, run
 from store.fact_store import FactStore
 
 
@@ -55,6 +56,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def chat_front_ends(app: App) -> list[FrontEnd]:
+    """The chat platforms whose credentials are configured (their clients imported only
+    then, so the console starts without them)."""
+    front_ends: list[FrontEnd] = []
+    token = app.config.token()
+    if token:
+        from bot.discord_adapter.client import DiscordFrontEnd
+
+        front_ends.append(DiscordFrontEnd(app, token))
+    return front_ends
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.mode in cli.MODES:
@@ -76,11 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode == "ask":
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
-        token = config.token()
-        if token:
-            from bot.discord_adapter.client import run_discord
-
-            return run_discord(app, token)
+        front_ends = chat_front_ends(app)
+        if front_ends:
+            return run(app, front_ends)
         return run_console(console, locale=locale)
     finally:
         store.close()

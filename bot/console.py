@@ -121,10 +121,14 @@ class ConsolePoster:
 
 def _read_lines(stdin: IO[str], loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str]) -> None:
     """Feed typed lines to the loop from a daemon thread (which cannot keep the process
-    alive at exit the way an executor thread blocked on `readline` would)."""
-    for line in iter(stdin.readline, ""):
-        loop.call_soon_threadsafe(queue.put_nowait, line)
-    loop.call_soon_threadsafe(queue.put_nowait, "")
+    alive at exit the way an executor thread blocked on `readline` would); once the
+    console has ended (`/quit` closed its loop), stop reading."""
+    try:
+        for line in iter(stdin.readline, ""):
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, "")
+    except RuntimeError:  # the loop is closed: nobody is listening any more
+        return
 
 
 async def serve_console(

@@ -100,14 +100,27 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file that goes with an answer (a timeline picture, a calendar): each front end
+    sends it its own way (an attachment, an upload, a file written at the console)."""
+
+    filename: str
+    media_type: str
+    data: bytes
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Card:
-    """One titled answer: a lead paragraph, sections, and a footer line."""
+    """One titled answer: a lead paragraph, sections, a footer line, and a picture shown
+    with it (`image`), if any."""
 
     title: str
     lead: tuple[Line, ...] = ()
     sections: tuple[Section, ...] = ()
     footer: Line | None = None
     tone: Tone = "list"
+    image: Attachment | None = None
 
 
 @dataclass(frozen=True)
@@ -141,7 +154,9 @@ class Reply:
     """Everything one command answers.
 
     `private` replies are seen only by the asker; `suggestions` are follow-ups offered
-    as choices (the candidates for an ambiguous name).
+    as choices (the candidates for an ambiguous name); `attachments` are files the
+    answer comes with (a calendar), besides the cards' pictures; `links` are web
+    addresses of the same answer (its page), as labelled URLs.
     """
 
     cards: tuple[Card, ...]
@@ -149,6 +164,8 @@ class Reply:
     is_error: bool = False
     pagination: Pagination | None = None
     suggestions: tuple[FollowUp, ...] = field(default=())
+    attachments: tuple[Attachment, ...] = field(default=())
+    links: tuple[Span, ...] = field(default=())
 
 
 @dataclass(frozen=True)

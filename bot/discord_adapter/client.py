@@ -7,7 +7,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import signal
 from typing import Any
 
 import discord
@@ -55,18 +54,20 @@ class BriefBot(discord.Client):
         )
         self.runner = InteractionRunner(app, self)
         self.tree = BriefingTree(self)
+        # Set once setup_hook has registered and synced the commands: the bot answers.
+        self.set_up = asyncio.Event()
         app.digests.add_poster(DiscordPoster(self, self.config.digest_audit_channel_id))
 
     async def setup_hook(self) -> None:
-        """Once per process, inside the running loop: commands, sync, then the digest
-        scheduler (started here rather than in `on_ready`, which fires again on reconnects)."""
+        """Once per process, inside the running loop: commands and their sync (here rather
+        than in `on_ready`, which fires again on every reconnect)."""
         migrate_bot(self.store.db)
         await self.tree.set_translator(BriefingTranslator())
         for command in CommandBuilder(self.runner).commands():
             self.tree.add_command(command)
         self.add_dynamic_items(PageButton, PickButton)
         await self.sync_commands()
-        await self.app.digests.start()
+        self.set_up.set()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Forms are answered here (not by a kept modal), so they survive a restart."""
@@ -124,27 +125,37 @@ class BriefBot(discord.Client):
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
 
 
-async def serve(bot: BriefBot, token: str) -> None:
-    """Log in, connect and answer until the bot is closed (what `run_discord` runs); then
-    stop the app's scheduler, which this process started."""
-    try:
-        async with bot:
-            await bot.start(token)
-    finally:
-        await bot.app.close()
+class DiscordFrontEnd:
+    """Discord as one of the runner's front ends: the bot logged in and connected, ready
+    once its commands are registered and synced. The token is used, never logged."""
 
+    name = "Discord"
 
-async def _serve_until_signalled(bot: BriefBot, token: str) -> None:
-    """`serve`, closing the bot cleanly on Ctrl-C or SIGTERM (a service manager's stop)."""
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # Windows has no loop signal handlers
-            loop.add_signal_handler(signum, lambda: loop.create_task(bot.close()))
-    await serve(bot, token)
+    def __init__(self, app: App, token: str) -> None:
+        self.bot = BriefBot(app)
+        self.token = token
+        self._task: asyncio.Task[None] | None = None
 
+    async def _serve(self) -> None:
+        async with self.bot:
+            await self.bot.start(self.token)
 
-def run_discord(app: App, token: str) -> int:
-    """Run the bot until it is stopped; the token is used, never logged."""
-    asyncio.run(_serve_until_signalled(BriefBot(app), token))
-    log.info("stopped")
-    return 0
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._serve(), name="discord")
+        ready = asyncio.ensure_future(self.bot.set_up.wait())
+        await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+            await self._task  # raises why it stopped (a bad token, an unreachable gateway)
+            raise RuntimeError("Discord closed before it was ready")
+
+    async def wait_closed(self) -> None:
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def stop(self) -> None:
+        await self.bot.close()
+        if self._task is not None:
+            with contextlib.suppress(Exception):
+                await self._task
+            self._task = None

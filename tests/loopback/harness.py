@@ -19,7 +19,8 @@ from typing import Any
 import loopback.objects as obj
 from bot.app import App
 from bot.config import Config
-from bot.discord_adapter.client import BriefBot, serve
+from bot.discord_adapter.client import BriefBot, DiscordFrontEnd
+from bot.run import Runner
 from loopback.server import TOKEN, InteractionRecord, LoopbackDiscord, Request
 from store.fact_store import FactStore
 
@@ -101,6 +102,7 @@ class LoopbackBot:
         self.tmp_path = tmp_path
         self.bot: BriefBot | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
 
     @property
     def config(self) -> Config:
@@ -122,14 +124,19 @@ class LoopbackBot:
         return (lambda: self.today) if self.today else None
 
     async def start_bot(self) -> BriefBot:
-        """Start the bot exactly as `run_discord` does; return once it is connected and has
-        received the test server (it answers from then on; discord.py fires `on_ready`
-        only after its `guild_ready_timeout`, 2 s later, which `wait_until_ready` awaits)."""
-        bot = BriefBot(App(self.config, self.store, today=self.today_function()))
+        """Start the bot exactly as `python -m bot` does (the runner with the Discord front
+        end); return once it is connected, has received the test server and its digest
+        scheduler runs (it answers from then on; discord.py fires `on_ready` only after its
+        `guild_ready_timeout`, 2 s later, which `wait_until_ready` awaits)."""
+        front_end = DiscordFrontEnd(
+            App(self.config, self.store, today=self.today_function()), TOKEN
+        )
+        bot = front_end.bot
         self.bot = bot
-        self._task = asyncio.create_task(serve(bot, TOKEN))
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(Runner(bot.app, [front_end]).run(self._stop))
         deadline = time.perf_counter() + SETTLE_TIMEOUT_S
-        while bot.get_guild(obj.GUILD_ID) is None:
+        while bot.get_guild(obj.GUILD_ID) is None or bot.app.digests.scheduler.scheduler is None:
             if self._task.done():
                 await self._task  # raises what stopped the bot
                 raise AssertionError("the bot stopped before connecting")
@@ -138,8 +145,7 @@ class LoopbackBot:
         return bot
 
     async def stop_bot(self) -> None:
-        if self.bot is not None:
-            await self.bot.close()
+        self._stop.set()
         if self._task is not None:
             await self._task
         self.bot, self._task = None, None
