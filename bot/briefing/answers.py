@@ -33,13 +33,16 @@ SUGGESTIONS = 5
 @dataclass(frozen=True)
 class Invocation:
     """A command as typed or clicked: its name, raw option values, the locale to answer
-    in, who asked (`actor`) and where (`place`, the front end's opaque channel id)."""
+    in, who asked (`actor`), where (`place`, the front end's opaque channel id) and
+    through which front end (`front_end`, a name for logs and metrics only: the answer
+    never depends on it)."""
 
     command: str
     options: dict[str, Any] = field(default_factory=dict)
     locale: str = "ko"
     actor: Actor = ANONYMOUS
     place: str | None = None
+    front_end: str = "console"
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ class InteractionRunner:
             self.locale(interaction),
             actor_of(interaction),
             place_of(interaction),
+            front_end="discord",
         )
 
     async def run(
