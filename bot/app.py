@@ -59,7 +59,7 @@ class App:
         self.clock = clock
         self._pinned_today = today
         self.rules = trust_rules(config)
-        self.briefer = Briefer(store, today=self.today)
+        self.briefer = Briefer(store, today=self.today, stale_after_days=config.stale_after_days)
         self.admin = AdminDesk(store, self.rules, today=self.today)
         self.digests = DigestService(store, config, self.rules, clock=clock)
         self._completers: dict[str, Callable[[str, tuple[str, ...], str, int], list[Choice]]] = {

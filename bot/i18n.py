@@ -86,6 +86,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "card.continued": ("(계속)", "(continued)"),
     "card.inferred": ("추정", "inferred"),
+    "role.as_of": ("{role} ({date} 기사 기준)", "{role} (as of a {date} report)"),
+    "role.then": ("당시 {role}, {date} 기사", "then {role}, {date} report"),
+    "ms.date_unknown": ("날짜 미정", "date not reported"),
+    "age.days": ("{days}일 전", "{days} days ago"),
+    "card.stale": (
+        "⚠ 이 카드의 가장 최근 출처는 {days}일 전 기사입니다. 그 뒤의 변화는 반영되지 않았을 수 있습니다.",
+        "⚠ The newest source of this card is {days} days old; later changes may be missing.",
+    ),
+    "ms.newest": (
+        "가장 최근 출처: {date} ({days}일 전).",
+        "The newest source the bot has is from {date} ({days} days ago).",
+    ),
+    "ms.add_news": (
+        "새 소식은 관리자가 `/source add`, `/fact set`, `/milestone update`로 더할 수 있습니다.",
+        "Admins add news with `/source add`, `/fact set` and `/milestone update`.",
+    ),
     # Milestones.
     "ms.title.upcoming": (
         "다가오는 일정 · {start} ~ {end}",

@@ -380,18 +380,20 @@ def test_a_window_ending_in_october_has_no_december_contest(store: FactStore, da
 
 @pytest.mark.parametrize("past", [True, "true"])
 @pytest.mark.parametrize("locale", ["ko", "en"])
-def test_past_looks_back_and_lists_no_overdue_section(
+def test_past_looks_back_and_keeps_what_never_happened_apart(
     store: FactStore, past: bool | str, locale: str
 ) -> None:
-    """past:true (a bool from Discord, a string from the console) reverses the window."""
+    """past:true (a bool from Discord, a string from the console) reverses the window; a
+    milestone still planned when its day has passed did not happen as far as anyone
+    reported, so it is not listed among the past milestones but apart, as overdue."""
     card = only_card(ask(store, "milestones", locale, date(2026, 1, 10), days=30, past=past))
     title = "지난 일정" if locale == "ko" else "Past milestones"
     assert card.title.startswith(title) and "2025-12-11" in card.title
-    lines = _milestone_lines(card)
     contest = "대국민 콘테스트" if locale == "ko" else "Public contest"
-    assert any(contest in line for line in lines), lines
-    assert not any(f.name.startswith("⚠") for f in shown(card))
-    assert contest in lines[0], "latest first: the contest is the last in the window"
+    assert not any(contest in line for line in _milestone_lines(card))
+    (overdue,) = [f for f in shown(card) if f.name.startswith("⚠")]
+    assert contest in overdue.lines[0], "latest first: the contest is the last in the window"
+    assert all(("예정" if locale == "ko" else "planned") in line for line in overdue.lines)
 
 
 def test_milestones_for_one_program(store: FactStore) -> None:
@@ -410,9 +412,13 @@ def test_milestones_for_an_unknown_program_is_a_private_not_found(store: FactSto
     assert "없는프로그램" in lead(only_card(reply))
 
 
-def test_an_empty_window_says_so(store: FactStore) -> None:
+def test_an_empty_window_says_so_and_how_current_the_data_is(store: FactStore) -> None:
+    """Nothing upcoming: say so, say how old the newest report is, and how news gets in."""
     card = only_card(ask(store, "milestones", today=date(2030, 1, 1), days=1))
-    assert lead(card) == "이 기간에 해당하는 일정이 없습니다."
+    first, newest, how = lead(card).splitlines()
+    assert first == "이 기간에 해당하는 일정이 없습니다."
+    assert newest.startswith("가장 최근 출처: 2025-") and "일 전" in newest
+    assert "`/source add`" in how and "`/milestone update`" in how
 
 
 def test_a_ten_year_look_back_fits_every_milestone(store: FactStore) -> None:
@@ -744,3 +750,57 @@ def test_an_answer_is_reused_until_the_facts_change(store: FactStore) -> None:
     )  # fmt: skip
     changed = briefer.answer(ask_lab)
     assert changed is not first and "1조 원" in card_text(only_card(changed))
+
+
+# --- read at a glance (issue: answers a reader can trust) ------------------------------
+
+
+def test_people_in_roles_are_dated_and_earlier_holders_are_shown_as_then(
+    store: FactStore,
+) -> None:
+    """Three ministers on one card read as three current ministers unless each role has
+    its date and those a later report replaces are marked as then holding it."""
+    reply = answer(store, Case("institution", {"name": "과기정통부"}, "ko"))
+    people = get_field(only_card(reply), "인물").lines
+    assert people[0].startswith("배경훈 — 장관 (2025-09 기사 기준)")
+    assert people[1].startswith("유상임 — 당시 장관, 2024-10 기사")
+    assert people[2].startswith("임혜숙 — 당시 장관, 2021-09 기사")
+    english = answer(store, Case("institution", {"name": "MSIT"}, "en"))
+    lines = get_field(only_card(english), "Person").lines
+    assert "(as of a 2025-09 report)" in lines[0] and "then " in lines[1]
+
+
+def test_one_line_per_role_and_no_role_that_repeats_its_label(store: FactStore) -> None:
+    """ETRI organised and hosted the forum: one line with both roles and both sources,
+    not the same forum twice; KAIST's lead role is not `주관기관: 주관기관`."""
+    etri = only_card(answer(store, Case("institution", {"name": "ETRI"}, "ko")))
+    forum = [text for text in get_field(etri, "참여 프로그램과 역할").lines if "토론회" in text]
+    assert len(forum) == 1 and "개최·주관" in forum[0] and forum[0].endswith("[1][2]")
+    kaist = card_text(only_card(answer(store, Case("institution", {"name": "KAIST"}, "ko"))))
+    assert "주관기관: 주관기관" not in kaist and "— 주관기관 [" in kaist
+
+
+def test_a_card_says_how_old_its_newest_source_is(store: FactStore) -> None:
+    """Every card's footer ages its newest source; past `stale_after_days` the card says in
+    one line that later changes may be missing."""
+    fresh = only_card(answer(store, Case("program", {"name": LAB}, "ko", date(2024, 11, 1))))
+    assert footer(fresh).endswith("· 1일 전") and "⚠" not in lead(fresh)
+    stale = only_card(answer(store, Case("program", {"name": LAB}, "en", date(2026, 12, 1))))
+    assert footer(stale).endswith("· 761 days ago")
+    assert lead(stale).splitlines()[-1].startswith("⚠ The newest source of this card is 761 days")
+    about = card_text(only_card(answer(store, Case("about", {}, "en", date(2026, 12, 1)))))
+    assert "days ago" in about
+
+
+def test_an_undated_milestone_is_undated_in_english_words(store: FactStore) -> None:
+    """`다음 전략대화 (반기 1회)` is Korean wording of a date nobody gave: English readers
+    get English words."""
+    text = card_text(
+        only_card(answer(store, Case("program", {"name": "AI Strategy Summit"}, "en")))
+    )
+    undated = get_field(
+        only_card(answer(store, Case("program", {"name": "AI Strategy Summit"}, "en"))),
+        "Undated milestones",
+    )
+    assert undated.lines[0].startswith("date not reported Next summit")
+    assert "다음 전략대화" not in text

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot.briefing.cache import ReplyCache
-from bot.briefing.cards import entity_card
+from bot.briefing.cards import STALE_AFTER_DAYS, entity_card
 from bot.briefing.commands import COMMANDS, OptionError, validate_options
 from bot.briefing.lists import about_reply, milestones_reply, search_reply
 from bot.briefing.model import Card, FollowUp, Reply, Section, line, prose
@@ -62,9 +62,15 @@ def error_reply(message: str, locale: str) -> Reply:
 class Briefer:
     """Answers lookups from a `FactStore`; `today` is injectable so windows are testable."""
 
-    def __init__(self, store: FactStore, today: Callable[[], date] = date.today) -> None:
+    def __init__(
+        self,
+        store: FactStore,
+        today: Callable[[], date] = date.today,
+        stale_after_days: int = STALE_AFTER_DAYS,
+    ) -> None:
         self.store = store
         self.today = today
+        self.stale_after_days = stale_after_days
         self.cache = ReplyCache()
         self._handlers: dict[str, Callable[..., Reply]] = {
             "program": self._program,
@@ -109,7 +115,7 @@ class Briefer:
         detail = self.store.entity(resolution.entity.id)
         if detail is None:  # removed between the two reads: say so rather than crash
             return self.not_found(resolution, entity_class, locale, entity_class, "name")
-        return Reply((entity_card(detail, self.today(), locale),))
+        return Reply((entity_card(detail, self.today(), locale, self.stale_after_days),))
 
     def _program(self, *, name: str, locale: str) -> Reply:
         return self._entity(name, "program", locale)
@@ -133,7 +139,7 @@ class Briefer:
         return search_reply(self.store.search(query), page, locale)
 
     def _about(self, *, locale: str) -> Reply:
-        return about_reply(self.store, locale)
+        return about_reply(self.store, self.today(), locale)
 
     def not_found(
         self,

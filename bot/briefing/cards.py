@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from bot.briefing.format import Footnotes, as_of, fact_value, milestone_line
+from bot.briefing.format import (
+    Footnotes,
+    as_of,
+    fact_value,
+    milestone_line,
+    reported_on,
+    role_in_time,
+    staleness,
+)
 from bot.briefing.model import Card, Line, Section, Tone, emphasis, line
 from bot.i18n import MESSAGES, t
 from store.model import EntityDetail, FactView, MilestoneView
@@ -19,6 +27,8 @@ ATTRIBUTE_ORDER = (
 )  # fmt: skip
 TONES: dict[str, Tone] = {"program": "program", "institution": "institution", "person": "person"}
 MAX_LINES_PER_FIELD = 12
+# A card whose newest source is older than this says so (`[bot] stale_after_days`).
+STALE_AFTER_DAYS = 180
 MAX_MILESTONES_PER_FIELD = 5
 
 
@@ -32,6 +42,24 @@ def _capped(
     return (*lines[: limit - 1], line(t("card.more", locale, count=total - limit + 1)))
 
 
+def _people_lines(group: list[FactView], locale: str, notes: Footnotes) -> list[Line]:
+    """People in roles, newest report first, each role with the date its source gives;
+    someone a later source replaces in the same role is shown as then holding it."""
+    ordered = sorted(group, key=lambda f: reported_on(f) or date.min, reverse=True)
+    roles_seen: set[str] = set()
+    lines = []
+    for fact in ordered:
+        role = fact.role_ko or ""
+        role_text = role_in_time(fact, locale, superseded=role in roles_seen)
+        roles_seen.add(role)
+        lines.append(line(f"{fact_value(fact, locale, role_text)} ", notes.mark(fact.source)))
+    return lines
+
+
+def _in_roles(fact: FactView) -> bool:
+    return fact.linked is not None and fact.linked.entity_class == "person" and bool(fact.role_ko)
+
+
 def _fact_sections(facts: Iterable[FactView], locale: str, notes: Footnotes) -> list[Section]:
     grouped: dict[str, list[FactView]] = {}
     for fact in facts:
@@ -40,15 +68,30 @@ def _fact_sections(facts: Iterable[FactView], locale: str, notes: Footnotes) -> 
     sections = []
     for attribute in sorted(grouped, key=lambda a: order.get(a, len(order))):
         group = grouped[attribute]
-        lines = [line(f"{fact_value(f, locale)} ", notes.mark(f.source)) for f in group]
+        if all(_in_roles(f) for f in group):
+            lines = _people_lines(group, locale, notes)
+        else:
+            lines = [line(f"{fact_value(f, locale)} ", notes.mark(f.source)) for f in group]
         sections.append(Section(group[0].label(locale), _capped(lines, locale)))
     return sections
 
 
-def _inbound_line(fact: FactView, locale: str, notes: Footnotes) -> Line:
-    role = fact.role(locale)
-    label = f"{fact.label(locale)}: {role}" if role else fact.label(locale)
-    return line(f"{fact.subject.display(locale)} — {label} ", notes.mark(fact.source))
+def _inbound_lines(facts: list[FactView], locale: str, notes: Footnotes) -> list[Line]:
+    """`subject — label: role` once per subject and label, however many statements (and
+    sources) give it roles (`주관·개최: 개최·주관 [1][2]`); a role that only repeats the
+    label is left out."""
+    merged: dict[tuple[str, str], list[FactView]] = {}
+    for fact in facts:
+        merged.setdefault((fact.subject.id, fact.attribute), []).append(fact)
+    lines = []
+    for group in merged.values():
+        first = group[0]
+        label = first.label(locale)
+        roles = [r for r in dict.fromkeys(f.role(locale) for f in group) if r and r != label]
+        text = f"{label}: {'·'.join(roles)}" if roles else label
+        marks = dict.fromkeys(notes.mark(f.source) for f in group)
+        lines.append(line(f"{first.subject.display(locale)} — {text} ", *marks))
+    return lines
 
 
 def _milestone_sections(
@@ -106,7 +149,9 @@ def _lead(detail: EntityDetail, locale: str) -> tuple[Line, ...]:
     return (line(summary), kind_and_names) if summary else (kind_and_names,)
 
 
-def entity_card(detail: EntityDetail, today: date, locale: str) -> Card:
+def entity_card(
+    detail: EntityDetail, today: date, locale: str, stale_after_days: int = STALE_AFTER_DAYS
+) -> Card:
     """The card for any entity: its facts, who links to it, its milestones, its sources."""
     notes = Footnotes()
     notes.mark(detail.source)
@@ -115,12 +160,12 @@ def entity_card(detail: EntityDetail, today: date, locale: str) -> Card:
     others = [f for f in detail.inbound if f.subject.entity_class != "program"]
     counts = detail.inbound_counts
     if programs:
-        lines = [_inbound_line(f, locale, notes) for f in programs]
-        total = counts.get("program", 0)
+        lines = _inbound_lines(programs, locale, notes)
+        total = counts.get("program", 0) - len(programs) + len(lines)
         sections.append(Section(t("card.programs", locale), _capped(lines, locale, total=total)))
     if others:
-        lines = [_inbound_line(f, locale, notes) for f in others]
-        total = sum(n for c, n in counts.items() if c != "program")
+        lines = _inbound_lines(others, locale, notes)
+        total = sum(n for c, n in counts.items() if c != "program") - len(others) + len(lines)
         sections.append(Section(t("card.related", locale), _capped(lines, locale, total=total)))
     sections += _milestone_sections(detail.milestones, today, locale, notes)
     source_lines = notes.lines(locale)
@@ -128,10 +173,11 @@ def entity_card(detail: EntityDetail, today: date, locale: str) -> Card:
         source_lines += (line(t("card.deprecated", locale, count=detail.deprecated_count)),)
     sections.append(Section(t("card.sources", locale), source_lines, role="sources"))
     newest = detail.sources()[0]
+    stale = staleness(newest, today, stale_after_days, locale)
     return Card(
         title=detail.ref.display(locale),
-        lead=_lead(detail, locale),
+        lead=(*_lead(detail, locale), *((stale,) if stale else ())),
         sections=tuple(sections),
-        footer=as_of(newest, locale),
+        footer=as_of(newest, locale, today),
         tone=TONES.get(detail.ref.entity_class, "list"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from string import Formatter
 
 from bot.briefing.model import Cite, Inline, Line, Span, line, prose, strong
@@ -71,10 +72,28 @@ def source_line(source: SourceRef, locale: str) -> Line:
     )
 
 
-def as_of(source: SourceRef, locale: str) -> Line:
-    """The footer form: `기준: 2025-08-13 지디넷코리아`."""
-    date = source_date(source.published, locale)
-    return line(f"{t('card.as_of', locale)}: {date} {_publisher(source, locale)}")
+def age_in_days(source: SourceRef, today: date) -> int | None:
+    """How many days ago a source was published (its latest possible day), if known."""
+    last = source.published.latest or source.published.earliest
+    return (today - last).days if last is not None else None
+
+
+def as_of(source: SourceRef, locale: str, today: date) -> Line:
+    """The footer form, with the source's age: `기준: 2025-08-13 지디넷코리아 · 110일 전`."""
+    published = source_date(source.published, locale)
+    text = f"{t('card.as_of', locale)}: {published} {_publisher(source, locale)}"
+    age = age_in_days(source, today)
+    return line(f"{text} · {t('age.days', locale, days=age)}" if age is not None else text)
+
+
+def staleness(
+    source: SourceRef | None, today: date, stale_after_days: int, locale: str
+) -> Line | None:
+    """One line saying the newest source is old (older than `stale_after_days`), else None."""
+    age = age_in_days(source, today) if source else None
+    if age is None or age <= stale_after_days:
+        return None
+    return prose(t("card.stale", locale, days=age))
 
 
 def money(won: int, locale: str) -> str:
@@ -93,8 +112,29 @@ def unit_label(unit: str | None, locale: str) -> str:
     return f" {t(key, locale) if key in MESSAGES else unit}"
 
 
-def fact_value(fact: FactView, locale: str) -> str:
-    """The value of a fact as a person reads it, with its role, period and note."""
+def reported_on(fact: FactView) -> date | None:
+    """When a fact was true as far as its source says: its `as_of` qualifier, else the
+    day its source was published (the earliest it may have been)."""
+    as_of = fact.qualifiers.get("as_of")
+    if as_of is not None and as_of.earliest is not None:
+        return as_of.earliest
+    return fact.source.published.earliest
+
+
+def role_in_time(fact: FactView, locale: str, *, superseded: bool) -> str | None:
+    """A person's role with the date its source establishes: `장관 (2025-09 기사 기준)`, or
+    `당시 장관, 2021-09 기사` when a later source names someone else in the same role."""
+    role = fact.role(locale)
+    when = reported_on(fact)
+    if not role or when is None:
+        return role
+    key = "role.then" if superseded else "role.as_of"
+    return t(key, locale, role=role, date=when.isoformat()[:7])
+
+
+def fact_value(fact: FactView, locale: str, role: str | None = None) -> str:
+    """The value of a fact as a person reads it, with its role (or `role` instead), period
+    and note; a role that only repeats the attribute's name is left out."""
     if fact.linked is not None:
         value = fact.linked.display(locale)
     elif fact.money is not None:
@@ -106,8 +146,8 @@ def fact_value(fact: FactView, locale: str) -> str:
         value = fact.date.label(locale)
     else:
         value = (fact.text_en or fact.text or "") if locale == "en" else (fact.text or "")
-    role = fact.role(locale)
-    if role:
+    role = role if role is not None else fact.role(locale)
+    if role and role != fact.label(locale):
         value = f"{value} — {role}"
     period = period_label(fact, locale)
     if period:
@@ -130,6 +170,14 @@ def period_label(fact: FactView, locale: str) -> str | None:
     return None
 
 
+def date_label(milestone: MilestoneView, locale: str) -> str:
+    """A milestone's date as reported; an undated one in words of the reader's language
+    (the Korean wording of a date nobody gave is no English)."""
+    if milestone.date.precision == "unknown" and locale == "en":
+        return t("ms.date_unknown", locale)
+    return milestone.date.label(locale)
+
+
 def milestone_line(
     milestone: MilestoneView,
     locale: str,
@@ -146,5 +194,7 @@ def milestone_line(
     if flag:
         parts.append(flag)
     return line(
-        strong(milestone.date.label(locale)), f" {' · '.join(parts)} ", notes.mark(milestone.source)
+        strong(date_label(milestone, locale)),
+        f" {' · '.join(parts)} ",
+        notes.mark(milestone.source),
     )

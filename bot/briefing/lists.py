@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
-from bot.briefing.format import Footnotes, milestone_line, source_line
+from bot.briefing.format import Footnotes, age_in_days, milestone_line, source_date, source_line
 from bot.briefing.model import (
     Card,
     FollowUp,
+    Line,
     Pagination,
     Reply,
     Section,
@@ -17,7 +19,8 @@ from bot.briefing.model import (
 )
 from bot.i18n import t
 from store.fact_store import FactStore
-from store.model import EntityRef
+from store.model import EntityRef, SourceRef
+from store.queries import WindowedMilestone
 from store.search import SearchResults
 
 SEARCH_PAGE_SIZE = 5
@@ -38,32 +41,57 @@ def milestones_reply(
         start, end, entity_ids=entity_ids, statuses=statuses, limit=MAX_MILESTONES
     )
     notes = Footnotes()
-    lines = tuple(
-        milestone_line(
-            w.milestone, locale, notes,
-            flag=t("ms.surely", locale) if w.surely else t("ms.possibly", locale),
-            with_entity=program is None,
+
+    def lines_of(milestones: Iterable[WindowedMilestone], flagged: bool) -> tuple[Line, ...]:
+        return tuple(
+            milestone_line(
+                w.milestone, locale, notes, with_entity=program is None,
+                flag=(t("ms.surely", locale) if w.surely else t("ms.possibly", locale))
+                if flagged else None,
+            )
+            for w in milestones
+        )  # fmt: skip
+
+    if past:
+        # Looking back, only what was done happened: a still-planned milestone whose day
+        # has passed is not an event, it is data waiting for a correction.
+        newest_first = list(reversed(windowed))
+        lines = lines_of((w for w in newest_first if w.milestone.status == "done"), True)
+        overdue_lines = lines_of((w for w in newest_first if w.milestone.status != "done"), False)
+    else:
+        lines = lines_of(windowed, True)
+        overdue = store.overdue(today, entity_ids=entity_ids, limit=MAX_MILESTONES)
+        overdue_lines = tuple(
+            milestone_line(m, locale, notes, with_entity=program is None) for m in overdue
         )
-        for w in (reversed(windowed) if past else windowed)
-    )  # fmt: skip
     title_key = "ms.title.past" if past else "ms.title.upcoming"
     title = t(title_key, locale, start=start.isoformat(), end=end.isoformat())
     if program:
         title = f"{title} · {program.name(locale)}"
     heading = "ms.heading.past" if past else "ms.heading.window"
     sections = [Section(t(heading, locale, count=len(lines)), lines)] if lines else []
-    if not past:
-        overdue = store.overdue(today, entity_ids=entity_ids, limit=MAX_MILESTONES)
-        overdue_lines = tuple(
-            milestone_line(m, locale, notes, with_entity=program is None) for m in overdue
-        )
-        if overdue_lines:
-            heading = t("ms.heading.overdue", locale, count=len(overdue_lines))
-            sections.append(Section(f"⚠ {heading}", overdue_lines))
+    if overdue_lines:
+        heading = t("ms.heading.overdue", locale, count=len(overdue_lines))
+        sections.append(Section(f"⚠ {heading}", overdue_lines))
     if notes.lines(locale):
         sections.append(Section(t("card.sources", locale), notes.lines(locale), role="sources"))
-    lead = (line(t("ms.hint", locale) if lines else t("ms.none", locale)),)
+    if lines:
+        lead: tuple[Line, ...] = (line(t("ms.hint", locale)),)
+    else:
+        lead = (line(t("ms.none", locale)), *_how_current(store, today, locale))
     return Reply((Card(title, lead, tuple(sections)),))
+
+
+def _how_current(store: FactStore, today: date, locale: str) -> tuple[Line, ...]:
+    """When the newest report in the store was published, and how an admin adds news."""
+    newest = store.newest_source()
+    age = age_in_days(newest, today) if newest else None
+    lines = []
+    if newest is not None and age is not None:
+        published = source_date(newest.published, locale)
+        lines.append(line(t("ms.newest", locale, date=published, days=age)))
+    lines.append(prose(t("ms.add_news", locale)))
+    return tuple(lines)
 
 
 def search_reply(results: SearchResults, page: int, locale: str) -> Reply:
@@ -105,7 +133,16 @@ def search_reply(results: SearchResults, page: int, locale: str) -> Reply:
     return Reply((card,), pagination=pagination)
 
 
-def about_reply(store: FactStore, locale: str) -> Reply:
+def _newest_lines(newest: SourceRef | None, today: date, locale: str) -> tuple[Line, ...]:
+    """The newest source and how old it is."""
+    if newest is None:
+        return (line("-"),)
+    age = age_in_days(newest, today)
+    aged = (line(t("age.days", locale, days=age)),) if age is not None else ()
+    return (source_line(newest, locale), *aged)
+
+
+def about_reply(store: FactStore, today: date, locale: str) -> Reply:
     """Counts, the newest source, the data set version and how to ask."""
     stats = store.stats()
     by_class = stats["entities_by_class"]
@@ -123,7 +160,7 @@ def about_reply(store: FactStore, locale: str) -> Reply:
     )  # fmt: skip
     sections = (
         Section(t("about.counts", locale), (line(counts),)),
-        Section(t("about.newest", locale), (source_line(newest, locale) if newest else line("-"),)),
+        Section(t("about.newest", locale), _newest_lines(newest, today, locale)),
         Section(t("about.version", locale), (line(version),)),
         Section(
             t("about.howto", locale),
