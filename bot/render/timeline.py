@@ -109,7 +109,7 @@ def _fitted(text: str, room: float, measure: Callable[[str], float]) -> str:
     """`text`, or its longest start that fits `room` pixels with `…`, as the font draws it.
 
     The first cut is in proportion to the overflow, then one character at a time: two or
-    three measurements for a title, where each costs about a millisecond.
+    three measurements of a long title rather than one per character.
     """
     width = measure(text)
     if width <= room:
@@ -269,8 +269,8 @@ def timeline_png(
 ) -> bytes:
     """A PNG timeline of `program`'s milestones as of `today`, labelled in `locale`.
 
-    The same input always gives the same bytes. Drawing 30 milestones takes about a
-    tenth of a second once matplotlib is loaded (see the README's Performance).
+    The same input always gives the same bytes. Callers that draw for a revision of the
+    store go through `TimelineCache`, so a picture is drawn once, not once per request.
     """
     buffer = io.BytesIO()
     with timeline_figure(program, milestones, today=today, locale=locale) as figure:
