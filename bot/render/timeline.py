@@ -284,9 +284,10 @@ def timeline_figure(
 ) -> Iterator[Figure]:
     """The timeline as a matplotlib figure, to save in any format (PNG, or SVG for a page)
     or to inspect; valid only inside the `with` block, which holds the drawing lock."""
-    _register_fonts()
-    with _DRAWING, matplotlib.rc_context(_RC):
-        yield _draw(program, milestones, today, locale)
+    with _DRAWING:
+        _register_fonts()
+        with matplotlib.rc_context(_RC):
+            yield _draw(program, milestones, today, locale)
 
 
 @dataclass(frozen=True)
