@@ -173,3 +173,11 @@ def test_pictures_are_drawn_once_per_revision(store: FactStore) -> None:
     # Size 2: the Korean foundation-model picture was the least recently used, and is gone.
     cache.picture(store.revision(), ref, milestones_of(ref), today=TODAY, locale="ko")
     assert len(drawn) == 5
+
+
+def test_a_program_without_milestones_says_so_and_draws_no_axis(store: FactStore) -> None:
+    ref = program(store, FOUNDATION_MODEL)[0]
+    with timeline_figure(ref, [], today=TODAY, locale="en") as figure:
+        texts = [text for text, _ in _label_boxes(figure)]
+    assert sorted(texts) == ["No milestones", f"{ref.display('en')}: milestones"]
+    assert image(timeline_png(ref, [], today=TODAY, locale="ko")).width == 1150

@@ -249,10 +249,10 @@ def _draw(
         )  # fmt: skip
     axes.set_yticks([])
     if not ordered:
-        axes.text(
-            0.5, 0, _word("none", locale), transform=rows_transform, ha="center", va="center",
-            color="#495057",
-        )  # fmt: skip
+        # Nothing to place in time: no axis, no today line, only the words.
+        axes.set_axis_off()
+        axes.text(0.5, 0.5, _word("none", locale), transform=axes.transAxes, ha="center")
+        return figure
     today_x = mdates.date2num(today)
     axes.axvline(today_x, color="#e8590c", linestyle="--", linewidth=1.2)
     axes.text(
