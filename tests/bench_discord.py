@@ -36,7 +36,7 @@ import loopback.server
 from loopback.harness import HANDLER_TASKS, LoopbackBot
 from loopback.server import TOKEN, LoopbackDiscord, Request
 
-from bot.briefing.answers import Briefer
+from bot.app import App
 from bot.config import Config
 from bot.discord_adapter.client import BriefBot, serve
 from bot.state import migrate_bot, set_state
@@ -224,7 +224,7 @@ async def _serve_while_loaded(
         # A fresh loopback knows no commands: make the bot sync as on its first start.
         migrate_bot(store.db)
         set_state(store.db, f"command_hash:{obj.GUILD_ID}", "")
-        bot = BriefBot(config, store, Briefer(store, today=today))
+        bot = BriefBot(App(config, store, today=today))
         serving = asyncio.create_task(serve(bot, TOKEN))
         report = await child.stdout.readline()
         await _settle()

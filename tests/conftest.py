@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from loopback.harness import LoopbackBot
+from slack_loopback.server import SlackStandIn
 
 from bot.digest.subscriptions import DigestBook
 from store.fact_store import FactStore
@@ -27,9 +28,11 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database seeded from the bundled data set per run (seeding takes ~0.3 s)."""
+    """One database seeded from the bundled data set per run (seeding takes ~0.3 s), with
+    the bot's own tables, as any database the bot has run on has them."""
     path = tmp_path_factory.mktemp("seeded") / "seeded.db"
     FactStore.open(path).close()
+    DigestBook.open(path).close()
     return path
 
 
@@ -67,3 +70,17 @@ async def discord_bot(store: FactStore, tmp_path: Path) -> AsyncIterator[Loopbac
     async with LoopbackBot(store, tmp_path, today=LOOPBACK_TODAY) as running:
         yield running
     assert running.server.violations == []
+
+
+@pytest.fixture
+async def slack_standin() -> AsyncIterator[SlackStandIn]:
+    """The Slack stand-in, started; on the way out, nothing the app sent may have broken
+    Slack's rules or ours (a test that provokes a violation takes it with
+    `take_violations()`)."""
+    standin = SlackStandIn()
+    await standin.start()
+    try:
+        yield standin
+    finally:
+        await standin.stop()
+    assert standin.violations == []

@@ -79,9 +79,14 @@ async def test_history_and_revert_restore_the_exact_earlier_state(admin_bot: Loo
     await admin_bot.command("fact", "set", **ADMIN, entity="국가 AI 연구거점", attribute="budget",
                             value="1조 원", source=SOURCE, reason="추경")  # fmt: skip
     changed = admin_bot.store.revision()
+    # A member without Manage Server sees `/fact-history` (outside the hidden `/fact`) and
+    # may read it.
+    synced = {c["name"]: c for c in admin_bot.server.commands[str(obj.GUILD_ID)]}
+    assert synced["fact-history"]["default_member_permissions"] is None
     history = await admin_bot.command(
-        "fact", "history", entity="국가 AI 연구거점", attribute="budget", locale="en-US"
+        "fact-history", entity="국가 AI 연구거점", attribute="budget", locale="en-US"
     )
+    assert history.ephemeral
     assert f"#{changed}" in history.text and "Why: 추경" in history.text
     assert "→ deprecated" in history.text  # old → new of the superseded statement
     await admin_bot.command("fact", "revert", **ADMIN, revision=changed, reason="오타")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.i18n import MESSAGES, t
+from string import Formatter
+
+from bot.briefing.model import Cite, Inline, Line, Span, line, prose, strong
+from bot.i18n import MESSAGES, t, template
 from store.dates import FuzzyDate
 from store.model import FactView, MilestoneView, SourceRef
 from store.money import format_won_en, format_won_ko
@@ -14,12 +17,31 @@ class Footnotes:
     def __init__(self) -> None:
         self._order: dict[str, tuple[int, SourceRef]] = {}
 
-    def mark(self, source: SourceRef) -> str:
-        number = self._order.setdefault(source.id, (len(self._order) + 1, source))[0]
-        return f"[{number}]"
+    def mark(self, source: SourceRef) -> Cite:
+        """The mark citing `source`, numbering it if it is new."""
+        return Cite(self._order.setdefault(source.id, (len(self._order) + 1, source))[0])
 
-    def lines(self, locale: str) -> list[str]:
-        return [f"[{n}] {source_line(s, locale)}" for n, s in self._order.values()]
+    def lines(self, locale: str) -> tuple[Line, ...]:
+        """One line per cited source, in numbering order: `[1] 2025-08-13 지디넷코리아 「…」`."""
+        return tuple((Cite(n), Span(" "), *source_line(s, locale)) for n, s in self._order.values())
+
+
+def message_line(key: str, locale: str, **values: Inline | str) -> Line:
+    """The message `key` as a line whose placeholders may be spans or places: a channel
+    named inside a sentence stays a `PlaceRef` for its front end to show."""
+    parts: list[Inline] = []
+    text = ""
+    for literal, name, spec, _ in Formatter().parse(template(key, locale)):
+        text += literal
+        if name is None:
+            continue
+        value = values[name]
+        if isinstance(value, str):
+            text += format(value, spec)
+        else:
+            parts += [*prose(text), value]
+            text = ""
+    return (*parts, *prose(text))
 
 
 def source_date(published: FuzzyDate, locale: str) -> str:
@@ -37,16 +59,22 @@ def source_date(published: FuzzyDate, locale: str) -> str:
     return f"{first}~{last} ({t('card.inferred', locale)})"
 
 
-def source_line(source: SourceRef, locale: str) -> str:
-    """`2025-08-13 지디넷코리아 「title」` — date, publisher, title."""
-    publisher = (source.publisher_en or source.publisher) if locale == "en" else source.publisher
-    return f"{source_date(source.published, locale)} {publisher} 「{source.title}」"
+def _publisher(source: SourceRef, locale: str) -> str:
+    return (source.publisher_en or source.publisher) if locale == "en" else source.publisher
 
 
-def as_of(source: SourceRef, locale: str) -> str:
+def source_line(source: SourceRef, locale: str) -> Line:
+    """`2025-08-13 지디넷코리아 「title」` — date, publisher, title (linked to the article)."""
+    return line(
+        f"{source_date(source.published, locale)} {_publisher(source, locale)} ",
+        Span(f"「{source.title}」", link=source.url),
+    )
+
+
+def as_of(source: SourceRef, locale: str) -> Line:
     """The footer form: `기준: 2025-08-13 지디넷코리아`."""
-    publisher = (source.publisher_en or source.publisher) if locale == "en" else source.publisher
-    return f"{t('card.as_of', locale)}: {source_date(source.published, locale)} {publisher}"
+    date = source_date(source.published, locale)
+    return line(f"{t('card.as_of', locale)}: {date} {_publisher(source, locale)}")
 
 
 def money(won: int, locale: str) -> str:
@@ -109,12 +137,14 @@ def milestone_line(
     *,
     flag: str | None = None,
     with_entity: bool = False,
-) -> str:
-    """`**2025년 12월 말** 대국민 콘테스트 · 예정 [1]`, optionally naming the program."""
-    parts = [f"**{milestone.date.label(locale)}** {milestone.title(locale)}"]
+) -> Line:
+    """`2025년 12월 말` (strong) `대국민 콘테스트 · 예정 [1]`, optionally naming the program."""
+    parts = [milestone.title(locale)]
     if with_entity:
         parts.append(milestone.entity.name(locale))
     parts.append(t(f"ms.status.{milestone.status}", locale))
     if flag:
         parts.append(flag)
-    return " · ".join(parts) + f" {notes.mark(milestone.source)}"
+    return line(
+        strong(milestone.date.label(locale)), f" {' · '.join(parts)} ", notes.mark(milestone.source)
+    )

@@ -6,16 +6,22 @@ made from the table with an explicit id. Each job, and a sweep that also retries
 failed deliveries, calls `DigestEngine.deliver_due`, whose claims make running twice
 harmless. `misfire_grace_time` is the engine's grace — APScheduler's default of one
 second would silently drop a run the event loop was a little late for.
+
+The sweep is a plain loop on the event loop's monotonic clock, not an APScheduler
+interval job: after the wall clock jumps (a machine resumed from sleep, a corrected
+clock), APScheduler 3 counts every missed run of a job one by one inside the event
+loop, which for a one-minute interval and a jump of weeks blocks every interaction
+for seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest.delivery import DigestEngine
 from bot.digest.subscriptions import Subscription
@@ -23,7 +29,6 @@ from bot.digest.subscriptions import Subscription
 log = logging.getLogger(__name__)
 
 JOB_PREFIX = "digest:"
-SWEEP_JOB = "digest-sweep"
 SWEEP_SECONDS = 60.0
 
 
@@ -47,6 +52,7 @@ class DigestScheduler:
         self.timezone = timezone
         self.sweep_seconds = sweep_seconds
         self.scheduler: AsyncIOScheduler | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
     async def start(self) -> bool:
         """Build the jobs, start APScheduler in the running loop and catch up; once only.
@@ -67,12 +73,9 @@ class DigestScheduler:
             },
         )
         self._apply(await asyncio.to_thread(self.engine.book.scheduled))
-        self.scheduler.add_job(
-            self._sweep, IntervalTrigger(seconds=self.sweep_seconds, timezone=self.timezone),
-            id=SWEEP_JOB, name="digest sweep", replace_existing=True,
-        )  # fmt: skip
         self.scheduler.start()
         await self.engine.run_catch_up()
+        self._sweeper = asyncio.create_task(self._sweep_forever(), name="digest sweep")
         return True
 
     async def stop(self) -> None:
@@ -81,6 +84,11 @@ class DigestScheduler:
         APScheduler shuts an asyncio scheduler down on the loop's next turn; yielding
         once here means it has stopped when this returns.
         """
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+            self._sweeper = None
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
             await asyncio.sleep(0)
@@ -113,6 +121,13 @@ class DigestScheduler:
     async def _fire(self, subscription_id: int) -> None:
         await self.engine.deliver_due(subscription_ids=[subscription_id])
 
-    async def _sweep(self) -> None:
-        self._apply(await asyncio.to_thread(self.engine.book.scheduled))
-        await self.engine.deliver_due()
+    async def _sweep_forever(self) -> None:
+        """Every `sweep_seconds`: follow the table and deliver (or retry) what is due; a
+        failed sweep is logged and the next one runs as usual."""
+        while True:
+            await asyncio.sleep(self.sweep_seconds)
+            try:
+                self._apply(await asyncio.to_thread(self.engine.book.scheduled))
+                await self.engine.deliver_due()
+            except Exception:
+                log.exception("digest sweep failed; trying again in %.0f s", self.sweep_seconds)

@@ -13,19 +13,17 @@ from typing import Any
 import discord
 import yarl
 
-from bot.admin.desk import AdminDesk
-from bot.briefing.answers import Briefer
-from bot.config import Config
-from bot.digest.service import DigestService
-from bot.discord_adapter.admin import AdminCommands
-from bot.discord_adapter.digests import DiscordPoster, add_digest_commands
-from bot.discord_adapter.lookup import add_lookup_commands
-from bot.discord_adapter.respond import InteractionRunner
+from bot.app import App
+from bot.briefing.answers import error_reply
+from bot.discord_adapter.checks import actor_of
+from bot.discord_adapter.commands import CommandBuilder
+from bot.discord_adapter.poster import DiscordPoster
+from bot.discord_adapter.respond import InteractionRunner, send_reply
 from bot.discord_adapter.translator import BriefingTranslator
 from bot.discord_adapter.tree import BriefingTree
-from bot.discord_adapter.views import PageButton
+from bot.discord_adapter.views import PageButton, PickButton, submitted_form
+from bot.i18n import t
 from bot.state import get_state, migrate_bot, set_state
-from store.fact_store import FactStore
 
 log = logging.getLogger(__name__)
 
@@ -44,47 +42,54 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
 
 
 class BriefBot(discord.Client):
-    """The bot: a client with a `BriefingTree`, the lookup commands and the page buttons."""
+    """The Discord front end: a client with a `BriefingTree` of the commands generated
+    from the core specs, page and pick buttons, forms, and the digest poster."""
 
-    def __init__(self, config: Config, store: FactStore, briefer: Briefer) -> None:
-        point_at(config.api_base, config.gateway_url)
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.config = app.config
+        self.store = app.store
+        point_at(self.config.api_base, self.config.gateway_url)
         super().__init__(
             intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none()
         )
-        self.config = config
-        self.store = store
-        self.runner = InteractionRunner(briefer, config.locale)
+        self.runner = InteractionRunner(app, self)
         self.tree = BriefingTree(self)
-        self.digests: DigestService | None = None
-        self.admin: AdminCommands | None = None
+        app.digests.add_poster(DiscordPoster(self, self.config.digest_audit_channel_id))
 
     async def setup_hook(self) -> None:
         """Once per process, inside the running loop: commands, sync, then the digest
         scheduler (started here rather than in `on_ready`, which fires again on reconnects)."""
         migrate_bot(self.store.db)
         await self.tree.set_translator(BriefingTranslator())
-        add_lookup_commands(self.tree, self.runner)
-        self.digests = DigestService(
-            self.store, self.config, DiscordPoster(self, self.config.digest_audit_channel_id)
-        )
-        add_digest_commands(self.tree, self.runner, self.digests)
-        desk = AdminDesk(self.store, self.config, self.runner.briefer.today)
-        self.admin = AdminCommands(desk, self.runner, self)
-        self.admin.register(self.tree)
-        self.add_dynamic_items(PageButton)
+        for command in CommandBuilder(self.runner).commands():
+            self.tree.add_command(command)
+        self.add_dynamic_items(PageButton, PickButton)
         await self.sync_commands()
-        await self.digests.start()
+        await self.app.digests.start()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Forms are answered here (not by a kept modal), so they survive a restart."""
-        if self.admin is not None:
-            await self.admin.on_modal_submit(interaction)
-
-    async def close(self) -> None:
-        if self.digests is not None:
-            await self.digests.close()
-            self.digests = None
-        await super().close()
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        locale = self.runner.locale(interaction)
+        try:
+            submitted = submitted_form(interaction.data or {})  # type: ignore[arg-type]
+        except ValueError:
+            log.warning("refused a form whose id we did not make: %r", interaction.data)
+            await send_reply(
+                interaction, error_reply(t("err.form_invalid", locale), locale), locale
+            )
+            return
+        if submitted is None:
+            return
+        kind, revision, key, values = submitted
+        actor = actor_of(interaction)
+        await self.runner.respond(
+            interaction,
+            lambda: self.app.admin.submit(kind, key, revision, values, actor, locale),
+            private=True,
+        )
 
     async def command_payload(self, guild: discord.abc.Snowflake | None) -> list[dict[str, Any]]:
         """Exactly what `tree.sync()` would send for `guild` (None: global)."""
@@ -120,9 +125,13 @@ class BriefBot(discord.Client):
 
 
 async def serve(bot: BriefBot, token: str) -> None:
-    """Log in, connect and answer until the bot is closed (what `run_discord` runs)."""
-    async with bot:
-        await bot.start(token)
+    """Log in, connect and answer until the bot is closed (what `run_discord` runs); then
+    stop the app's scheduler, which this process started."""
+    try:
+        async with bot:
+            await bot.start(token)
+    finally:
+        await bot.app.close()
 
 
 async def _serve_until_signalled(bot: BriefBot, token: str) -> None:
@@ -134,8 +143,8 @@ async def _serve_until_signalled(bot: BriefBot, token: str) -> None:
     await serve(bot, token)
 
 
-def run_discord(config: Config, store: FactStore, token: str, briefer: Briefer) -> int:
+def run_discord(app: App, token: str) -> int:
     """Run the bot until it is stopped; the token is used, never logged."""
-    asyncio.run(_serve_until_signalled(BriefBot(config, store, briefer), token))
+    asyncio.run(_serve_until_signalled(BriefBot(app), token))
     log.info("stopped")
     return 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import loopback.objects as obj
-from bot.briefing.answers import Briefer
+from bot.app import App
 from bot.config import Config
 from bot.discord_adapter.client import BriefBot, serve
 from loopback.server import TOKEN, InteractionRecord, LoopbackDiscord, Request
@@ -117,14 +117,15 @@ class LoopbackBot:
         await self.stop_bot()
         await self.server.stop()
 
-    def today_function(self) -> Callable[[], date]:
-        return (lambda: self.today) if self.today else date.today
+    def today_function(self) -> Callable[[], date] | None:
+        """The pinned day lookups answer for, if any (else the app's clock decides)."""
+        return (lambda: self.today) if self.today else None
 
     async def start_bot(self) -> BriefBot:
         """Start the bot exactly as `run_discord` does; return once it is connected and has
         received the test server (it answers from then on; discord.py fires `on_ready`
         only after its `guild_ready_timeout`, 2 s later, which `wait_until_ready` awaits)."""
-        bot = BriefBot(self.config, self.store, Briefer(self.store, today=self.today_function()))
+        bot = BriefBot(App(self.config, self.store, today=self.today_function()))
         self.bot = bot
         self._task = asyncio.create_task(serve(bot, TOKEN))
         deadline = time.perf_counter() + SETTLE_TIMEOUT_S
