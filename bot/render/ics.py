@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from icalendar import Calendar, Event, vDuration
 
 from bot.briefing.format import source_line
+from bot.briefing.model import plain_text
 from bot.render.milestone_state import State, milestone_state, state_word
 from store.model import MilestoneView
 
@@ -92,7 +93,7 @@ def _description(milestone: MilestoneView, state: State, locale: str) -> str:
         f"{milestone.entity.display(locale)} · {milestone.title(locale)}",
         f"{_word('date', locale)}: {when.label(locale)} ({_word('wording', locale)}: {when.text})",
         f"{_word('status', locale)}: {state_word(state, locale)}",
-        f"{_word('source', locale)}: {source_line(milestone.source, locale)}",
+        f"{_word('source', locale)}: {plain_text(source_line(milestone.source, locale))}",
     ]
     if milestone.source.url:
         lines.append(milestone.source.url)
