@@ -14,6 +14,9 @@ from slack_loopback.server import SlackStandIn
 from bot.digest.subscriptions import DigestBook
 from store.fact_store import FactStore
 
+# `chromium_page`: a real headless Chromium (tests/browser.py).
+pytest_plugins = ("browser",)
+
 # "Today" for end-to-end tests: after the newest article, before the year-end milestones.
 LOOPBACK_TODAY = date(2025, 11, 20)
 
