@@ -68,8 +68,13 @@ class Console:
 
 
 def ask(console: Console, line: str, *, locale: str, as_json: bool) -> str:
-    """Answer one command line as text, or as the Discord payload it would send."""
-    reply = console.answer(line, locale).reply
+    """Answer one command line as text, or as the Discord payload it would send. A crash
+    is this program's bug, not the asker's: it is logged, and the answer is an apology."""
+    try:
+        reply = console.answer(line, locale).reply
+    except Exception:
+        log.error("the answer to %r failed", line, exc_info=log.isEnabledFor(logging.DEBUG))
+        reply = error_reply(t("err.internal", locale), locale)
     if not as_json:
         return reply_text(reply, locale, place_namer(locale))
     first, *rest = reply_payloads(reply, locale)
@@ -162,12 +167,8 @@ async def serve_console(
             if line in ("/help", "help"):
                 text = usage(locale)
             else:
-                try:
-                    text = await asyncio.to_thread(ask, console, line, locale=locale, as_json=False)
-                except Exception:
-                    # One command's crash must not end the session: say so, log it, go on.
-                    log.exception("console command failed: %r", line)
-                    text = t("err.internal", locale)
+                # `ask` turns one command's crash into an apology: the session goes on.
+                text = await asyncio.to_thread(ask, console, line, locale=locale, as_json=False)
             with lock:
                 print(text + "\n", file=stdout)
     finally:

@@ -598,8 +598,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The language is ko or en (got {value}).",
     ),
     "digest.err.until": (
-        "`until`은 앞으로의 날짜(YYYY-MM-DD)나 시각(YYYY-MM-DD HH:MM)이어야 합니다 (입력: {value}).",
-        "`until` must be a future date (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM) (got {value}).",
+        "`until`은 앞으로 10년 안의 날짜(YYYY-MM-DD)나 시각(YYYY-MM-DD HH:MM)이어야 합니다"
+        " (입력: {value}). 기한 없이 멈추려면 `until` 없이 `/digest pause`.",
+        "`until` must be a date (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM) within the next ten"
+        " years (got {value}); to pause with no end, leave `until` out.",
     ),
     "digest.notice.title": (
         "일정 브리핑을 보낼 수 없습니다",
