@@ -22,7 +22,7 @@ import loopback.objects as obj
 import pytest
 import time_machine
 from app_helpers import make_app
-from digest_fakes import ManualClock, RecordingPoster, subscribe
+from digest_fakes import ManualClock, RecordingPoster, subscribe, utc
 from loopback.harness import LoopbackBot
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
@@ -30,7 +30,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.briefing.answers import Invocation
 from bot.briefing.model import Reply
 from bot.config import Config
+from bot.digest.delivery import DigestEngine, digest_nonce
+from bot.digest.subscriptions import DigestBook
 from bot.http_server import HttpServer
+from bot.metrics import Metrics
 from bot.monitoring import Monitoring, add_monitoring
 from bot.trust import Actor
 from store.fact_store import FactStore
@@ -269,6 +272,34 @@ async def test_every_command_is_counted_once_with_its_outcome(store: FactStore) 
         "briefbot_answer_seconds_count", {"front_end": "console", "command": "program"}
     )
     assert count == 2
+
+
+async def test_what_start_up_settles_is_counted_too(
+    store: FactStore, digest_book: DigestBook
+) -> None:
+    """A claim the last process left mid-delivery (interrupted) and a run missed beyond
+    the catch-up are outcomes the engine records, so they are counted as well."""
+    metrics = Metrics()
+    missed = subscribe(digest_book, utc(2025, 12, 12, 1))
+    left = subscribe(digest_book, utc(2025, 12, 14, 1), channel_id=201)
+    period = "2025-12-15T09:00"
+    nonce = digest_nonce(left.id, period)
+    assert digest_book.claim(
+        left.id, period, utc(2025, 12, 15), nonce, utc(2025, 12, 15), late=False
+    )
+    seven_hours_late = ManualClock(utc(2025, 12, 15, 7))
+    engine = DigestEngine(
+        store, digest_book, [RecordingPoster()], catch_up=timedelta(hours=6),
+        clock=seven_hours_late, on_outcome=metrics.count_digest,
+    )  # fmt: skip
+    assert await engine.run_catch_up() == []
+    assert [d.status for d in digest_book.deliveries(missed.id)] == ["missed"]
+
+    def counted(outcome: str) -> float | None:
+        labels = {"outcome": outcome, "late": "false"}
+        return metrics.registry.get_sample_value("briefbot_digests_total", labels)
+
+    assert (counted("missed"), counted("interrupted"), counted("sent")) == (1, 1, None)
 
 
 class HangingPoster(RecordingPoster):
