@@ -29,7 +29,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.briefing.answers import Invocation
 from bot.briefing.model import Reply
-from bot.config import Config
 from bot.digest.delivery import DigestEngine, digest_nonce
 from bot.digest.subscriptions import DigestBook
 from bot.http_server import HttpServer
@@ -103,8 +102,7 @@ async def test_metrics_count_what_the_bot_did(
 ) -> None:
     """Three lookups, one refused edit and two subscriptions through the loopback Discord;
     then one digest posted and one the channel forbids, fired by APScheduler."""
-    config = Config(store_path=store.path, guild_ids=(obj.GUILD_ID,))
-    async with LoopbackBot(store, tmp_path, config=config, http=True) as bot:
+    async with LoopbackBot(store, tmp_path, http=True) as bot:
         await bot.command("program", name="국가 AI 연구거점")
         await bot.command("institution", name="ETRI")
         await bot.command("search", query="KAIST")
