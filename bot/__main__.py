@@ -15,8 +15,10 @@ from bot.app import App, fixed_clock
 from bot.config import ConfigError, load_config
 from bot.console import Console, ask, console_actor, run_console
 from bot.digest.delivery import utc_now
+from bot.http_server import HttpServer, ListenError
 from bot.i18n import LOCALES
 from bot.logs import configure_from
+from bot.monitoring import add_monitoring
 from bot.run import FrontEnd, run
 from store.fact_store import FactStore
 
@@ -68,6 +70,25 @@ def chat_front_ends(app: App) -> list[FrontEnd]:
     return front_ends
 
 
+def http_server(app: App, front_ends: list[FrontEnd]) -> HttpServer | None:
+    """The one HTTP application beside the chat front ends, with every route that joins it
+    (health and metrics), unless `[http] enabled` is false."""
+    if not app.config.http_enabled:
+        return None
+    http = HttpServer(app.config.http_host, app.config.http_port)
+    add_monitoring(http, app, front_ends)
+    return http
+
+
+def serve(app: App, front_ends: list[FrontEnd]) -> int:
+    """Run the chat front ends and the HTTP application until stopped."""
+    try:
+        return run(app, front_ends, http_server(app, front_ends))
+    except ListenError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.mode in cli.MODES:
@@ -91,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         front_ends = chat_front_ends(app)
         if front_ends:
-            return run(app, front_ends)
+            return serve(app, front_ends)
         return run_console(console, locale=locale)
     finally:
         store.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
+from time import perf_counter
 
 from bot.admin.desk import AdminDesk
 from bot.admin.specs import ADMIN_COMMANDS, ATTRIBUTE, ENTITIES, KIND, MILESTONE, SOURCE
@@ -23,6 +24,7 @@ from bot.digest.service import DigestService
 from bot.digest.specs import DIGEST_COMMANDS, SCHEDULE, TIMEZONE
 from bot.discord_adapter import ids as discord_ids
 from bot.i18n import t
+from bot.metrics import Metrics
 from bot.trust import TrustRules
 from store.fact_store import FactStore
 
@@ -61,7 +63,11 @@ class App:
         self.rules = trust_rules(config)
         self.briefer = Briefer(store, today=self.today, stale_after_days=config.stale_after_days)
         self.admin = AdminDesk(store, self.rules, today=self.today)
-        self.digests = DigestService(store, config, self.rules, clock=clock)
+        self.metrics = Metrics()
+        self.digests = DigestService(
+            store, config, self.rules, clock=clock, on_outcome=self.metrics.count_digest
+        )
+        self.metrics.watch(store, self.digests.scheduler)
         self._completers: dict[str, Callable[[str, tuple[str, ...], str, int], list[Choice]]] = {
             **dict.fromkeys(ENTITIES, self._complete_entities),
             **dict.fromkeys((ATTRIBUTE, SOURCE, MILESTONE, KIND), self._complete_admin),
@@ -75,7 +81,17 @@ class App:
         return self.clock().astimezone(self.config.zone).date()
 
     def answer(self, invocation: Invocation) -> Answer:
-        """The answer to any command, from the desk that owns it."""
+        """The answer to any command, from the desk that owns it; counted and timed here,
+        the one place every front end's commands pass through."""
+        started = perf_counter()
+        answer: Answer | None = None
+        try:
+            answer = self._answer(invocation)
+        finally:
+            self.metrics.count_answer(invocation, answer, perf_counter() - started)
+        return answer
+
+    def _answer(self, invocation: Invocation) -> Answer:
         name = invocation.command
         if name in COMMANDS:
             return Answer(self.briefer.answer(invocation))

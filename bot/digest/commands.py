@@ -121,7 +121,7 @@ class DigestCommands:
         if actor.scope is None:
             return error_reply(t("err.needs_scope", locale), locale)
         if spec.visibility == "managers" and not may_manage_digests(self.rules, actor):
-            return error_reply(t("err.manage_scope", locale), locale)
+            return error_reply(t("err.manage_scope", locale), locale, refused=True)
         try:
             values = validate_options(spec, invocation.options)
             if "channel" in values:

@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import math
 from typing import Any
 
 import discord
@@ -152,6 +153,20 @@ class DiscordFrontEnd:
     async def wait_closed(self) -> None:
         if self._task is not None:
             await asyncio.shield(self._task)
+
+    def health(self) -> dict[str, object]:
+        """Up when its commands are set up and the gateway socket is open with a heartbeat
+        acknowledged. discord.py reconnects by itself when acknowledgements stop, so a
+        socket that stays closed is what to report."""
+        bot = self.bot
+        connected = bot.ws is not None and bot.ws.open and not bot.is_closed()
+        latency = bot.latency  # nan before connecting, inf before the first acknowledgement
+        heartbeat = math.isfinite(latency)
+        return {
+            "ok": bot.set_up.is_set() and connected and heartbeat,
+            "connected": connected,
+            "latency_seconds": round(latency, 4) if heartbeat else None,
+        }
 
     async def stop(self) -> None:
         await self.bot.close()
