@@ -126,6 +126,10 @@ class BriefBot(discord.Client):
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
 
 
+# How long a closed bot may take to finish its task before it is cancelled.
+STOP_GRACE_SECONDS = 5.0
+
+
 class DiscordFrontEnd:
     """Discord as one of the runner's front ends: the bot logged in and connected, ready
     once its commands are registered and synced. The token is used, never logged."""
@@ -169,8 +173,14 @@ class DiscordFrontEnd:
         }
 
     async def stop(self) -> None:
+        """Close the bot; if discord.py is sleeping in a reconnect back-off (which `close`
+        does not interrupt, and which grows to minutes during an outage), cancel it rather
+        than make a service manager's stop wait."""
         await self.bot.close()
         if self._task is not None:
-            with contextlib.suppress(Exception):
+            done, _ = await asyncio.wait({self._task}, timeout=STOP_GRACE_SECONDS)
+            if not done:
+                self._task.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self._task
             self._task = None
