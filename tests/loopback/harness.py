@@ -148,7 +148,8 @@ class LoopbackBot:
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(Runner(bot.app, [front_end], self.http).run(self._stop))
         deadline = time.perf_counter() + SETTLE_TIMEOUT_S
-        while bot.get_guild(obj.GUILD_ID) is None or bot.app.digests.scheduler.scheduler is None:
+        scheduler = bot.app.digests.scheduler
+        while bot.get_guild(obj.GUILD_ID) is None or not scheduler.caught_up.is_set():
             if self._task.done():
                 await self._task  # raises what stopped the bot
                 raise AssertionError("the bot stopped before connecting")
