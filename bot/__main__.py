@@ -1,4 +1,5 @@
-"""`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, else the local console),
+"""`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, Slack with `SLACK_BOT_TOKEN`
+and `SLACK_APP_TOKEN`, both with all three; else the local console),
 or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`; `check-config`
 and `healthcheck` are for operators. A configuration error exits 78."""
 
@@ -15,6 +16,7 @@ from bot.app import App, fixed_clock
 from bot.config import ConfigError, load_config
 from bot.console import Console, ask, console_actor, run_console
 from bot.digest.delivery import utc_now
+from bot.http_server import HttpServer
 from bot.i18n import LOCALES
 from bot.logs import configure_from
 from bot.run import FrontEnd, run
@@ -56,15 +58,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def chat_front_ends(app: App) -> list[FrontEnd]:
+def chat_front_ends(app: App, http: HttpServer | None = None) -> list[FrontEnd]:
     """The chat platforms whose credentials are configured (their clients imported only
-    then, so the console starts without them)."""
+    then, so the console starts without them); `http` is the web application a front end
+    in HTTP mode answers on. Raises ConfigError for a platform that cannot start."""
+    config = app.config
     front_ends: list[FrontEnd] = []
-    token = app.config.token()
+    token = config.token()
     if token:
         from bot.discord_adapter.client import DiscordFrontEnd
 
         front_ends.append(DiscordFrontEnd(app, token))
+    slack_token = config.slack_bot_token()
+    if slack_token:
+        from bot.slack_adapter.front_end import SlackFrontEnd
+
+        slack = SlackFrontEnd(
+            app,
+            slack_token,
+            app_token=config.slack_app_token(),
+            signing_secret=config.slack_signing_secret(),
+            http=http,
+        )
+        front_ends.append(slack)
     return front_ends
 
 
@@ -89,9 +105,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode == "ask":
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
-        front_ends = chat_front_ends(app)
+        http = HttpServer(config.http_host, config.http_port) if config.http_enabled else None
+        try:
+            front_ends = chat_front_ends(app, http)
+        except ConfigError as exc:
+            print(f"config error: {exc}", file=sys.stderr)
+            return cli.EX_CONFIG
         if front_ends:
-            return run(app, front_ends)
+            return run(app, front_ends, http)
         return run_console(console, locale=locale)
     finally:
         store.close()
