@@ -145,7 +145,7 @@ def _fit(raw: str, limit: int, render: Callable[[str], str] = escape) -> str:
     shown = render(raw)
     keep = len(raw)
     while len(shown) > limit:
-        keep -= max(1, len(shown) - limit)
+        keep = min(keep - 1, keep * limit // len(shown))
         shown = render(raw[:keep] + "…")
     return shown
 
