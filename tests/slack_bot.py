@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 
+from slack_bolt.async_app import AsyncApp
 from slack_loopback.harness import EVENTS_PATH, LoopbackSlack, Mode, SlackTarget
 from slack_loopback.server import APP_TOKEN, BOT_TOKEN, SlackStandIn
-from slack_bolt.async_app import AsyncApp
 
 from bot.app import App
 from bot.config import Config

@@ -8,22 +8,31 @@ ours (limits, an ack within 3 s, no ping): the `slack_standin` fixture fails it 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import loopback.objects as discord_objects
 import pytest
 from conftest import LOOPBACK_TODAY
+from loopback.harness import LoopbackBot
+from loopback.server import TOKEN
 from slack_bot import SlackBot
 from slack_loopback.harness import Exchange
 from slack_loopback.objects import ADMIN_USER_ID, CHANNEL_ID, USER_ID, Channel, Message, User
 from slack_loopback.server import SlackStandIn
 
+from bot.app import App
 from bot.config import Config
 from bot.digest.subscriptions import DISABLED, PAUSED
+from bot.discord_adapter.client import DiscordFrontEnd
+from bot.discord_adapter.poster import DiscordPoster
+from bot.run import FrontEnd
 from bot.slack_adapter import ids
+from bot.slack_adapter.poster import SlackPoster
 from store.fact_store import FactStore
 
 ENGLISH_USER = "U0ENGLISH1"
@@ -211,6 +220,38 @@ async def test_a_name_is_picked_in_a_modal(slack: SlackBot) -> None:
     assert card.channel == CHANNEL_ID and "946억" in picked.text
 
 
+async def test_a_slow_users_info_does_not_delay_the_suggestions(
+    socket_slack: SlackBot,
+) -> None:
+    """Options must come in the ack: when Slack is slow to say who is typing, they come in
+    the configured language (Korean, where this user reads English) rather than late."""
+    standin = socket_slack.standin
+    await socket_slack.user.command("/institution", user=ADMIN_USER_ID)
+    modal = standin.open_modal(ADMIN_USER_ID)
+    assert modal is not None
+    standin.users["U0NEWCOMER"] = User("U0NEWCOMER", "newcomer", locale="en-US")
+    standin.slow("users.info", 1.0)
+
+    suggested = await socket_slack.user.suggest("bb:name", "ETRI", on=modal, user="U0NEWCOMER")
+
+    assert suggested.ack["options"][0]["text"]["text"] == "한국전자통신연구원 (ETRI)"
+    await standin.wait_until(
+        lambda: all(c.answered_at for c in standin.calls_to("users.info")), "users.info hangs"
+    )
+
+
+async def test_socket_mode_reconnects_when_slack_asks(socket_slack: SlackBot) -> None:
+    standin = socket_slack.standin
+    await standin.send_disconnect()
+    await standin.wait_until(
+        lambda: standin.connections == 2 and standin.open_connections == 1, "no reconnect"
+    )
+
+    exchange = await socket_slack.user.command("/about")
+
+    assert answered(exchange, private=False)
+
+
 async def test_search_pages_turn_in_place(slack: SlackBot) -> None:
     first = (await slack.user.command("/search", "AI")).messages[-1]
 
@@ -271,7 +312,7 @@ async def test_an_admin_edit_is_a_revision_echoed_to_the_audit_channel(slack: Sl
         user=ADMIN_USER_ID,
     )
 
-    [reply] = answered(done, private=True)
+    assert len(answered(done, private=True)) == 1
     assert store.revision() == before + 1
     assert f"#{before + 1}" in done.text and "/fact revert" in done.text
     [revision] = store.history("KAIST", "budget", limit=1)
@@ -448,3 +489,48 @@ async def test_a_channel_that_refuses_pauses_or_stops_its_digest_and_tells_the_s
     [notice] = posted(bot.standin, ADMIN_USER_ID)  # a direct message to the subscriber
     assert said in str(notice.body) and f"<#{channel_id}>" in str(notice.body)
     assert posted(bot.standin, channel_id) == []
+
+
+async def test_discord_and_slack_in_one_process_share_one_app_and_scheduler(
+    slack_standin: SlackStandIn, store: FactStore, tmp_path: Path
+) -> None:
+    """What `python -m bot` runs with both tokens: one runner, one store, one scheduler, one
+    digest engine with a poster per platform; each platform's digest reaches its channel."""
+    discord = LoopbackBot(store, tmp_path)  # the Discord stand-in and a user of it
+    await discord.server.start()
+    try:
+        clock = MovableClock(BEFORE_NINE)
+        config = replace(
+            discord.config, slack_admin_user_ids=(ADMIN_USER_ID,), slack_audit_channel=None
+        )
+        slack = SlackBot(slack_standin, store, config=config, clock=clock)
+        started: list[DiscordFrontEnd] = []
+
+        def with_discord(app: App) -> list[FrontEnd]:
+            started.append(DiscordFrontEnd(app, TOKEN))
+            return list(started)
+
+        app = await slack.start(extra=with_discord)
+        while started[0].bot.get_guild(discord_objects.GUILD_ID) is None:
+            await asyncio.sleep(0.005)
+        assert started[0].bot.app is app
+        assert [type(p) for p in app.digests.engine.posters] == [SlackPoster, DiscordPoster]
+
+        await subscribe(slack, CHANNEL_ID, "briefings")
+        await discord.command(
+            "digest", "subscribe", permissions=discord_objects.ADMIN_PERMISSIONS,
+            channel=discord_objects.CHANNEL_ID, schedule="daily 09:00",
+        )  # fmt: skip
+        clock.now = AFTER_NINE
+        outcomes = await app.digests.engine.deliver_due()
+        on_discord = await discord.command("about")
+        on_slack = await slack.user.command("/about")
+        await slack.stop()
+    finally:
+        await discord.server.stop()
+
+    assert sorted(o.status for o in outcomes) == ["sent", "sent"]
+    assert len(posted(slack_standin, CHANNEL_ID)) == 1
+    assert len(discord.server.channel_messages(discord_objects.CHANNEL_ID)) == 1
+    assert on_discord.messages[0]["embeds"][0]["title"] == headers(on_slack.messages)[0]
+    assert discord.server.violations == []

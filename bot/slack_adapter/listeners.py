@@ -53,8 +53,11 @@ log = logging.getLogger(__name__)
 # Commands that, typed without a name, open a modal to find one.
 PICKERS = ("program", "institution")
 FOLLOW_UP_ACTIONS = re.compile(r"^bb:(page|pick):")
-# A form whose change takes longer than this is acked (closed) first and answered after.
-FORM_ACK_SECONDS = 2.0
+# Slack gives an ack 3 s. Where the ack must carry an answer, `users.info` gets this long
+# (then the defaults serve), and a form's change this long (then the form closes and the
+# verdict follows as a message).
+LOOKUP_SECONDS = 0.5
+FORM_ACK_SECONDS = 1.5
 # What the App Home shows coming up, in days.
 HOME_DAYS = 30
 SUGGESTED = 25
@@ -146,10 +149,12 @@ class SlackListeners:
         context = {"response_url": responder.url, "place": invocation.place}
         return await self._open(trigger_id, form_view(form, invocation.locale, context))
 
-    async def _who(self, context: AsyncBoltContext) -> tuple[Actor, str, str]:
+    async def _who(
+        self, context: AsyncBoltContext, within: float | None = None
+    ) -> tuple[Actor, str, str]:
         """The asker, their language, and their workspace's id."""
         team = str(context.team_id or context.enterprise_id or "")
-        actor, locale = await self.people.actor(team, str(context.user_id))
+        actor, locale = await self.people.actor(team, str(context.user_id), within=within)
         return actor, locale, team
 
     # -- listeners ---------------------------------------------------------------------
@@ -215,7 +220,7 @@ class SlackListeners:
         if command not in PICKERS:
             await ack(options=[])
             return
-        person = await self.people.person(str(context.user_id))
+        person = await self.people.person(str(context.user_id), within=LOOKUP_SECONDS)
         choices = await asyncio.to_thread(
             self.app.complete, command, "name", payload.get("value") or "", person.locale,
             SUGGESTED,
@@ -229,7 +234,7 @@ class SlackListeners:
         metadata = _metadata(view)
         state = view.get("state", {}).get("values", {})
         selected = (state.get(NAME_BLOCK, {}).get(NAME_ACTION) or {}).get("selected_option")
-        actor, locale, _ = await self._who(context)
+        actor, locale, _ = await self._who(context, LOOKUP_SECONDS)
         if metadata.get("command") not in PICKERS or not metadata.get("response_url"):
             await ack(response_action="errors", errors={NAME_BLOCK: t("err.form_invalid", locale)})
             return
@@ -250,7 +255,7 @@ class SlackListeners:
         """A submitted edit form: applied if nothing it shows changed since it was opened,
         else refused in the form itself; the confirmation follows like any private reply."""
         metadata = _metadata(view)
-        actor, locale, _ = await self._who(context)
+        actor, locale, _ = await self._who(context, LOOKUP_SECONDS)
         blocks = view.get("blocks") or [{}]
         first = blocks[0].get("block_id") or "value"
         try:

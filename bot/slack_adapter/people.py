@@ -10,6 +10,7 @@ language and no admin rights.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -54,12 +55,19 @@ class People:
         self.clock = clock
         self._known: OrderedDict[str, tuple[float, Person]] = OrderedDict()
 
-    async def person(self, user_id: str) -> Person:
-        """The user's language and standing, from memory while it is fresh."""
-        now = self.clock()
+    async def person(self, user_id: str, *, within: float | None = None) -> Person:
+        """The user's language and standing, from memory while it is fresh. With `within`,
+        an answer that must go out in time (an ack) waits no longer than that for Slack,
+        and takes the defaults meanwhile (no admin rights: refusing is the safe side)."""
         known = self._known.get(user_id)
-        if known is not None and now - known[0] < REMEMBER_SECONDS:
+        if known is not None and self.clock() - known[0] < REMEMBER_SECONDS:
             return known[1]
+        lookup = asyncio.ensure_future(self._look_up(user_id))
+        done, _ = await asyncio.wait({lookup}, timeout=within)
+        return lookup.result() if done else Person(self.default_locale, runs_workspace=False)
+
+    async def _look_up(self, user_id: str) -> Person:
+        """Ask Slack; remember the answer (a failure is not remembered)."""
         try:
             response = await self.client.users_info(user=user_id, include_locale=True)
         except (SlackApiError, SlackClientError, OSError) as exc:
@@ -70,19 +78,21 @@ class People:
             locale_for(user.get("locale"), self.default_locale),
             runs_workspace=bool(user.get("is_admin") or user.get("is_owner")),
         )
-        self._known[user_id] = (now, person)
+        self._known[user_id] = (self.clock(), person)
         self._known.move_to_end(user_id)
         while len(self._known) > REMEMBERED_MAX:
             self._known.popitem(last=False)
         return person
 
-    async def actor(self, team_id: str, user_id: str) -> tuple[Actor, str]:
+    async def actor(
+        self, team_id: str, user_id: str, *, within: float | None = None
+    ) -> tuple[Actor, str]:
         """The asker as trust sees them, and the language to answer in.
 
         Every Slack actor carries the role naming their user id (how `[admins]
         slack_user_ids` are matched), and admins and owners the workspace-admin role.
         """
-        person = await self.person(user_id)
+        person = await self.person(user_id, within=within)
         roles = {ids.user_role(user_id)}
         if person.runs_workspace:
             roles.add(ids.WORKSPACE_ADMIN)
