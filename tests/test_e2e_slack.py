@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -26,6 +27,8 @@ from slack_loopback.objects import ADMIN_USER_ID, CHANNEL_ID, USER_ID, Channel, 
 from slack_loopback.server import SlackStandIn
 
 from bot.app import App
+from bot.briefing.answers import Invocation
+from bot.briefing.model import Answer
 from bot.config import Config
 from bot.digest.subscriptions import DISABLED, PAUSED
 from bot.discord_adapter.client import DiscordFrontEnd
@@ -178,6 +181,25 @@ async def test_every_command_in_the_users_language(
     assert socket_slack.store.revision() == before
 
 
+async def test_a_slow_answer_is_acked_at_once_and_sent_when_ready(
+    slack: SlackBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack's delivery took 1.5 s of its 3 and the store takes 2 s more: only a bot that
+    acks before it works keeps the deadline; the answer follows through response_url."""
+    assert slack.app is not None
+    answer = slack.app.answer
+
+    def slow_store(invocation: Invocation) -> Answer:
+        time.sleep(2.0)
+        return answer(invocation)
+
+    monkeypatch.setattr(slack.app, "answer", slow_store)
+
+    exchange = await slack.user.command("/about", late_by=1.5)
+
+    assert headers(answered(exchange, private=False)) == ["briefbot이 아는 것"]
+
+
 async def test_users_info_is_asked_once_per_user(socket_slack: SlackBot) -> None:
     await socket_slack.user.command("/about")
     await socket_slack.user.command("/search", "KAIST")
@@ -277,6 +299,43 @@ async def test_an_ambiguous_name_offers_picks_and_a_pick_answers_in_the_channel(
     assert picker.deleted
 
 
+async def test_the_app_home_shows_digests_to_admins_and_the_next_30_days_to_all(
+    socket_slack: SlackBot,
+) -> None:
+    await subscribe(socket_slack, CHANNEL_ID, "briefings")
+
+    await socket_slack.user.event({"type": "app_home_opened", "user": ADMIN_USER_ID, "tab": "home"})
+    await socket_slack.user.event({"type": "app_home_opened", "user": USER_ID, "tab": "home"})
+
+    admin, member = (socket_slack.standin.home(u) for u in (ADMIN_USER_ID, USER_ID))
+    assert admin is not None and member is not None
+    assert headers([Message(CHANNEL_ID, "", admin.body, "home")])[:2] == [
+        "Milestone digests here", "Upcoming milestones · 2025-11-20 – 2025-12-20"
+    ]  # fmt: skip
+    assert "<#C0BRIEFING>" in str(admin.body)
+    assert headers([Message(CHANNEL_ID, "", member.body, "home")]) == [
+        "다가오는 일정 · 2025-11-20 ~ 2025-12-20"
+    ]
+
+
+async def test_a_crash_is_logged_and_the_user_told(
+    socket_slack: SlackBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The one error handler: any failure after the ack reaches the user as an apology."""
+    assert socket_slack.app is not None
+
+    def broken(invocation: object) -> None:
+        raise RuntimeError("the store is on fire")
+
+    monkeypatch.setattr(socket_slack.app, "answer", broken)
+
+    exchange = await socket_slack.user.command("/about")
+
+    assert answered(exchange, private=True)
+    assert "예상치 못한 오류" in exchange.text
+    assert "the store is on fire" in caplog.text
+
+
 @pytest.fixture
 def everyone_fact(store: FactStore) -> str:
     """A fact whose text would ping the whole workspace if it were not escaped."""
@@ -297,6 +356,24 @@ async def test_a_fact_that_would_ping_everyone_is_shown_as_text(
     assert "&lt;!everyone&gt; &lt;!here&gt; &lt;@U0TESTER01&gt;" in exchange.text
     assert "&lt;!subteam^S0TEAM|@team&gt; ∗공지∗ &amp; 더" in exchange.text
     assert all("link_names" not in post.body for post in exchange.posts)
+
+
+async def test_a_card_too_long_for_one_message_arrives_whole_in_several(
+    store: FactStore, slack: SlackBot
+) -> None:
+    """Twenty statements of 1,000 characters: more than one message holds (Slack would
+    refuse the blocks as `msg_blocks_too_long`), so the card comes in several, every line
+    in one."""
+    notes = [f"{number:02d} " + "가나다라마바사 " * 124 for number in range(20)]
+    for number, note in enumerate(notes):
+        store.set_fact(entity="ETRI", attribute=("note", "topic")[number % 2], value=note,
+                       source=SOURCE, actor="console:local", add=True)  # fmt: skip
+
+    exchange = await slack.user.command("/institution", "ETRI")
+
+    messages = answered(exchange, private=False)
+    assert len(messages) > 1 and [p.status for p in exchange.posts] == [200] * len(messages)
+    assert all(note.strip() in exchange.text for note in notes)
 
 
 # --- admin edits ----------------------------------------------------------------------

@@ -43,11 +43,6 @@ def user_role(user_id: str) -> str:
     return f"{PREFIX}user/{user_id}"
 
 
-def is_place(value: str) -> bool:
-    """Whether `value` is a place this front end made (and so can post to)."""
-    return _PLACE.fullmatch(value) is not None
-
-
 def channel_of(value: str) -> str | None:
     """The channel id of a place this front end made, else None."""
     match = _PLACE.fullmatch(value)

@@ -12,10 +12,11 @@ reason under its first field (`response_action: errors`).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -72,6 +73,26 @@ def _metadata(view: Mapping[str, Any] | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+Listener = Callable[..., Awaitable[None]]
+
+
+def guarded(listener: Listener) -> Listener:
+    """Red's one `on_error`, for every listener: a failure is logged with its traceback and
+    the user told, if they can be; a request not yet acked is acked, so Slack does not
+    report a timeout. (Bolt's own error path would lose an ack made just before the crash.)
+    Bolt reads the wrapped listener's parameters to know what to pass."""
+
+    @functools.wraps(listener)
+    async def run(self: SlackListeners, **kwargs: Any) -> None:
+        try:
+            await listener(self, **kwargs)
+        except Exception:
+            log.exception("Slack %s failed", listener.__name__)
+            await self.failed(kwargs)
+
+    return run
+
+
 def usage_reply(prefix: str, locale: str) -> Reply:
     """What `/brief` alone answers: every command, as this workspace types it."""
     lines = tuple(
@@ -106,7 +127,6 @@ class SlackListeners:
         bolt.view(NAME_CALLBACK)(self.on_name_picked)
         bolt.view(FORM_CALLBACK)(self.on_form)
         bolt.event("app_home_opened")(self.on_home)
-        bolt.error(self.on_error)
 
     # -- answering ---------------------------------------------------------------------
 
@@ -159,6 +179,7 @@ class SlackListeners:
 
     # -- listeners ---------------------------------------------------------------------
 
+    @guarded
     async def on_command(
         self, ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext
     ) -> None:
@@ -184,6 +205,7 @@ class SlackListeners:
         invocation = Invocation(name, options, locale, actor, place, front_end="slack")
         await self._answer(invocation, responder, trigger_id=command["trigger_id"])
 
+    @guarded
     async def on_follow_up(
         self, ack: AsyncAck, action: dict[str, Any], body: dict[str, Any],
         context: AsyncBoltContext,
@@ -211,6 +233,7 @@ class SlackListeners:
         await responder.send(answer.reply, locale)
         await responder.delete_original()
 
+    @guarded
     async def on_name_options(
         self, ack: AsyncAck, body: dict[str, Any], payload: dict[str, Any],
         context: AsyncBoltContext,
@@ -227,6 +250,7 @@ class SlackListeners:
         )  # fmt: skip
         await ack(**options_payload(choices))
 
+    @guarded
     async def on_name_picked(
         self, ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext
     ) -> None:
@@ -251,6 +275,7 @@ class SlackListeners:
         )  # fmt: skip
         await self._answer(invocation, ResponseUrl(metadata["response_url"]))
 
+    @guarded
     async def on_form(self, ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
         """A submitted edit form: applied if nothing it shows changed since it was opened,
         else refused in the form itself; the confirmation follows like any private reply."""
@@ -282,6 +307,7 @@ class SlackListeners:
         if answer.audit is not None:
             await self.poster.echo(answer.audit, locale)
 
+    @guarded
     async def on_home(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
         """The App Home tab: the workspace's digests (for those who manage them) and what
         is due in the next 30 days."""
@@ -296,10 +322,13 @@ class SlackListeners:
             user_id=event["user"], view=home_view(replies, locale)
         )
 
-    async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
-        """A listener crashed: logged with its traceback, and the user told, if they can be."""
-        log.error("Slack request failed", exc_info=error)
-        url = body.get("response_url") or _metadata(body.get("view")).get("response_url")
+    async def failed(self, kwargs: Mapping[str, Any]) -> None:
+        """After a listener crashed: ack if it had not, and apologise where it can."""
+        ack = kwargs.get("ack")
+        if ack is not None and ack.response is None:
+            await ack()
+        request = kwargs.get("body") or kwargs.get("command") or {}
+        url = request.get("response_url") or _metadata(kwargs.get("view")).get("response_url")
         if url:
             locale = self.config.locale
             await ResponseUrl(url).send(error_reply(t("err.internal", locale), locale), locale)
