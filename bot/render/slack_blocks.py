@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.briefing.answers import Choice
@@ -140,13 +140,13 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _fit(raw: str, limit: int, render: Callable[[str], str] = escape) -> str:
-    """`render(raw)` within `limit` characters, cutting the raw text (never an escape)."""
-    shown = render(raw)
+def _fit(raw: str, limit: int) -> str:
+    """`raw` escaped within `limit` characters, cutting the raw text (never an escape)."""
+    shown = escape(raw)
     keep = len(raw)
     while len(shown) > limit:
         keep = min(keep - 1, keep * limit // len(shown))
-        shown = render(raw[:keep] + "…")
+        shown = escape(raw[:keep] + "…")
     return shown
 
 

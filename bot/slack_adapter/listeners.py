@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import App
 from bot.briefing.answers import Invocation, error_reply
 from bot.briefing.commands import OptionError
-from bot.briefing.model import Answer, Card, Form, Reply, Section, Span, line, prose
+from bot.briefing.model import Card, Form, Reply, Section, Span, line, prose
 from bot.commandline import parse_command_line
 from bot.i18n import t
 from bot.render.slack_blocks import (
@@ -131,13 +131,8 @@ class SlackListeners:
     # -- answering ---------------------------------------------------------------------
 
     async def _answer(
-        self,
-        invocation: Invocation,
-        responder: ResponseUrl,
-        *,
-        trigger_id: str | None = None,
-        replace_original: bool = False,
-    ) -> Answer:
+        self, invocation: Invocation, responder: ResponseUrl, trigger_id: str | None = None
+    ) -> None:
         """Run the command off the event loop; show a form as a modal while its trigger is
         fresh (else the form in words), otherwise the reply; echo a change."""
         answer = await asyncio.to_thread(self.app.answer, invocation)
@@ -146,11 +141,10 @@ class SlackListeners:
             and trigger_id is not None
             and await self._open_form(answer.form, trigger_id, invocation, responder)
         ):
-            return answer
-        await responder.send(answer.reply, invocation.locale, replace_original=replace_original)
+            return
+        await responder.send(answer.reply, invocation.locale)
         if answer.audit is not None:
             await self.poster.echo(answer.audit, invocation.locale)
-        return answer
 
     async def _open(self, trigger_id: str, view: dict[str, Any] | None) -> bool:
         """Open a modal; False when it cannot be (too big, or the trigger expired)."""
@@ -203,7 +197,7 @@ class SlackListeners:
             await responder.send(error_reply(exc.message(locale), locale), locale)
             return
         invocation = Invocation(name, options, locale, actor, place, front_end="slack")
-        await self._answer(invocation, responder, trigger_id=command["trigger_id"])
+        await self._answer(invocation, responder, command["trigger_id"])
 
     @guarded
     async def on_follow_up(
