@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from loopback.server import TOKEN
 from slack_bot import SlackBot
 from slack_loopback.harness import Exchange
 from slack_loopback.objects import ADMIN_USER_ID, CHANNEL_ID, USER_ID, Channel, Message, User
-from slack_loopback.server import SlackStandIn
+from slack_loopback.server import SlackStandIn, ViewRecord
 
 from bot.app import App
 from bot.briefing.answers import Invocation
@@ -48,13 +48,12 @@ MODES = ["socket", "http"]
 
 def slack_config(store: FactStore, **overrides: object) -> Config:
     """The configured admin (by Slack user id) and the audit channel."""
-    settings: dict[str, object] = {
-        "store_path": store.path,
-        "slack_admin_user_ids": (ADMIN_USER_ID,),
-        "slack_audit_channel": AUDIT_CHANNEL,
-        **overrides,
-    }
-    return Config(**settings)  # type: ignore[arg-type]
+    config = Config(
+        store_path=store.path,
+        slack_admin_user_ids=(ADMIN_USER_ID,),
+        slack_audit_channel=AUDIT_CHANNEL,
+    )
+    return replace(config, **overrides)
 
 
 def with_cast(standin: SlackStandIn) -> SlackStandIn:
@@ -112,10 +111,11 @@ def answered(exchange: Exchange, *, private: bool) -> list[Message]:
     return messages
 
 
-def headers(messages: list[Message]) -> list[str]:
+def headers(shown: Iterable[Message | ViewRecord]) -> list[str]:
+    """The titles of the cards in messages or views, in order."""
     return [
         block["text"]["text"]
-        for message in messages
+        for message in shown
         for block in message.body.get("blocks", [])
         if block["type"] == "header"
     ]
@@ -309,13 +309,11 @@ async def test_the_app_home_shows_digests_to_admins_and_the_next_30_days_to_all(
 
     admin, member = (socket_slack.standin.home(u) for u in (ADMIN_USER_ID, USER_ID))
     assert admin is not None and member is not None
-    assert headers([Message(CHANNEL_ID, "", admin.body, "home")])[:2] == [
+    assert headers([admin])[:2] == [
         "Milestone digests here", "Upcoming milestones · 2025-11-20 – 2025-12-20"
     ]  # fmt: skip
     assert "<#C0BRIEFING>" in str(admin.body)
-    assert headers([Message(CHANNEL_ID, "", member.body, "home")]) == [
-        "다가오는 일정 · 2025-11-20 ~ 2025-12-20"
-    ]
+    assert headers([member]) == ["다가오는 일정 · 2025-11-20 ~ 2025-12-20"]
 
 
 async def test_a_crash_is_logged_and_the_user_told(
