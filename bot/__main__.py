@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot import cli
 from bot.app import App, fixed_clock
-from bot.config import ConfigError, load_config
+from bot.config import Config, ConfigError, load_config
 from bot.console import Console, ask, console_actor, run_console
 from bot.digest.delivery import utc_now
 from bot.http_server import HttpServer, ListenError
@@ -85,11 +85,21 @@ def chat_front_ends(app: App, http: HttpServer | None = None) -> list[FrontEnd]:
     return front_ends
 
 
+def http_server(config: Config) -> HttpServer | None:
+    """The one HTTP application, unless `[http] enabled` is false; a front end in HTTP mode
+    adds its routes when it is built, the others join in `add_routes`."""
+    return HttpServer(config.http_host, config.http_port) if config.http_enabled else None
+
+
+def add_routes(http: HttpServer, app: App, front_ends: list[FrontEnd]) -> None:
+    """Every route that joins the HTTP application beside the chat front ends."""
+    add_monitoring(http, app, front_ends)
+
+
 def serve(app: App, front_ends: list[FrontEnd], http: HttpServer | None) -> int:
-    """Run the chat front ends and the HTTP application (with every route that joins it:
-    health and metrics) until stopped."""
+    """Run the chat front ends and the HTTP application until stopped."""
     if http is not None:
-        add_monitoring(http, app, front_ends)
+        add_routes(http, app, front_ends)
     try:
         return run(app, front_ends, http)
     except ListenError as exc:
@@ -118,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode == "ask":
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
-        http = HttpServer(config.http_host, config.http_port) if config.http_enabled else None
+        http = http_server(config)
         try:
             front_ends = chat_front_ends(app, http)
         except ConfigError as exc:
