@@ -48,7 +48,7 @@ _SOURCE_FIELDS = (
 
 # Reading a date or a source from its columns is pure, and a list of 500 milestones
 # repeats a few dozen sources and dates: each is parsed once (a third of a list's time).
-_date = functools.lru_cache(maxsize=16384)(FuzzyDate.from_edtf)
+_date = functools.lru_cache(maxsize=16384)(FuzzyDate.stored)
 
 
 @functools.lru_cache(maxsize=1024)
