@@ -17,7 +17,8 @@ import sqlite_utils
 
 from store.conflicts import rows_out_of_step_with_log
 from store.dates import FuzzyDate
-from store.errors import InvalidInput
+from store.db import sqlite_fault
+from store.errors import InvalidInput, StoreBusy, StoreReadOnly
 from store.hangul import choseong, name_key
 from store.search_index import entity_documents
 
@@ -136,16 +137,21 @@ def _check_full_text(db: sqlite_utils.Database) -> list[str]:
     """FTS5's own integrity check of each index against its content table.
 
     It is issued as a write, which a read-only store refuses: the indexes of a store
-    that nobody can change are then not checked rather than reported broken.
+    that nobody can change are then not checked rather than reported broken. While
+    another process writes, they are reported as not checked.
     """
     problems = []
     for table in ("search_trigram", "search_chars", "alias_trigram"):
         try:
             db.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
         except sqlite3.Error as exc:
-            if (getattr(exc, "sqlite_errorname", None) or "").startswith("SQLITE_READONLY"):
+            fault = sqlite_fault(exc)
+            if isinstance(fault, StoreReadOnly):
                 break
-            problems.append(f"full-text index {table} is inconsistent: {exc}")
+            if isinstance(fault, StoreBusy):
+                problems.append(f"full-text index {table} not checked: {fault.en}")
+            else:
+                problems.append(f"full-text index {table} is inconsistent: {exc}")
     return problems
 
 

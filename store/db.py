@@ -25,6 +25,8 @@ import sqlite_utils
 from store.errors import NotAStore, StoreBusy, StoreFault, StoreFull, StoreMissing, StoreReadOnly
 
 DEFAULT_PATH = Path("var") / "briefbot.db"
+# The name of the store's migration set (`store.schema`), how a briefbot store is told apart.
+MIGRATION_SET = "briefbot"
 BUSY_TIMEOUT_MS = 5000
 # SQLite's own page cache per connection (its default is 2 MiB). Index pages then stay in
 # the process even where the OS drops its file cache: search p99 at 1,000,000 entities
@@ -72,8 +74,35 @@ def sqlite_fault(exc: sqlite3.Error, path: str | Path | None = None) -> StoreFau
     return None
 
 
-def _configured(conn: sqlite3.Connection, *, wal: bool) -> sqlite_utils.Database:
+def _refuse_foreign(conn: sqlite3.Connection, path: Path | None, create: bool) -> None:
+    """Refuse an SQLite file that is not a briefbot store before anything writes to it
+    (even switching it to WAL rewrites its header)."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if (
+        "_sqlite_migrations" in tables
+        and conn.execute(
+            "SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? LIMIT 1", [MIGRATION_SET]
+        ).fetchone()
+    ):
+        return
+    if tables:
+        raise NotAStore(
+            f"{path}: briefbot 저장소가 아닌 다른 SQLite 데이터베이스입니다.",
+            f"{path}: an SQLite database of something else, not a briefbot store.",
+        )
+    if not create:
+        raise NotAStore(
+            f"{path}: 빈 파일이라 briefbot 저장소가 아닙니다.",
+            f"{path}: an empty file, not a briefbot store.",
+        )
+
+
+def _configured(
+    conn: sqlite3.Connection, *, wal: bool, path: Path | None = None, create: bool = True
+) -> sqlite_utils.Database:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if path is not None:
+        _refuse_foreign(conn, path, create)
     conn.execute("PRAGMA foreign_keys = ON")
     if wal:
         conn.execute("PRAGMA journal_mode = WAL")
@@ -95,8 +124,9 @@ def _unflushed_log(path: Path) -> bool:
 def connect(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
     """Open a database with briefbot's pragmas applied; `:memory:` for a scratch one.
 
-    With `create`, a missing file (and its folders) is created; without it, a missing
-    file is `StoreMissing`. A directory or a file that is not SQLite is `NotAStore`. A
+    With `create`, a missing or empty file (and its folders) is created; without it, a
+    missing file is `StoreMissing`. A directory, a file that is not SQLite and an SQLite
+    file of another application are `NotAStore`, refused before anything is written. A
     store in a read-only folder, where SQLite cannot create the WAL's shared-memory
     file, is opened immutable: reads work, and writes are refused as read-only.
     """
@@ -123,10 +153,12 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
     conn = None
     try:
         conn = _connection(str(path))
-        return _configured(conn, wal=True)
-    except sqlite3.Error as exc:
+        return _configured(conn, wal=True, path=path, create=create)
+    except BaseException as exc:
         if conn is not None:
             conn.close()
+        if not isinstance(exc, sqlite3.Error):
+            raise
         name = getattr(exc, "sqlite_errorname", None) or ""
         shm_refused = name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN"))
         if shm_refused and path.stat().st_size and not _unflushed_log(path):
@@ -139,9 +171,9 @@ def _immutable(path: Path) -> sqlite_utils.Database:
 
     Only when no write-ahead log holds changes: `immutable` would not read them.
     """
-    target = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+    target = f"file:{quote(os.fsencode(path.resolve()))}?mode=ro&immutable=1"
     try:
-        return _configured(_connection(target, uri=True), wal=False)
+        return _configured(_connection(target, uri=True), wal=False, path=path, create=False)
     except sqlite3.Error as exc:
         raise (sqlite_fault(exc, path) or exc) from exc
 

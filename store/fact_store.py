@@ -49,7 +49,7 @@ from store.references import (
 )
 from store.resolve import Candidate, Resolution, match_entities, resolve_entity
 from store.revisions import Change, Revision, latest_revision_id, revisions_since
-from store.schema import MIGRATIONS, migrate
+from store.schema import migrate
 from store.search import SearchResults, search_entities
 from store.storable import check_storable
 
@@ -92,28 +92,6 @@ def _writes(
     return method
 
 
-def _refuse_foreign(db: sqlite_utils.Database, path: Path, create: bool) -> None:
-    """Refuse an SQLite file that is not a briefbot store, before a migration writes to it."""
-    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if (
-        "_sqlite_migrations" in tables
-        and db.execute(
-            "SELECT 1 FROM _sqlite_migrations WHERE migration_set = ? LIMIT 1", [MIGRATIONS.name]
-        ).fetchone()
-    ):
-        return
-    if tables:
-        raise NotAStore(
-            f"{path}: briefbot 저장소가 아닌 다른 SQLite 데이터베이스입니다.",
-            f"{path}: an SQLite database of something else, not a briefbot store.",
-        )
-    if not create:
-        raise NotAStore(
-            f"{path}: 빈 파일이라 briefbot 저장소가 아닙니다.",
-            f"{path}: an empty file, not a briefbot store.",
-        )
-
-
 class FactStore:
     """An open fact store. Create with `FactStore.open()`; close when done."""
 
@@ -136,7 +114,6 @@ class FactStore:
         resolved = Path(path) if path is not None else default_path()
         db = connect(resolved, create=create)
         try:
-            _refuse_foreign(db, resolved, create)
             migrate(db)
             store = cls(resolved, db)
             if create:

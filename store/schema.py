@@ -14,9 +14,9 @@ import sqlite3
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from store.db import write_transaction
+from store.db import MIGRATION_SET, write_transaction
 
-MIGRATIONS = Migrations("briefbot")
+MIGRATIONS = Migrations(MIGRATION_SET)
 
 
 def _execute_all(db: sqlite_utils.Database, script: str) -> None:
