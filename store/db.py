@@ -74,6 +74,37 @@ def sqlite_fault(exc: sqlite3.Error, path: str | Path | None = None) -> StoreFau
     return None
 
 
+@contextmanager
+def faults_reported(path: str | Path | None = None) -> Iterator[None]:
+    """Run a block, turning a SQLite error that means an unusable file into its `StoreFault`."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        fault = sqlite_fault(exc, path)
+        if fault is None:
+            raise
+        raise fault from exc
+
+
+def refuse_directory(path: Path) -> None:
+    """`NotAStore` when `path` is a folder, where a database file was meant."""
+    if path.is_dir():
+        raise NotAStore(
+            f"{path}: 파일이 아니라 폴더입니다.", f"{path}: is a directory, not a file."
+        )
+
+
+def make_parent_folder(path: Path) -> None:
+    """Create the folders a new file at `path` needs, or say why that is impossible."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreReadOnly(
+            f"{path}: 파일을 둘 폴더를 만들지 못했습니다: {exc.strerror}",
+            f"{path}: cannot create its folder: {exc.strerror}.",
+        ) from exc
+
+
 def _refuse_foreign(conn: sqlite3.Connection, path: Path | None, create: bool) -> None:
     """Refuse an SQLite file that is not a briefbot store before anything writes to it
     (even switching it to WAL rewrites its header)."""
@@ -133,23 +164,14 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite_utils.Database:
     if str(path) == ":memory:":
         return _configured(_connection(":memory:"), wal=False)
     path = Path(path)
-    if path.is_dir():
-        raise NotAStore(
-            f"{path}: 파일이 아니라 폴더입니다.", f"{path}: is a directory, not a file."
-        )
+    refuse_directory(path)
     if not path.exists():
         if not create:
             raise StoreMissing(
                 f"{path}: 저장소 파일이 없습니다. 경로를 확인해 주세요.",
                 f"{path}: no such store; check the path.",
             )
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreReadOnly(
-                f"{path}: 저장소를 만들 폴더를 만들지 못했습니다: {exc.strerror}",
-                f"{path}: cannot create the store's folder: {exc.strerror}.",
-            ) from exc
+        make_parent_folder(path)
     conn = None
     try:
         conn = _connection(str(path))
@@ -172,10 +194,8 @@ def _immutable(path: Path) -> sqlite_utils.Database:
     Only when no write-ahead log holds changes: `immutable` would not read them.
     """
     target = f"file:{quote(os.fsencode(path.resolve()))}?mode=ro&immutable=1"
-    try:
+    with faults_reported(path):
         return _configured(_connection(target, uri=True), wal=False, path=path, create=False)
-    except sqlite3.Error as exc:
-        raise (sqlite_fault(exc, path) or exc) from exc
 
 
 def writable(path: str | Path) -> bool:
@@ -197,10 +217,8 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     conn = db.conn
     if conn.in_transaction:
         raise RuntimeError("write_transaction() does not nest; one command is one transaction")
-    try:
+    with faults_reported():
         conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error as exc:
-        raise (sqlite_fault(exc) or exc) from exc
     try:
         yield db
         # Inside the try: a failed COMMIT (a deferred foreign key, a full disk) must roll

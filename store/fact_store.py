@@ -25,8 +25,15 @@ import sqlite_utils
 from store import entity_edits, fact_edits, importer, milestone_edits, source_edits
 from store.check import check_store, store_stats
 from store.dataset import DATASET_PATH, export_dataset, load_dataset, read_dataset
-from store.db import connect, default_path, sqlite_fault, writable, write_transaction
-from store.errors import NotAStore, StoreReadOnly
+from store.db import (
+    connect,
+    default_path,
+    faults_reported,
+    make_parent_folder,
+    refuse_directory,
+    writable,
+    write_transaction,
+)
 from store.fact_edits import current_facts
 from store.history import HISTORY_LIMIT, describe_change, history, revert_revision
 from store.model import EntityDetail, EntityRef, MilestoneView, SourceRef
@@ -65,14 +72,8 @@ def _locked(
     @functools.wraps(method)
     def wrapper(self: FactStore, *args: P.args, **kwargs: P.kwargs) -> R:
         check_storable(args, kwargs)
-        with self._lock:
-            try:
-                return method(self, *args, **kwargs)
-            except sqlite3.Error as exc:
-                fault = sqlite_fault(exc, self.path)
-                if fault is None:
-                    raise
-                raise fault from exc
+        with self._lock, faults_reported():
+            return method(self, *args, **kwargs)
 
     return wrapper
 
@@ -114,15 +115,13 @@ class FactStore:
         resolved = Path(path) if path is not None else default_path()
         db = connect(resolved, create=create)
         try:
-            migrate(db)
-            store = cls(resolved, db)
-            if create:
-                store.seed(dataset)
-        except BaseException as exc:
+            with faults_reported(resolved):
+                migrate(db)
+                store = cls(resolved, db)
+                if create:
+                    store.seed(dataset)
+        except BaseException:
             db.conn.close()
-            fault = sqlite_fault(exc, resolved) if isinstance(exc, sqlite3.Error) else None
-            if fault is not None:
-                raise fault from exc
             raise
         return store
 
@@ -291,21 +290,11 @@ class FactStore:
         Raises a `StoreFault` when the copy cannot be written (a folder, a full disk).
         """
         target = Path(target)
-        if target.is_dir():
-            raise NotAStore(
-                f"{target}: 파일이 아니라 폴더입니다.", f"{target}: is a directory, not a file."
-            )
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreReadOnly(
-                f"{target}: 백업할 폴더를 만들지 못했습니다: {exc.strerror}",
-                f"{target}: cannot create the backup's folder: {exc.strerror}.",
-            ) from exc
+        refuse_directory(target)
+        make_parent_folder(target)
         dest = sqlite3.connect(target)
         try:
-            self.db.conn.backup(dest)
-        except sqlite3.Error as exc:
-            raise (sqlite_fault(exc, target) or exc) from exc
+            with faults_reported(target):
+                self.db.conn.backup(dest)
         finally:
             dest.close()

@@ -88,6 +88,16 @@ def test_integers_beyond_64_bits_are_refused(store: FactStore, call: Callable) -
     assert "too large" in info.value.en
 
 
+@pytest.mark.parametrize("number", [float("inf"), float("-inf"), float("nan")])
+def test_numbers_that_are_not_finite_are_refused_on_import(store: FactStore, number: float) -> None:
+    data = store.export()
+    facts = [f for e in data["entities"] for f in e.get("facts", []) if "number" in f]
+    facts[0]["number"] = number  # what YAML's `.inf` and `.nan` load as
+    with refused(store) as info:
+        store.import_dataset(data, actor="import:edit.yaml")
+    assert "not a finite number" in info.value.en
+
+
 @pytest.mark.parametrize(
     ("value", "says"),
     [
