@@ -129,7 +129,7 @@ def _edtf_set(edtf: str) -> list[_Point]:
     return members
 
 
-def _edtf_interval(edtf: str) -> tuple[_Point | None, _Point | None]:
+def _edtf_interval(edtf: str) -> tuple[_Point | None, _Point]:
     """The two ends of `a/b`; an open start (`../b`) is None, an open end is refused.
 
     A window with no end would be "possibly" in every future window forever, so a
@@ -161,7 +161,6 @@ def edtf_window(edtf: str) -> tuple[date | None, date | None]:
         return min(m.first for m in members), max(m.last for m in members)
     if "/" in edtf:
         start, end = _edtf_interval(edtf)
-        assert end is not None
         return (start.first if start else None), end.last
     point = _edtf_point(edtf)
     return point.first, point.last
@@ -177,7 +176,6 @@ def edtf_precisions(edtf: str) -> frozenset[str]:
     if "/" not in edtf:
         return frozenset((_edtf_point(edtf).precision,))
     start, end = _edtf_interval(edtf)
-    assert end is not None
     if start is None:
         return frozenset(("by",))
     fits = {"range"}
@@ -283,7 +281,6 @@ class FuzzyDate:
         if "/" not in self.edtf:
             return _point_label(_edtf_point(self.edtf), en)
         start, end = _edtf_interval(self.edtf)
-        assert end is not None
         if start is None:
             return f"by {_point_label(end, en)}" if en else f"{_point_label(end, en)}까지"
         if self.precision == "range":
