@@ -21,6 +21,7 @@ from bot.i18n import LOCALES
 from bot.logs import configure_from
 from bot.monitoring import add_monitoring
 from bot.run import FrontEnd, run
+from store.errors import StoreFault
 from store.fact_store import FactStore
 
 
@@ -120,7 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     for warning in config.warnings:
         logging.getLogger("bot.config").warning(warning)
     locale = args.locale or config.locale
-    store = FactStore.open(args.db or config.store_path)
+    try:
+        # Only the configured store is created on first use: a mistyped --db is an error.
+        store = FactStore.open(args.db or config.store_path, create=args.db is None)
+    except StoreFault as exc:
+        print(f"error: {exc.message(locale)}", file=sys.stderr)
+        return 1
     try:
         fixed = args.now if args.mode == "ask" else None
         app = App(config, store, clock=fixed_clock(fixed, config) if fixed else utc_now)

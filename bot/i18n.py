@@ -90,6 +90,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.then": ("당시 {role}, {date} 기사", "then {role}, {date} report"),
     "ms.date_unknown": ("날짜 미정", "date not reported"),
     "age.days": ("{days}일 전", "{days} days ago"),
+    "age.today": ("오늘", "today"),
     "card.stale": (
         "⚠ 이 카드의 가장 최근 출처는 {days}일 전 기사입니다. 그 뒤의 변화는 반영되지 않았을 수 있습니다.",
         "⚠ The newest source of this card is {days} days old; later changes may be missing.",

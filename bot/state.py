@@ -164,7 +164,12 @@ def m003_places(db: sqlite_utils.Database) -> None:
 
 
 def migrate_bot(db: sqlite_utils.Database) -> None:
-    BOT_MIGRATIONS.apply(db)
+    """Apply the bot's pending migrations in one write transaction (like the store's), and
+    only read when none is pending: a read-only store or a long import elsewhere does not
+    stop a bot whose tables are current."""
+    if BOT_MIGRATIONS.pending(db):
+        with write_transaction(db):
+            BOT_MIGRATIONS.apply(db)
 
 
 def get_state(db: sqlite_utils.Database, key: str) -> str | None:

@@ -333,13 +333,6 @@ CREATE TABLE _value_counts (
     _execute_all(db, script)
 
 
-def migrate(db: sqlite_utils.Database) -> None:
-    """Apply every pending migration, in one write transaction; read only when none is pending."""
-    if MIGRATIONS.pending(db):
-        with write_transaction(db):
-            MIGRATIONS.apply(db)
-
-
 # A fact's value as `store.values.describe_value` writes it in Korean, in SQL: money in
 # 조/억/만 groups (`2,136억 원`), numbers with thousands separators and their unit (the
 # fraction to 15 significant digits), linked entities by name, and dates, which SQL
@@ -433,3 +426,10 @@ JOIN sources s ON s.id = m.source_id
 ORDER BY m.latest IS NULL, coalesce(m.earliest, m.latest), m.latest, m.id;
 """,
     )
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply every pending migration, in one write transaction; read only when none is pending."""
+    if MIGRATIONS.pending(db):
+        with write_transaction(db):
+            MIGRATIONS.apply(db)

@@ -256,12 +256,16 @@ class AdminDesk:
                 if typed in f"{s.id} {s.publisher} {s.title}".lower()
             ]
         elif source == MILESTONE:
+            try:
+                milestones = self.store.find_milestones(current, limit)
+            except InvalidInput:  # text that is no text (a lone surrogate): nothing matches
+                milestones = []
             found = [
                 Choice(
                     f"#{m['id']} {m['date_text']} · {m['title_ko']} · {m['entity_name']}",
                     str(m["id"]),
                 )
-                for m in self.store.find_milestones(current, limit)
+                for m in milestones
             ]
         elif source == KIND:
             found = [

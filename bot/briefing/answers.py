@@ -191,8 +191,11 @@ class Briefer:
         """At most `limit` entities of `classes` matching `text` (all of them, by name,
         when nothing is typed yet); the value is the entity's id."""
         refs: list[EntityRef]
-        if not text.strip():
-            refs = self.store.complete_default(classes, limit)
-        else:
-            refs = [c.entity for c in self.store.complete(text[:NAME_MAX], classes, limit)]
+        try:
+            if not text.strip():
+                refs = self.store.complete_default(classes, limit)
+            else:
+                refs = [c.entity for c in self.store.complete(text[:NAME_MAX], classes, limit)]
+        except InvalidInput:  # text that is no text (a lone surrogate): nothing matches it
+            return []
         return [Choice(ref.display(locale), ref.id) for ref in refs][:limit]

@@ -46,7 +46,10 @@ def message_line(key: str, locale: str, **values: Inline | str) -> Line:
 
 
 def source_date(published: FuzzyDate, locale: str) -> str:
-    """An article's date in ISO form at its real precision; inferred dates say so."""
+    """An article's date in ISO form at its real precision; inferred dates say so, and a
+    date worked out as one of several candidates is shown as that set, not as a span."""
+    if published.edtf and published.edtf.startswith("["):
+        return published.label(locale)
     if published.precision == "day" and published.earliest:
         return published.earliest.isoformat()
     if published.precision == "month" and published.earliest:
@@ -73,9 +76,15 @@ def source_line(source: SourceRef, locale: str) -> Line:
 
 
 def age_in_days(source: SourceRef, today: date) -> int | None:
-    """How many days ago a source was published (its latest possible day), if known."""
+    """How many days ago a source was published (its latest possible day, and never after
+    today: an article cannot be from the future), if known."""
     last = source.published.latest or source.published.earliest
-    return (today - last).days if last is not None else None
+    return (today - min(last, today)).days if last is not None else None
+
+
+def age_label(days: int, locale: str) -> str:
+    """`110일 전`, or `오늘` for today."""
+    return t("age.today", locale) if days == 0 else t("age.days", locale, days=days)
 
 
 def as_of(source: SourceRef, locale: str, today: date) -> Line:
@@ -83,7 +92,7 @@ def as_of(source: SourceRef, locale: str, today: date) -> Line:
     published = source_date(source.published, locale)
     text = f"{t('card.as_of', locale)}: {published} {_publisher(source, locale)}"
     age = age_in_days(source, today)
-    return line(f"{text} · {t('age.days', locale, days=age)}" if age is not None else text)
+    return line(f"{text} · {age_label(age, locale)}" if age is not None else text)
 
 
 def staleness(

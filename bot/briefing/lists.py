@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
-from bot.briefing.format import Footnotes, age_in_days, milestone_line, source_date, source_line
+from bot.briefing.format import (
+    Footnotes,
+    age_in_days,
+    age_label,
+    milestone_line,
+    source_date,
+    source_line,
+)
 from bot.briefing.model import (
     Card,
     FollowUp,
@@ -18,6 +25,7 @@ from bot.briefing.model import (
     prose,
 )
 from bot.i18n import t
+from store.dates import shifted
 from store.fact_store import FactStore
 from store.model import EntityRef, SourceRef
 from store.queries import WindowedMilestone
@@ -31,9 +39,7 @@ def milestones_reply(
     store: FactStore, today: date, days: int, past: bool, program: EntityRef | None, locale: str
 ) -> Reply:
     """Milestones in the next (or last) `days` days, precision-aware, with overdue ones apart."""
-    start, end = (
-        (today - timedelta(days=days), today) if past else (today, today + timedelta(days=days))
-    )
+    start, end = (shifted(today, -days), today) if past else (today, shifted(today, days))
     entity_ids = [program.id] if program else None
     # Looking ahead, what is already done (or cancelled) is no longer coming up.
     statuses = ("planned", "unknown", "done") if past else ("planned", "unknown")
@@ -138,7 +144,7 @@ def _newest_lines(newest: SourceRef | None, today: date, locale: str) -> tuple[L
     if newest is None:
         return (line("-"),)
     age = age_in_days(newest, today)
-    aged = (line(t("age.days", locale, days=age)),) if age is not None else ()
+    aged = (line(age_label(age, locale)),) if age is not None else ()
     return (source_line(newest, locale), *aged)
 
 

@@ -8,7 +8,7 @@ labels and source footnotes appear in `/milestones` and in a digest.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.briefing.format import Footnotes, milestone_line, source_date
@@ -17,6 +17,7 @@ from bot.briefing.model import Card, Line, Reply, Section, line
 from bot.digest.subscriptions import Subscription
 from bot.i18n import t
 from store.changeset import revision_summary
+from store.dates import shifted
 from store.fact_store import FactStore
 from store.model import MilestoneView
 from store.revisions import Revision
@@ -61,7 +62,7 @@ def build_digest(
     """
     locale = subscription.language
     today = now.astimezone(subscription.zone).date()
-    end = today + timedelta(days=subscription.window_days)
+    end = shifted(today, subscription.window_days)
     windowed = store.milestones(today, end, limit=MAX_MILESTONES)
     overdue = store.overdue(today, limit=MAX_MILESTONES)
     revisions = store.revisions_since(subscription.last_revision, limit=MAX_REVISIONS)
