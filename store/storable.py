@@ -1,7 +1,7 @@
 """What SQLite can take: checked once, where a value enters the store.
 
 Text reaches a SQLite bind as UTF-8, so a string that is not valid Unicode (a lone
-surrogate from a Discord option, or the `\\udcff` Python makes of an invalid byte on
+surrogate from a chat option, or the `\\udcff` Python makes of an invalid byte on
 argv or stdin) fails inside `sqlite3` with a `UnicodeEncodeError`; an integer outside
 64 bits fails with an `OverflowError`. Both would be a traceback. `FactStore` passes
 every argument of every call through `check_storable` first, so such input is an

@@ -417,7 +417,8 @@ def test_an_empty_window_says_so_and_how_current_the_data_is(store: FactStore) -
     card = only_card(ask(store, "milestones", today=date(2030, 1, 1), days=1))
     first, newest, how = lead(card).splitlines()
     assert first == "이 기간에 해당하는 일정이 없습니다."
-    assert newest.startswith("가장 최근 출처: 2025-") and "일 전" in newest
+    assert newest.startswith("가장 최근 출처: 2025년 9월 9일·10월 9일·11월 9일 중 하루 (추정)")
+    assert newest.endswith("일 전).")
     assert "`/source add`" in how and "`/milestone update`" in how
 
 

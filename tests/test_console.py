@@ -42,7 +42,7 @@ def operator_desk(
 
 class RunBot(Protocol):
     def __call__(
-        self, *args: str, stdin: str = "", db_args: bool = True
+        self, *args: str, stdin: str = "", db_args: bool = True, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]: ...
 
 
@@ -188,7 +188,9 @@ def run_bot(tmp_path: Path, seeded_db: Path) -> RunBot:
     db = tmp_path / "bot.db"
     copy_database(seeded_db, db)
 
-    def run(*args: str, stdin: str = "", db_args: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, stdin: str = "", db_args: bool = True, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "bot", *args, *(["--db", str(db)] if db_args else [])],
             input=stdin,
@@ -196,7 +198,7 @@ def run_bot(tmp_path: Path, seeded_db: Path) -> RunBot:
             text=True,
             encoding="utf-8",
             cwd=tmp_path,
-            env=_env(tmp_path),
+            env={**_env(tmp_path), **(env or {})},
             timeout=60,
         )
 
@@ -275,10 +277,23 @@ def test_a_missing_config_file_exits_78(run_bot: RunBot, tmp_path: Path) -> None
     assert result.returncode == 78 and "does not exist" in result.stderr
 
 
-def test_ask_seeds_a_new_database_file(run_bot: RunBot, tmp_path: Path) -> None:
-    """`--db` naming a file that does not exist yet creates and seeds it."""
+def test_a_mistyped_db_is_an_error_not_a_new_store(run_bot: RunBot, tmp_path: Path) -> None:
+    """`--db` naming a file that does not exist is a mistake to report (a store silently
+    created and seeded there would answer from the wrong facts); nothing is created."""
+    missing = tmp_path / "sub" / "mistyped.db"
+    result = run_bot("ask", "/about", "--db", str(missing), db_args=False)
+    assert result.returncode == 1 and result.stdout == ""
+    assert (
+        result.stderr.strip() == f"error: {missing}: 저장소 파일이 없습니다. 경로를 확인해 주세요."
+    )
+    assert not missing.exists() and not missing.parent.exists()
+
+
+def test_the_configured_store_is_created_on_first_use(run_bot: RunBot, tmp_path: Path) -> None:
+    """The configured store (`[store] path`, here from the environment) is the one the bot
+    creates and seeds when it is not there yet."""
     fresh = tmp_path / "sub" / "fresh.db"
-    result = run_bot("ask", "/about", "--db", str(fresh), db_args=False)
+    result = run_bot("ask", "/about", db_args=False, env={"BRIEFBOT_STORE_PATH": str(fresh)})
     assert result.returncode == 0, result.stderr
     assert "프로그램 14" in result.stdout and fresh.exists()
 

@@ -24,10 +24,13 @@ FRONT_END_MODULES = (
 # Words and markup that belong to one platform: its name, its mention and emphasis
 # syntax, its layout tricks and the names of its payload parts.
 PLATFORM_TEXT = re.compile(
-    r"discord|slack|embed|ephemeral|custom_id|snowflake|mrkdwn|<#|<@|<!|\\u200b"
+    r"discord|slack|embed|ephemeral|custom_id|snowflake|mrkdwn|<#|<@|<!"
     r"|(?<![\w)\]])\*\*[^*\s][^*]*[^*\s]\*\*",
     re.IGNORECASE,
 )
+# A zero-width space is a layout trick in a reply (an empty-looking field name); the store
+# may name it, since it removes such characters from what people type.
+LAYOUT_TRICK = re.compile(r"\\u200b")
 
 
 def python_files(*folders: str) -> list[Path]:
@@ -69,18 +72,20 @@ def test_the_store_imports_nothing_from_the_bot(path: Path) -> None:
     "path", python_files(*CORE, "store"), ids=lambda p: str(p.relative_to(ROOT))
 )
 def test_the_core_and_the_store_name_no_platform_or_markup(path: Path) -> None:
+    in_core = path.relative_to(ROOT).parts[0] != "store"
     found = [
         f"{number}: {text.strip()}"
         for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if PLATFORM_TEXT.search(text)
+        if PLATFORM_TEXT.search(text) or (in_core and LAYOUT_TRICK.search(text))
     ]
     assert found == [], f"{path.relative_to(ROOT)} names a platform:\n" + "\n".join(found)
 
 
 def test_the_check_catches_what_it_is_for() -> None:
     """The patterns above find what they must (a check that cannot fail proves nothing)."""
-    for text in ("a Discord id", "`<#123>`", "**bold**", "custom_id", "'\\u200b'", "mrkdwn"):
+    for text in ("a Discord id", "`<#123>`", "**bold**", "custom_id", "mrkdwn"):
         assert PLATFORM_TEXT.search(text), text
+    assert LAYOUT_TRICK.search("Field('\\u200b', lines)")
     # Unpacking and powers are not markup.
     for text in ("f(**values)", "{**a, **b}", '{"조": 10**12, "억": 10**8}'):
         assert not PLATFORM_TEXT.search(text), text

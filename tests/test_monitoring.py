@@ -348,7 +348,7 @@ def test_a_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "bot", "--db", str(tmp_path / "bot.db")],
+            [sys.executable, "-m", "bot"],
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -358,6 +358,8 @@ def test_a_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
                 "PYTHONPATH": str(ROOT),
                 "DISCORD_TOKEN": "MTIz.never.used",
                 "BRIEFBOT_HTTP_PORT": str(port),
+                # The configured store is created on first use (a `--db` would have to exist).
+                "BRIEFBOT_STORE_PATH": str(tmp_path / "bot.db"),
                 "BRIEFBOT_DISCORD_API_BASE": "http://127.0.0.1:9/api/v10",
             },
             timeout=60,
