@@ -28,6 +28,12 @@ def _common(default: object) -> argparse.ArgumentParser:
     common.add_argument("--db", type=Path, help="database file (overrides [store] path)")
     common.add_argument("--locale", choices=LOCALES, help="reply language (default: [bot] locale)")
     common.add_argument(
+        "--out",
+        type=Path,
+        help="where the console and ask write the files answers come with (timeline"
+        " pictures, .ics calendars; default: the current directory)",
+    )
+    common.add_argument(
         "--user-id",
         type=int,
         help="act as this Discord user id, with the rights the config gives it"
@@ -85,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         fixed = args.now if args.mode == "ask" else None
         app = App(config, store, clock=fixed_clock(fixed, config) if fixed else utc_now)
-        console = Console(app, console_actor(args.user_id))
+        console = Console(app, console_actor(args.user_id), args.out or Path.cwd())
         if args.mode == "ask":
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0

@@ -23,6 +23,8 @@ from bot.digest.service import DigestService
 from bot.digest.specs import DIGEST_COMMANDS, SCHEDULE, TIMEZONE
 from bot.discord_adapter import ids as discord_ids
 from bot.i18n import t
+from bot.render.ics import milestones_ics
+from bot.render.timeline import TimelineCache
 from bot.trust import TrustRules
 from store.fact_store import FactStore
 
@@ -59,7 +61,15 @@ class App:
         self.clock = clock
         self._pinned_today = today
         self.rules = trust_rules(config)
-        self.briefer = Briefer(store, today=self.today, stale_after_days=config.stale_after_days)
+        self.timelines = TimelineCache()
+        self.briefer = Briefer(
+            store,
+            today=self.today,
+            stale_after_days=config.stale_after_days,
+            timeline=self.timelines.picture,
+            calendar=milestones_ics,
+            base_url=config.web_base_url,
+        )
         self.admin = AdminDesk(store, self.rules, today=self.today)
         self.digests = DigestService(store, config, self.rules, clock=clock)
         self._completers: dict[str, Callable[[str, tuple[str, ...], str, int], list[Choice]]] = {

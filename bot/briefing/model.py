@@ -167,6 +167,12 @@ class Reply:
     attachments: tuple[Attachment, ...] = field(default=())
     links: tuple[Span, ...] = field(default=())
 
+    def files(self) -> tuple[Attachment, ...]:
+        """Every file that goes with the reply: the cards' pictures, then the attachments.
+        A front end that sends files as uploads (or writes them) sends these."""
+        images = tuple(card.image for card in self.cards if card.image is not None)
+        return (*images, *self.attachments)
+
 
 @dataclass(frozen=True)
 class FormField:
