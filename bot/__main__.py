@@ -1,6 +1,8 @@
 """`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, else the local console),
-or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`; `check-config`
-and `healthcheck` are for operators. A configuration error exits 78."""
+or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`; `serve` runs
+the HTTP application (the web pages and calendars) with the configured front ends and
+never the console; `check-config` and `healthcheck` are for operators. A configuration
+error exits 78."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from pathlib import Path
 
 from bot import cli
 from bot.app import App, fixed_clock
-from bot.config import ConfigError, load_config
+from bot.config import Config, ConfigError, load_config
 from bot.console import Console, ask, console_actor, run_console
 from bot.digest.delivery import utc_now
+from bot.http_server import HttpServer
 from bot.i18n import LOCALES
 from bot.logs import configure_from
 from bot.run import FrontEnd, run
+from bot.web import add_web_routes
 from store.fact_store import FactStore
 
 
@@ -58,6 +62,14 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the Discord message payload as JSON"
     )
     one.add_argument("--now", type=date.fromisoformat, help="treat this day (YYYY-MM-DD) as today")
+    serve = sub.add_parser(
+        "serve",
+        parents=[_common(argparse.SUPPRESS)],
+        help="the HTTP application ([http] host/port: the web pages and calendars) and"
+        " every configured front end",
+    )
+    serve.add_argument("--host", help="listen on this address (default: [http] host)")
+    serve.add_argument("--port", type=int, help="listen on this port (default: [http] port)")
     cli.add_modes(sub)
     return parser
 
@@ -72,6 +84,16 @@ def chat_front_ends(app: App) -> list[FrontEnd]:
 
         front_ends.append(DiscordFrontEnd(app, token))
     return front_ends
+
+
+def http_server(config: Config, args: argparse.Namespace) -> HttpServer | None:
+    """The HTTP application: always for `serve`, beside the chat front ends when
+    `[http] enabled` (the default)."""
+    if args.mode != "serve" and not config.http_enabled:
+        return None
+    host = getattr(args, "host", None) or config.http_host
+    port = getattr(args, "port", None)
+    return HttpServer(host, config.http_port if port is None else port)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,9 +117,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode == "ask":
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
+        http = http_server(config, args)
+        if http is not None:
+            add_web_routes(http, app)
         front_ends = chat_front_ends(app)
-        if front_ends:
-            return run(app, front_ends)
+        if front_ends or args.mode == "serve":
+            return run(app, front_ends, http)
         return run_console(console, locale=locale)
     finally:
         store.close()

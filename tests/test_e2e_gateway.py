@@ -98,7 +98,8 @@ async def test_the_real_entry_point_connects_and_answers(store: FactStore, tmp_p
     config.write_text(
         f'[store]\npath = "{store.path}"\n'
         f"[discord]\nguild_ids = [{obj.GUILD_ID}]\n"
-        f'api_base = "{server.api_base}"\ngateway_url = "{server.gateway_url}"\n',
+        f'api_base = "{server.api_base}"\ngateway_url = "{server.gateway_url}"\n'
+        "[http]\nport = 0\n",  # the web pages beside the gateway, on any free port
         encoding="utf-8",
     )
     env = {**os.environ, "DISCORD_TOKEN": TOKEN}
