@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         fixed = args.now if args.mode == "ask" else None
         app = App(config, store, clock=fixed_clock(fixed, config) if fixed else utc_now)
-        console = Console(app, console_actor(args.user_id), args.out or Path.cwd())
+        console = Console(app, console_actor(args.user_id), (args.out or Path.cwd()).absolute())
         if args.mode == "ask":
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0

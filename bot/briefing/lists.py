@@ -27,6 +27,8 @@ from store.search import SearchResults
 SEARCH_PAGE_SIZE = 5
 MAX_MILESTONES = 500
 EVERY_STATUS = ("planned", "unknown", "done", "cancelled")
+# The entity classes that have a card, each answered by the command of the same name.
+CARD_COMMANDS = ("program", "institution")
 
 
 def _window(today: date, days: int, past: bool) -> tuple[date, date]:
@@ -139,6 +141,13 @@ def _how_current(store: FactStore, today: date, locale: str) -> tuple[Line, ...]
     return tuple(lines)
 
 
+def _card_of(entity: EntityRef, locale: str) -> FollowUp | None:
+    """The command that shows `entity`'s card, if one does (people have no card)."""
+    if entity.entity_class not in CARD_COMMANDS:
+        return None
+    return FollowUp(entity.display(locale), entity.entity_class, (("name", entity.id),))
+
+
 def search_reply(results: SearchResults, page: int, locale: str) -> Reply:
     """One page of search hits, grouped by entity, with the commands for the neighbouring pages."""
     title = t("search.title", locale, query=results.query)
@@ -158,6 +167,7 @@ def search_reply(results: SearchResults, page: int, locale: str) -> Reply:
                 for s in hit.snippets
             )
             or (line("-"),),
+            subject=_card_of(hit.entity, locale),
         )
         for hit in shown
     )

@@ -195,7 +195,9 @@ def _image(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def _section(section: Section, context: _Context, number: int) -> dict[str, Any]:
+def _section(
+    section: Section, context: _Context, number: int, url_for: FollowUpUrl
+) -> dict[str, Any]:
     if section.role == "sources":
         items = [context.source_item(parts) for parts in section.lines]
     else:
@@ -203,12 +205,13 @@ def _section(section: Section, context: _Context, number: int) -> dict[str, Any]
     return {
         "id": f"{context.card_id}-s{number}",
         "heading": section.heading,
+        "href": url_for(section.subject) if section.subject is not None else None,
         "role": section.role,
         "items": items,
     }
 
 
-def _card(card: Card, card_id: str, place_name: PlaceNamer) -> dict[str, Any]:
+def _card(card: Card, card_id: str, place_name: PlaceNamer, url_for: FollowUpUrl) -> dict[str, Any]:
     context = _Context(card_id, place_name)
     return {
         "id": card_id,
@@ -216,7 +219,7 @@ def _card(card: Card, card_id: str, place_name: PlaceNamer) -> dict[str, Any]:
         "tone": card.tone,
         "lead": [context.inline(parts) for parts in card.lead],
         "image": _image(card.image) if card.image is not None else None,
-        "sections": [_section(s, context, n) for n, s in enumerate(card.sections, 1)],
+        "sections": [_section(s, context, n, url_for) for n, s in enumerate(card.sections, 1)],
         "footer": context.inline(card.footer) if card.footer else None,
     }
 
@@ -249,14 +252,17 @@ def reply_html(
     pagination = reply.pagination
     context = {
         "cards": [
-            _card(card, f"{id_prefix}{n}", place_name) for n, card in enumerate(reply.cards, 1)
+            _card(card, f"{id_prefix}{n}", place_name, url_for)
+            for n, card in enumerate(reply.cards, 1)
         ],
         "level": level,
         "error": reply.is_error,
         "picks": _follow_ups(reply.suggestions, url_for),
         "previous": _follow_ups([pagination.previous], url_for) if pagination else [],
         "next": _follow_ups([pagination.next], url_for) if pagination else [],
-        "page": f"{pagination.page} / {pagination.pages}" if pagination else None,
+        "page": f"{pagination.page} / {pagination.pages}"
+        if pagination and pagination.pages > 1
+        else None,
         "links": [
             {"label": link.text, "href": link.link} for link in reply.links if _is_web(link.link)
         ],

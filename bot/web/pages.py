@@ -388,6 +388,7 @@ class WebPages:
             request,
             visit,
             template="search.html",
+            site_search=False,
             title=word("search", visit.locale) + (f": {query}" if query else ""),
             body=body,
             status=status,
