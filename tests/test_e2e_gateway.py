@@ -126,5 +126,6 @@ async def test_the_real_entry_point_connects_and_answers(store: FactStore, tmp_p
         output = (await asyncio.wait_for(process.communicate(), timeout=10))[0].decode()
         await server.stop()
     assert process.returncode == 0, output
+    assert "HTTP on http://127.0.0.1:" in output, "the web pages run beside the gateway"
     assert TOKEN not in output
     assert server.violations == []

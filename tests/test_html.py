@@ -4,6 +4,7 @@ linked to its source; store text is escaped."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -12,7 +13,7 @@ from web_helpers import line_text, parse_page, text_of, tiny_png, walk
 
 from bot.briefing.answers import Briefer, Invocation
 from bot.briefing.model import Attachment, Card, Cite, FollowUp, Line, Reply, Section, Span
-from bot.render.html import page_html, png_size, reply_html
+from bot.render.html import page_html, png_size, reply_html, style_sheet
 from store.fact_store import FactStore
 
 TODAY = date(2025, 11, 20)
@@ -125,3 +126,30 @@ def test_text_from_the_store_is_shown_as_written_never_as_markup() -> None:
 def test_a_picture_keeps_its_size_so_the_page_does_not_jump() -> None:
     assert png_size(tiny_png(7, 3)) == (7, 3)
     assert png_size(b"not a png at all, just text") is None
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two `#rrggbb` colours."""
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_style_sheet_keeps_text_at_aa_contrast() -> None:
+    """Every text colour on every background it is used on: at least 4.5:1 (WCAG AA)."""
+    sheet = style_sheet().decode()
+    colours = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6});", sheet))
+    pairs = [
+        (text, background) for text in ("text", "muted", "link") for background in ("page", "panel")
+    ]
+    for text, background in pairs:
+        ratio = contrast(colours[text], colours[background])
+        assert ratio >= 4.5, f"{text} on {background}: {ratio:.2f}"
+    assert contrast("#ffffff", colours["link"]) >= 4.5, "button text"
+    assert contrast("#ffffff", colours["text"]) >= 4.5, "the skip link"
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)

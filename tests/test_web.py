@@ -4,11 +4,19 @@ fact text escaped, and the calendar feed a calendar app can read and re-read."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
+import aiohttp
 import pytest
 import vobject
-from conftest import LOOPBACK_TODAY
+from conftest import LOOPBACK_TODAY, copy_database
 from edit_helpers import file_digests
 from icalendar import Calendar
 from multidict import CIMultiDict
@@ -244,3 +252,27 @@ async def test_with_a_base_url_pages_name_their_permanent_address(store: FactSto
         _, _, listing = await fetch(site, f"/milestones?program={LAB}&days=90")
         feed = f"{BASE_URL}/calendar.ics?program={LAB}"
         assert feed in text_of(parse_page(listing)) and links(listing)["달력 구독 주소"] == feed
+
+
+async def test_python_m_bot_serve_serves_the_pages(tmp_path: Path, seeded_db: Path) -> None:
+    """The real entry point, in its own process: `serve` on a free port, until SIGTERM."""
+    db = tmp_path / "serve.db"
+    copy_database(seeded_db, db)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "BRIEFBOT_HTTP_PORT": "0"}
+    env.pop("DISCORD_TOKEN", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "--db", str(db), "serve",
+        cwd=tmp_path, env=env, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert process.stderr is not None
+        line = await asyncio.wait_for(process.stderr.readline(), timeout=30)
+        url = re.search(r"HTTP on (\S+)", line.decode())
+        assert url, line
+        async with aiohttp.ClientSession() as client, client.get(f"{url[1]}/institution/ETRI?lang=en") as response:
+            assert response.status == 200
+            assert "Electronics and Telecommunications" in await response.text()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), timeout=15)
+    assert process.returncode == 0
