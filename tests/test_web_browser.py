@@ -65,13 +65,13 @@ async def test_a_program_page_reads_as_the_card_with_its_sources_and_picture(
     assert (await text(page, "li:target")).startswith("[1] ")
     assert await page.evaluate("document.scripts.length") == 0
     await screenshot(page, "web_program")
-    await page.keyboard.press("Tab")
-    focused = await page.evaluate("document.activeElement.textContent")
-    assert focused == "본문으로 건너뛰기", "the first stop is the skip link"
     await page.set_viewport_size({"width": 390, "height": 844})
     fits = "document.documentElement.scrollWidth <= window.innerWidth"
     assert await page.evaluate(fits), "nothing overflows a phone's width"
     await screenshot(page, "web_program_phone")
+    await page.keyboard.press("Tab")
+    focused = await page.evaluate("document.activeElement.textContent")
+    assert focused == "본문으로 건너뛰기", "the first stop is the skip link"
     assert browser_errors == []
 
 
