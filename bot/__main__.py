@@ -1,4 +1,5 @@
-"""`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, else the local console),
+"""`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, Slack with `SLACK_BOT_TOKEN`
+and `SLACK_APP_TOKEN`, both with all three; else the local console),
 or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`; `serve` runs
 the HTTP application (the web pages and calendars) with the configured front ends and
 never the console; `check-config` and `healthcheck` are for operators. A configuration
@@ -17,9 +18,10 @@ from bot.app import App, fixed_clock
 from bot.config import Config, ConfigError, load_config
 from bot.console import Console, ask, console_actor, run_console
 from bot.digest.delivery import utc_now
-from bot.http_server import HttpServer
+from bot.http_server import HttpServer, ListenError
 from bot.i18n import LOCALES
 from bot.logs import configure_from
+from bot.monitoring import add_monitoring
 from bot.run import FrontEnd, run
 from bot.web import add_web_routes
 from store.fact_store import FactStore
@@ -74,15 +76,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def chat_front_ends(app: App) -> list[FrontEnd]:
+def chat_front_ends(app: App, http: HttpServer | None = None) -> list[FrontEnd]:
     """The chat platforms whose credentials are configured (their clients imported only
-    then, so the console starts without them)."""
+    then, so the console starts without them); `http` is the web application a front end
+    in HTTP mode answers on. Raises ConfigError for a platform that cannot start."""
+    config = app.config
     front_ends: list[FrontEnd] = []
-    token = app.config.token()
+    token = config.token()
     if token:
         from bot.discord_adapter.client import DiscordFrontEnd
 
         front_ends.append(DiscordFrontEnd(app, token))
+    slack_token = config.slack_bot_token()
+    if slack_token:
+        from bot.slack_adapter.front_end import SlackFrontEnd
+
+        slack = SlackFrontEnd(
+            app,
+            slack_token,
+            app_token=config.slack_app_token(),
+            signing_secret=config.slack_signing_secret(),
+            http=http,
+        )
+        front_ends.append(slack)
     return front_ends
 
 
@@ -94,6 +110,19 @@ def http_server(config: Config, args: argparse.Namespace) -> HttpServer | None:
     host = getattr(args, "host", None) or config.http_host
     port = getattr(args, "port", None)
     return HttpServer(host, config.http_port if port is None else port)
+
+
+def serve(app: App, front_ends: list[FrontEnd], http: HttpServer | None) -> int:
+    """Run the chat front ends and the HTTP application (with every route that joins it:
+    health and metrics, the web pages) until stopped."""
+    if http is not None:
+        add_monitoring(http, app, front_ends)
+        add_web_routes(http, app)
+    try:
+        return run(app, front_ends, http)
+    except ListenError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,11 +147,13 @@ def main(argv: list[str] | None = None) -> int:
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
         http = http_server(config, args)
-        if http is not None:
-            add_web_routes(http, app)
-        front_ends = chat_front_ends(app)
+        try:
+            front_ends = chat_front_ends(app, http)
+        except ConfigError as exc:
+            print(f"config error: {exc}", file=sys.stderr)
+            return cli.EX_CONFIG
         if front_ends or args.mode == "serve":
-            return run(app, front_ends, http)
+            return serve(app, front_ends, http)
         return run_console(console, locale=locale)
     finally:
         store.close()

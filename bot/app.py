@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
+from time import perf_counter
 from typing import TYPE_CHECKING
 
 from bot.admin.desk import AdminDesk
@@ -25,7 +26,9 @@ from bot.digest.service import DigestService
 from bot.digest.specs import DIGEST_COMMANDS, SCHEDULE, TIMEZONE
 from bot.discord_adapter import ids as discord_ids
 from bot.i18n import t
+from bot.metrics import Metrics
 from bot.render.ics import milestones_ics
+from bot.slack_adapter import ids as slack_ids
 from bot.trust import TrustRules
 from store.fact_store import FactStore
 from store.model import EntityRef, MilestoneView
@@ -35,10 +38,14 @@ if TYPE_CHECKING:
 
 
 def trust_rules(config: Config) -> TrustRules:
-    """The configured fact admins as the ids their front ends give them."""
+    """The configured fact admins as the ids their front ends give them (Slack's users by
+    the role naming their user id: see `bot.slack_adapter.ids`)."""
+    slack_roles = {slack_ids.user_role(u) for u in config.slack_admin_user_ids}
+    if config.slack_workspace_admins:
+        slack_roles.add(slack_ids.WORKSPACE_ADMIN)
     return TrustRules(
         admin_ids=frozenset(discord_ids.actor(u) for u in config.admin_user_ids),
-        admin_roles=frozenset(discord_ids.role(r) for r in config.admin_role_ids),
+        admin_roles=frozenset(discord_ids.role(r) for r in config.admin_role_ids) | slack_roles,
         admin_scopes=frozenset(discord_ids.scope(g) for g in config.admin_guild_ids),
     )
 
@@ -75,7 +82,11 @@ class App:
             base_url=config.web_base_url,
         )
         self.admin = AdminDesk(store, self.rules, today=self.today)
-        self.digests = DigestService(store, config, self.rules, clock=clock)
+        self.metrics = Metrics()
+        self.digests = DigestService(
+            store, config, self.rules, clock=clock, on_outcome=self.metrics.count_digest
+        )
+        self.metrics.watch(store, self.digests.scheduler)
         self._completers: dict[str, Callable[[str, tuple[str, ...], str, int], list[Choice]]] = {
             **dict.fromkeys(ENTITIES, self._complete_entities),
             **dict.fromkeys((ATTRIBUTE, SOURCE, MILESTONE, KIND), self._complete_admin),
@@ -110,7 +121,17 @@ class App:
         return self.clock().astimezone(self.config.zone).date()
 
     def answer(self, invocation: Invocation) -> Answer:
-        """The answer to any command, from the desk that owns it."""
+        """The answer to any command, from the desk that owns it; counted and timed here,
+        the one place every front end's commands pass through."""
+        started = perf_counter()
+        answer: Answer | None = None
+        try:
+            answer = self._answer(invocation)
+        finally:
+            self.metrics.count_answer(invocation, answer, perf_counter() - started)
+        return answer
+
+    def _answer(self, invocation: Invocation) -> Answer:
         name = invocation.command
         if name in COMMANDS:
             return Answer(self.briefer.answer(invocation))

@@ -84,8 +84,13 @@ def write_files(reply: Reply, folder: Path) -> dict[str, Path]:
 
 def ask(console: Console, line: str, *, locale: str, as_json: bool) -> str:
     """Answer one command line as text (its files written into `console.out`, and named
-    by their paths), or as the Discord payload it would send."""
-    reply = console.answer(line, locale).reply
+    by their paths), or as the Discord payload it would send. A crash is this program's
+    bug, not the asker's: it is logged, and the answer is an apology."""
+    try:
+        reply = console.answer(line, locale).reply
+    except Exception:
+        log.error("the answer to %r failed", line, exc_info=log.isEnabledFor(logging.DEBUG))
+        reply = error_reply(t("err.internal", locale), locale)
     if not as_json:
         saved: dict[str, Path] = {}
         problem = ""
@@ -185,12 +190,8 @@ async def serve_console(
             if line in ("/help", "help"):
                 text = usage(locale)
             else:
-                try:
-                    text = await asyncio.to_thread(ask, console, line, locale=locale, as_json=False)
-                except Exception:
-                    # One command's crash must not end the session: say so, log it, go on.
-                    log.exception("console command failed: %r", line)
-                    text = t("err.internal", locale)
+                # `ask` turns one command's crash into an apology: the session goes on.
+                text = await asyncio.to_thread(ask, console, line, locale=locale, as_json=False)
             with lock:
                 print(text + "\n", file=stdout)
     finally:

@@ -9,10 +9,16 @@ the same event loop (or alone, with `python -m bot serve`).
 from __future__ import annotations
 
 import logging
+import os
 
 from aiohttp import web
 
 log = logging.getLogger(__name__)
+
+
+class ListenError(Exception):
+    """The address cannot be listened on (a port taken by another program): one line for
+    the operator, not a traceback."""
 
 
 class HttpServer:
@@ -31,11 +37,20 @@ class HttpServer:
         return f"http://{host}:{self.port}"
 
     async def start(self) -> None:
-        """Listen; a port taken by another program is an error the caller reports."""
+        """Listen; raise `ListenError` when the address cannot be had."""
         self._runner = web.AppRunner(self.web, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self.stop()
+            # asyncio words a bind error around the address; the system's words are enough.
+            reason = os.strerror(exc.errno) if (exc.errno or 0) > 0 else exc.strerror or str(exc)
+            raise ListenError(
+                f"cannot listen on {self.url.removeprefix('http://')} ({reason}); set [http] port"
+                " (BRIEFBOT_HTTP_PORT) to a free port, or [http] enabled = false"
+            ) from exc
         if self.port == 0:
             server = site._server  # aiohttp keeps the bound sockets here
             assert server is not None

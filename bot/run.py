@@ -14,7 +14,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.app import App
 from bot.http_server import HttpServer
@@ -38,6 +38,17 @@ class FrontEnd(Protocol):
 
     async def stop(self) -> None:
         """Disconnect; safe to call when it never started or already stopped."""
+        ...
+
+
+@runtime_checkable
+class ReportsHealth(Protocol):
+    """What a front end may add to report its liveness on `/healthz` and `/metrics`."""
+
+    def health(self) -> dict[str, object]:
+        """Its connection's state as JSON-ready values: `ok` (required: whether it can
+        answer now), `latency_seconds` (optional: the last heartbeat's round trip), and
+        anything else worth showing. Cheap and read-only: it is called from any thread."""
         ...
 
 

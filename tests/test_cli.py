@@ -1,8 +1,10 @@
 """The operator's commands as real processes: `--version`, `--help`, `check-config` (exit 78
-on a configuration error, as the bot itself at start) and `healthcheck` against a stand-in."""
+on a configuration error, as the bot itself at start) and `healthcheck` against the bot's
+own `/healthz`."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import socket
@@ -12,10 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from health_standin import serving_health
+from app_helpers import make_app
 
 from bot.cli import EX_CONFIG, check_config, health_url
 from bot.config import Config
+from bot.http_server import HttpServer
+from bot.monitoring import add_monitoring
+from store.fact_store import FactStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).parent / "briefbot"
@@ -24,9 +29,8 @@ TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123"
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
-@pytest.fixture
-def run(tmp_path: Path) -> Run:
-    """`python -m bot ARGS` in an empty directory, with only the variables a test gives."""
+def bot_environment(tmp_path: Path) -> dict[str, str]:
+    """This process's environment without any of the bot's settings or secrets."""
     base = {
         k: v
         for k, v in os.environ.items()
@@ -34,6 +38,13 @@ def run(tmp_path: Path) -> Run:
     }
     base["PYTHONPATH"] = str(ROOT)
     base["BRIEFBOT_DB"] = str(tmp_path / "bot.db")
+    return base
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Run:
+    """`python -m bot ARGS` in an empty directory, with only the variables a test gives."""
+    base = bot_environment(tmp_path)
 
     def run_bot(
         *args: str, env: dict[str, str] | None = None, command: tuple[str, ...] = ()
@@ -151,17 +162,41 @@ def test_the_bot_exits_78_on_a_bad_environment_variable(run: Run) -> None:
     assert result.stdout == ""
 
 
-def test_healthcheck_follows_the_endpoint(run: Run) -> None:
-    """The container's HEALTHCHECK command: 0 while /healthz says 200, 1 when it does not."""
-    with serving_health() as server:
+async def healthcheck_process(env: dict[str, str], cwd: Path) -> tuple[int, str]:
+    """`python -m bot healthcheck` without blocking the event loop that serves /healthz."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "healthcheck",
+        stdout=asyncio.subprocess.PIPE, cwd=cwd, env=env,
+    )  # fmt: skip
+    stdout, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, stdout.decode("utf-8")
+
+
+async def test_healthcheck_follows_the_bots_healthz(store: FactStore, tmp_path: Path) -> None:
+    """The container's HEALTHCHECK command against the bot's own HTTP application: 0 while
+    /healthz says 200, 1 once it says 503 (the store file is gone)."""
+    app = make_app(store)
+    http = HttpServer("127.0.0.1", 0)
+    add_monitoring(http, app, [])
+    await http.start()
+    try:
         # As in the container: listening on every interface, checked over loopback.
-        env = {"BRIEFBOT_HTTP_HOST": "0.0.0.0", "BRIEFBOT_HTTP_PORT": str(server.port)}
-        healthy = run("healthcheck", env=env)
-        assert healthy.returncode == 0, healthy.stdout
-        assert healthy.stdout.startswith(f"http://127.0.0.1:{server.port}/healthz: 200")
-        server.status = 503
-        sick = run("healthcheck", env=env)
-    assert sick.returncode == 1 and ": 503" in sick.stdout
+        env = {
+            **bot_environment(tmp_path),
+            "BRIEFBOT_HTTP_HOST": "0.0.0.0",
+            "BRIEFBOT_HTTP_PORT": str(http.port),
+        }
+        healthy, healthy_out = await healthcheck_process(env, tmp_path)
+        store.path.rename(tmp_path / "moved.db")
+        sick, sick_out = await healthcheck_process(env, tmp_path)
+    finally:
+        await http.stop()
+        await app.close()
+    assert healthy == 0, healthy_out
+    assert healthy_out.startswith(f"http://127.0.0.1:{http.port}/healthz: 200 {{")
+    assert '"status": "ok"' in healthy_out
+    assert sick == 1 and ": 503 " in sick_out and '"status": "unhealthy"' in sick_out
 
 
 def test_healthcheck_of_nothing_listening_is_unhealthy(run: Run) -> None:

@@ -1,10 +1,11 @@
 """The deployment files, checked without Docker or systemd running: the Dockerfile's rules
 (hadolint-style), its entry command and health check run as plain processes with the
-image's environment, compose.yaml and litestream.yml agree with it, and the systemd units
-pass `systemd-analyze verify`."""
+image's environment (the bot itself against the loopback Discord), compose.yaml and
+litestream.yml agree with it, and the systemd units pass `systemd-analyze verify`."""
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import json
 import os
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from health_standin import serving_health
+from loopback.server import TOKEN, LoopbackDiscord
 
 from bot.config import DISCORD_TOKEN
 
@@ -156,12 +157,17 @@ def _as_in_the_image(tmp_path: Path, **overrides: str) -> dict[str, str]:
     return {**env, **overrides}
 
 
-def _image_command(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    binary = shutil.which(args[0], path=str(VENV_BIN))
+def _installed(command: str) -> str:
+    """The image's command (on its PATH, /opt/briefbot/bin) as installed beside this Python."""
+    binary = shutil.which(command, path=str(VENV_BIN))
     if binary is None:
-        pytest.skip(f"no installed `{args[0]}` script beside {sys.executable}")
+        pytest.skip(f"no installed `{command}` script beside {sys.executable}")
+    return binary
+
+
+def _image_command(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [binary, *args[1:]],
+        [_installed(args[0]), *args[1:]],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -182,16 +188,78 @@ def test_the_entry_command_runs_as_in_the_image(tmp_path: Path) -> None:
     assert "briefbot" in answer.stdout and (tmp_path / "data" / "briefbot.db").exists()
 
 
-def test_the_health_check_command_follows_healthz(tmp_path: Path) -> None:
-    command = json.loads(_one(FINAL, "HEALTHCHECK").split(" CMD ", 1)[1])
-    assert command[:2] == ["briefbot", "healthcheck"]
-    with serving_health() as server:
-        healthy = _image_command(command, tmp_path, BRIEFBOT_HTTP_PORT=str(server.port))
-        server.status = 503
-        sick = _image_command(command, tmp_path, BRIEFBOT_HTTP_PORT=str(server.port))
-    assert healthy.returncode == 0, healthy.stdout
-    assert sick.returncode == 1, sick.stdout
+async def _image_process(args: list[str], tmp_path: Path, **env: str) -> tuple[int, str]:
+    """An image command run to its end without blocking the loop the loopback Discord is on."""
+    process = await asyncio.create_subprocess_exec(
+        _installed(args[0]), *args[1:], stdout=asyncio.subprocess.PIPE,
+        cwd=tmp_path / "data", env=_as_in_the_image(tmp_path, **env),
+    )  # fmt: skip
+    stdout, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, stdout.decode("utf-8")
+
+
+async def _log_lines(stream: asyncio.StreamReader, into: list[dict[str, object]]) -> None:
+    """The bot's JSON log lines as they come (read to the end, so its pipe never fills).
+    Python's own warnings at exit (discord.py stopped mid-start-up) are plain text."""
+    async for raw in stream:
+        try:
+            into.append(json.loads(raw))
+        except ValueError:
+            into.append({"message": raw.decode("utf-8", "replace")})
+
+
+async def _logged(logs: list[dict[str, object]], prefix: str) -> str:
+    """The first logged message that starts with `prefix`, once there is one."""
+    for _ in range(3000):
+        found = [str(m["message"]) for m in logs if str(m["message"]).startswith(prefix)]
+        if found:
+            return found[0]
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"the bot never logged {prefix!r}: {logs}")
+
+
+async def test_the_image_runs_the_bot_and_its_health_check_follows_healthz(
+    tmp_path: Path,
+) -> None:
+    """The entry command with the image's environment runs the gateway bot (against the
+    loopback Discord) with its HTTP application; the HEALTHCHECK command passes while the
+    gateway is up, fails once it is down, and SIGTERM stops the bot cleanly."""
+    entry = json.loads(_one(FINAL, "ENTRYPOINT"))
+    check = json.loads(_one(FINAL, "HEALTHCHECK").split(" CMD ", 1)[1])
+    assert check[:2] == ["briefbot", "healthcheck"]
     assert _one(FINAL, "EXPOSE") == image_env()["BRIEFBOT_HTTP_PORT"]
+    discord = LoopbackDiscord()
+    await discord.start()
+    bot = await asyncio.create_subprocess_exec(
+        _installed(entry[0]), *entry[1:], stderr=asyncio.subprocess.PIPE,
+        cwd=tmp_path / "data", env=_as_in_the_image(
+            tmp_path, DISCORD_TOKEN=TOKEN, BRIEFBOT_HTTP_PORT="0",
+            BRIEFBOT_DISCORD_API_BASE=discord.api_base,
+            BRIEFBOT_DISCORD_GATEWAY_URL=discord.gateway_url,
+        ),
+    )  # fmt: skip
+    assert bot.stderr is not None
+    logs: list[dict[str, object]] = []
+    reader = asyncio.create_task(_log_lines(bot.stderr, logs))
+    try:
+        listening = await _logged(logs, "HTTP on http://0.0.0.0:")
+        port = listening.rsplit(":", 1)[1]
+        await _logged(logs, "Discord is ready")
+        healthy, healthy_out = await _image_process(check, tmp_path, BRIEFBOT_HTTP_PORT=port)
+        assert healthy == 0, healthy_out
+        discord.gateway_open = False
+        await discord.drop_websocket()
+        sick, sick_out = await _image_process(check, tmp_path, BRIEFBOT_HTTP_PORT=port)
+        assert sick == 1 and '"connected": false' in sick_out, sick_out
+    finally:
+        if bot.returncode is None:
+            bot.terminate()
+        stopped = await asyncio.wait_for(bot.wait(), timeout=30)
+        await reader
+        await discord.stop()
+    assert stopped == 0, logs
+    assert discord.violations == []
 
 
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))

@@ -173,13 +173,13 @@ def test_pause_until_a_date_then_resume(
     assert "already running" in text(again)
 
 
-@pytest.mark.parametrize("until", ["2025-12-01", "next week", "2025-12-15 00:30"])
+@pytest.mark.parametrize("until", ["2025-12-01", "next week", "2025-12-15 00:30", "9999-12-31"])
 def test_pause_until_must_be_a_future_date_or_time(
     ask: Asker, digest_book: DigestBook, until: str
 ) -> None:
     subscribe(digest_book, NOW)
     reply = ask("pause", until=until)
-    assert reply.is_error and "`until`은 앞으로의 날짜" in text(reply)
+    assert reply.is_error and "`until`은 앞으로 10년 안의 날짜" in text(reply)
     subscription = digest_book.for_place(ids.scope(GUILD), HERE)
     assert subscription is not None and subscription.status == "active"
 

@@ -269,7 +269,10 @@ async def test_python_m_bot_serve_serves_the_pages(tmp_path: Path, seeded_db: Pa
         line = await asyncio.wait_for(process.stderr.readline(), timeout=30)
         url = re.search(r"HTTP on (\S+)", line.decode())
         assert url, line
-        async with aiohttp.ClientSession() as client, client.get(f"{url[1]}/institution/ETRI?lang=en") as response:
+        async with (
+            aiohttp.ClientSession() as client,
+            client.get(f"{url[1]}/institution/ETRI?lang=en") as response,
+        ):
             assert response.status == 200
             assert "Electronics and Telecommunications" in await response.text()
     finally:

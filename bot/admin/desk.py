@@ -91,7 +91,7 @@ class AdminDesk:
             )
             return Answer(error_reply(message, locale))
         if command.name not in READ_ONLY and not may_edit_facts(self.rules, actor):
-            return Answer(error_reply(t("admin.refused", locale), locale))
+            return Answer(error_reply(t("admin.refused", locale), locale, refused=True))
         try:
             values = validate_options(command, invocation.options)
             return self._handlers[command.name](actor=actor, locale=locale, **values)
@@ -279,7 +279,7 @@ class AdminDesk:
         """The form for editing a milestone (`key` its id) or an entity's one statement of
         an attribute (`key` "entity|attribute"), prefilled; or why it cannot be edited."""
         if not may_edit_facts(self.rules, actor):
-            return error_reply(t("admin.refused", locale), locale)
+            return error_reply(t("admin.refused", locale), locale, refused=True)
         try:
             revision = self.store.revision()
             if kind == "milestone":
@@ -317,7 +317,7 @@ class AdminDesk:
         """Apply a submitted form, refused if what it edits changed after `revision` (or
         if `revision` is one the store has not reached: a form cannot come from the future)."""
         if not may_edit_facts(self.rules, actor):
-            return Answer(error_reply(t("admin.refused", locale), locale))
+            return Answer(error_reply(t("admin.refused", locale), locale, refused=True))
         if revision > self.store.revision():
             return Answer(error_reply(t("admin.form.forged", locale), locale))
         reason = values.get("reason") or None

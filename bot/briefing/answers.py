@@ -95,10 +95,11 @@ def file_stem(text: str) -> str:
     return stem.strip("-") or "entity"
 
 
-def error_reply(message: str, locale: str) -> Reply:
-    """A polite, private explanation of what went wrong."""
+def error_reply(message: str, locale: str, *, refused: bool = False) -> Reply:
+    """A polite, private explanation of what went wrong; `refused` when it is that the
+    asker may not do this, rather than anything they typed."""
     card = Card(t("err.title", locale), (prose(message),), tone="error")
-    return Reply((card,), private=True, is_error=True)
+    return Reply((card,), private=True, is_error=True, refused=refused)
 
 
 class Briefer:

@@ -159,12 +159,15 @@ class Reply:
     `private` replies are seen only by the asker; `suggestions` are follow-ups offered
     as choices (the candidates for an ambiguous name); `attachments` are files the
     answer comes with (a calendar), besides the cards' pictures; `links` are web
-    addresses of the same answer (its page), as labelled URLs.
+    addresses of the same answer (its page), as labelled URLs. `refused` marks an error
+    that is about who asked, not what they typed (the asker may not do this), so that it
+    is counted apart from bad input.
     """
 
     cards: tuple[Card, ...]
     private: bool = False
     is_error: bool = False
+    refused: bool = False
     pagination: Pagination | None = None
     suggestions: tuple[FollowUp, ...] = field(default=())
     attachments: tuple[Attachment, ...] = field(default=())

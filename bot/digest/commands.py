@@ -10,7 +10,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.briefing.answers import Choice, Invocation, error_reply
 from bot.briefing.commands import OptionError, validate_options
@@ -36,6 +36,7 @@ from bot.trust import TrustRules, may_manage_digests
 from store.errors import InvalidInput
 from store.fact_store import FactStore
 
+PAUSE_MAX = timedelta(days=3653)
 SCHEDULE_EXAMPLES = ("daily 09:00", "weekly mon 09:00", "weekly mon,thu 08:30", "monthly 1 09:00")
 TIMEZONES = sorted(zoneinfo.available_timezones())
 COMMON_TIMEZONES = (DEFAULT_TIMEZONE, "UTC", "America/New_York", "Europe/London")
@@ -55,14 +56,16 @@ def check_settings(
 
 
 def parse_until(text: str, subscription: Subscription, now: datetime) -> datetime:
-    """`YYYY-MM-DD` (midnight) or `YYYY-MM-DD HH:MM` in the subscription's zone, in the future."""
+    """`YYYY-MM-DD` (midnight) or `YYYY-MM-DD HH:MM` in the subscription's zone, in the
+    future but within `PAUSE_MAX` (a pause for ever is `/digest pause` without `until`;
+    a date near the year 9999 would leave no room to compute the next run)."""
     try:
         moment: datetime | None = datetime.fromisoformat(text.strip())
     except ValueError:
         moment = None
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=subscription.zone)
-    if moment is None or moment <= now:
+    if moment is None or moment <= now or moment - now > PAUSE_MAX:
         raise InvalidInput(
             t("digest.err.until", "ko", value=text), t("digest.err.until", "en", value=text)
         )
@@ -118,7 +121,7 @@ class DigestCommands:
         if actor.scope is None:
             return error_reply(t("err.needs_scope", locale), locale)
         if spec.visibility == "managers" and not may_manage_digests(self.rules, actor):
-            return error_reply(t("err.manage_scope", locale), locale)
+            return error_reply(t("err.manage_scope", locale), locale, refused=True)
         try:
             values = validate_options(spec, invocation.options)
             if "channel" in values:

@@ -28,6 +28,8 @@ from bot.digest.subscriptions import (
     FAILED,
     FORBIDDEN,
     GONE,
+    INTERRUPTED,
+    MISSED,
     PAUSED,
     SENT,
     SKIPPED,
@@ -125,7 +127,12 @@ class Outcome:
 class DigestEngine:
     """Delivers due digests through the posters of their places, at most once per
     subscription and period. A subscription whose place no running front end owns is
-    left alone (not claimed): the process serving that platform delivers it."""
+    left alone (not claimed): the process serving that platform delivers it.
+
+    `on_outcome` hears every outcome the engine records (sent, skipped, failed,
+    forbidden, gone, and at start-up missed and interrupted), so they are counted in
+    this one place whichever front end posted.
+    """
 
     def __init__(
         self,
@@ -135,12 +142,19 @@ class DigestEngine:
         *,
         catch_up: timedelta = timedelta(hours=6),
         clock: Clock = utc_now,
+        on_outcome: Callable[[Outcome], None] | None = None,
     ) -> None:
         self.store = store
         self.book = book
         self.posters = list(posters)
         self.clock = clock
         self.grace = max(catch_up, MIN_GRACE)
+        self.on_outcome = on_outcome
+
+    def _report(self, outcome: Outcome) -> Outcome:
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+        return outcome
 
     def poster_for(self, place: str) -> Poster | None:
         """The poster of the front end that owns `place`, if it runs in this process."""
@@ -173,6 +187,9 @@ class DigestEngine:
                 "digest %d period %s was interrupted mid-delivery; not resending it",
                 delivery.subscription_id, delivery.period,
             )  # fmt: skip
+            self._report(
+                Outcome(delivery.subscription_id, delivery.period, INTERRUPTED, delivery.late)
+            )
         self.book.resume_due(now)
         for subscription in self.book.scheduled():
             if subscription.status == ACTIVE and self.poster_for(subscription.place):
@@ -196,6 +213,7 @@ class DigestEngine:
         self.book.record_missed(
             subscription.id, period, runs[-1], digest_nonce(subscription.id, period), now
         )
+        self._report(Outcome(subscription.id, period, MISSED, False))
 
     def due_run(self, subscription: Subscription, now: datetime) -> datetime | None:
         """The latest run of `subscription` within the grace before `now`, if any."""
@@ -278,9 +296,10 @@ class DigestEngine:
             self.book.complete, outcome.subscription_id, outcome.period, status, self.clock(),
             message_id=message_id, revision=revision, error=error,
         )  # fmt: skip
-        return Outcome(
+        done = Outcome(
             outcome.subscription_id, outcome.period, status, outcome.late, message_id, error
         )
+        return self._report(done)
 
     async def _stop(
         self, poster: Poster, subscription: Subscription, status: str, reason: str

@@ -19,8 +19,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.digest.delivery import DigestEngine
@@ -30,6 +34,8 @@ log = logging.getLogger(__name__)
 
 JOB_PREFIX = "digest:"
 SWEEP_SECONDS = 60.0
+# Sweeps missed before the scheduler counts as stuck (a delivery hanging on a post).
+OVERDUE_SWEEPS = 3
 
 
 def job_id(subscription_id: int) -> str:
@@ -40,6 +46,22 @@ def job_id(subscription_id: int) -> str:
 def _job_name(subscription: Subscription) -> str:
     """Names what the job's trigger was built from, so a changed schedule is noticed."""
     return f"digest {subscription.id}: {subscription.schedule.text} ({subscription.timezone})"
+
+
+@dataclass(frozen=True)
+class SchedulerStatus:
+    """The scheduler in this process, for health checks and metrics.
+
+    `running_here`: started in this process and not stopped. `alive`: APScheduler runs
+    and the sweep loop has finished a sweep within `OVERDUE_SWEEPS` intervals.
+    `last_sweep`: when the last sweep finished. `lag`: how many seconds after its time
+    APScheduler started the last digest job (None until one fired).
+    """
+
+    running_here: bool
+    alive: bool
+    last_sweep: datetime | None
+    lag: float | None
 
 
 class DigestScheduler:
@@ -53,6 +75,12 @@ class DigestScheduler:
         self.sweep_seconds = sweep_seconds
         self.scheduler: AsyncIOScheduler | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self._last_sweep: datetime | None = None
+        # time.monotonic() of the last finished sweep (or the start): immune to clock jumps.
+        self._swept_at = 0.0
+        # Set once start-up has sent what was missed: from then on it runs as scheduled.
+        self.caught_up = asyncio.Event()
+        self._lag: float | None = None
 
     async def start(self) -> bool:
         """Build the jobs, start APScheduler in the running loop and catch up; once only.
@@ -72,10 +100,13 @@ class DigestScheduler:
                 "misfire_grace_time": int(self.engine.grace.total_seconds()),
             },
         )
+        self.scheduler.add_listener(self._job_submitted, EVENT_JOB_SUBMITTED)
+        self._swept_at = time.monotonic()
         self._apply(await asyncio.to_thread(self.engine.book.scheduled))
         self.scheduler.start()
-        await self.engine.run_catch_up()
         self._sweeper = asyncio.create_task(self._sweep_forever(), name="digest sweep")
+        await self.engine.run_catch_up()
+        self.caught_up.set()
         return True
 
     async def stop(self) -> None:
@@ -118,6 +149,23 @@ class DigestScheduler:
                 replace_existing=True,
             )  # fmt: skip
 
+    def status(self) -> SchedulerStatus:
+        """Whether it runs here and is alive; reads only, so any thread may ask."""
+        scheduler, sweeper = self.scheduler, self._sweeper
+        fresh = time.monotonic() - self._swept_at <= OVERDUE_SWEEPS * self.sweep_seconds
+        alive = (
+            scheduler is not None
+            and scheduler.running
+            and sweeper is not None
+            and not sweeper.done()
+            and fresh
+        )
+        return SchedulerStatus(scheduler is not None, alive, self._last_sweep, self._lag)
+
+    def _job_submitted(self, event: JobSubmissionEvent) -> None:
+        """APScheduler compares run times with the wall clock; so does this."""
+        self._lag = (datetime.now(UTC) - max(event.scheduled_run_times)).total_seconds()
+
     async def _fire(self, subscription_id: int) -> None:
         await self.engine.deliver_due(subscription_ids=[subscription_id])
 
@@ -131,3 +179,4 @@ class DigestScheduler:
                 await self.engine.deliver_due()
             except Exception:
                 log.exception("digest sweep failed; trying again in %.0f s", self.sweep_seconds)
+            self._swept_at, self._last_sweep = time.monotonic(), datetime.now(UTC)

@@ -6,11 +6,12 @@ its `Poster` before the scheduler starts. Nothing here knows which platforms run
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from bot.config import Config
 from bot.digest.commands import DigestCommands
-from bot.digest.delivery import Clock, DigestEngine, Poster, utc_now
+from bot.digest.delivery import Clock, DigestEngine, Outcome, Poster, utc_now
 from bot.digest.scheduler import DigestScheduler
 from bot.digest.subscriptions import DigestBook
 from bot.trust import TrustRules
@@ -21,12 +22,19 @@ class DigestService:
     """Everything digests need, on its own connection to the store's database file."""
 
     def __init__(
-        self, store: FactStore, config: Config, rules: TrustRules, *, clock: Clock = utc_now
+        self,
+        store: FactStore,
+        config: Config,
+        rules: TrustRules,
+        *,
+        clock: Clock = utc_now,
+        on_outcome: Callable[[Outcome], None] | None = None,
     ) -> None:
         self.book = DigestBook.open(store.path)
         self.engine = DigestEngine(
-            store, self.book, catch_up=timedelta(hours=config.digest_catch_up_hours), clock=clock
-        )
+            store, self.book, catch_up=timedelta(hours=config.digest_catch_up_hours),
+            clock=clock, on_outcome=on_outcome,
+        )  # fmt: skip
         self.scheduler = DigestScheduler(self.engine, config.zone)
         self.commands = DigestCommands(
             store, self.book, rules, clock=clock, on_change=self.scheduler.reconcile

@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import math
 from typing import Any
 
 import discord
@@ -125,6 +126,10 @@ class BriefBot(discord.Client):
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
 
 
+# How long a closed bot may take to finish its task before it is cancelled.
+STOP_GRACE_SECONDS = 5.0
+
+
 class DiscordFrontEnd:
     """Discord as one of the runner's front ends: the bot logged in and connected, ready
     once its commands are registered and synced. The token is used, never logged."""
@@ -153,9 +158,29 @@ class DiscordFrontEnd:
         if self._task is not None:
             await asyncio.shield(self._task)
 
+    def health(self) -> dict[str, object]:
+        """Up when its commands are set up and the gateway socket is open with a heartbeat
+        acknowledged. discord.py reconnects by itself when acknowledgements stop, so a
+        socket that stays closed is what to report."""
+        bot = self.bot
+        connected = bot.ws is not None and bot.ws.open and not bot.is_closed()
+        latency = bot.latency  # nan before connecting, inf before the first acknowledgement
+        heartbeat = math.isfinite(latency)
+        return {
+            "ok": bot.set_up.is_set() and connected and heartbeat,
+            "connected": connected,
+            "latency_seconds": round(latency, 4) if heartbeat else None,
+        }
+
     async def stop(self) -> None:
+        """Close the bot; if discord.py is sleeping in a reconnect back-off (which `close`
+        does not interrupt, and which grows to minutes during an outage), cancel it rather
+        than make a service manager's stop wait."""
         await self.bot.close()
         if self._task is not None:
-            with contextlib.suppress(Exception):
+            done, _ = await asyncio.wait({self._task}, timeout=STOP_GRACE_SECONDS)
+            if not done:
+                self._task.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
                 await self._task
             self._task = None

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import loopback.objects as obj
+from bot.__main__ import http_server
 from bot.app import App
 from bot.config import Config
 from bot.discord_adapter.client import BriefBot, DiscordFrontEnd
+from bot.http_server import HttpServer
 from bot.run import Runner
 from loopback.server import TOKEN, InteractionRecord, LoopbackDiscord, Request
 from store.fact_store import FactStore
@@ -92,6 +94,7 @@ class LoopbackBot:
         *,
         today: date | None = None,
         config: Config | None = None,
+        http: bool = False,
     ) -> None:
         self.server = LoopbackDiscord()
         self.store = store
@@ -99,6 +102,9 @@ class LoopbackBot:
         self.base_config = config or Config(
             store_path=store.path, guild_ids=(obj.GUILD_ID,), locale="ko"
         )
+        # With `http`, the bot's HTTP application runs beside it on a free loopback port.
+        self.with_http = http
+        self.http: HttpServer | None = None
         self.tmp_path = tmp_path
         self.bot: BriefBot | None = None
         self._task: asyncio.Task[None] | None = None
@@ -107,7 +113,12 @@ class LoopbackBot:
     @property
     def config(self) -> Config:
         return replace(
-            self.base_config, api_base=self.server.api_base, gateway_url=self.server.gateway_url
+            self.base_config,
+            api_base=self.server.api_base,
+            gateway_url=self.server.gateway_url,
+            http_enabled=self.with_http,
+            http_host="127.0.0.1",
+            http_port=0,
         )
 
     async def __aenter__(self) -> LoopbackBot:
@@ -133,10 +144,12 @@ class LoopbackBot:
         )
         bot = front_end.bot
         self.bot = bot
+        self.http = http_server(bot.app, [front_end])
         self._stop = asyncio.Event()
-        self._task = asyncio.create_task(Runner(bot.app, [front_end]).run(self._stop))
+        self._task = asyncio.create_task(Runner(bot.app, [front_end], self.http).run(self._stop))
         deadline = time.perf_counter() + SETTLE_TIMEOUT_S
-        while bot.get_guild(obj.GUILD_ID) is None or bot.app.digests.scheduler.scheduler is None:
+        scheduler = bot.app.digests.scheduler
+        while bot.get_guild(obj.GUILD_ID) is None or not scheduler.caught_up.is_set():
             if self._task.done():
                 await self._task  # raises what stopped the bot
                 raise AssertionError("the bot stopped before connecting")
