@@ -102,22 +102,28 @@ def chat_front_ends(app: App, http: HttpServer | None = None) -> list[FrontEnd]:
     return front_ends
 
 
-def http_server(config: Config, args: argparse.Namespace) -> HttpServer | None:
-    """The HTTP application: always for `serve`, beside the chat front ends when
-    `[http] enabled` (the default)."""
-    if args.mode != "serve" and not config.http_enabled:
-        return None
-    host = getattr(args, "host", None) or config.http_host
-    port = getattr(args, "port", None)
-    return HttpServer(host, config.http_port if port is None else port)
+def http_server(config: Config) -> HttpServer | None:
+    """The one HTTP application, unless `[http] enabled` is false; a front end in HTTP mode
+    adds its routes when it is built, the others join in `add_routes`."""
+    return HttpServer(config.http_host, config.http_port) if config.http_enabled else None
+
+
+def serve_http(config: Config, args: argparse.Namespace) -> HttpServer:
+    """`serve`'s HTTP application: always, on `--host`/`--port` when given."""
+    port = config.http_port if args.port is None else args.port
+    return HttpServer(args.host or config.http_host, port)
+
+
+def add_routes(http: HttpServer, app: App, front_ends: list[FrontEnd]) -> None:
+    """Every route that joins the HTTP application beside the chat front ends."""
+    add_monitoring(http, app, front_ends)
+    add_web_routes(http, app)
 
 
 def serve(app: App, front_ends: list[FrontEnd], http: HttpServer | None) -> int:
-    """Run the chat front ends and the HTTP application (with every route that joins it:
-    health and metrics, the web pages) until stopped."""
+    """Run the chat front ends and the HTTP application until stopped."""
     if http is not None:
-        add_monitoring(http, app, front_ends)
-        add_web_routes(http, app)
+        add_routes(http, app, front_ends)
     try:
         return run(app, front_ends, http)
     except ListenError as exc:
@@ -146,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode == "ask":
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
-        http = http_server(config, args)
+        http = serve_http(config, args) if args.mode == "serve" else http_server(config)
         try:
             front_ends = chat_front_ends(app, http)
         except ConfigError as exc:
