@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import loopback.objects as obj
 import pytest
 from conftest import LOOPBACK_TODAY
@@ -130,3 +131,20 @@ async def test_with_a_base_url_answers_have_link_buttons_to_their_pages(
     ]
     unknown = await linked_bot.command("program", name="없는 사업")
     assert link_buttons(unknown) == [], "an error has no page"
+
+
+async def test_the_web_pages_run_beside_the_gateway_bot_on_the_same_app(
+    store: FactStore, tmp_path: Path
+) -> None:
+    async with LoopbackBot(store, tmp_path, today=LOOPBACK_TODAY, http=True) as running:
+        chat = await running.command("program", name="국가 AI 연구거점")
+        assert running.http is not None
+        async with (
+            aiohttp.ClientSession() as client,
+            client.get(f"{running.http.url}/program/연구거점") as response,
+        ):
+            assert response.status == 200
+            page = await response.text()
+        title = chat.messages[0]["embeds"][0]["title"]
+        assert f">{title}</h1>" in page
+    assert running.server.violations == []
