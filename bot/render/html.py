@@ -80,8 +80,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "모든 사실은 출처와 함께 보여 줍니다. 자료: 사실 저장소 변경 {revision}번 · 오늘 {today}.",
         "Every fact is shown with its sources. Data: fact store revision {revision} · today {today}.",
     ),
-    "not_found": ("페이지를 찾을 수 없습니다", "Page not found"),
-    "bad_request": ("요청을 이해하지 못했습니다", "Bad request"),
 }
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 
