@@ -1,7 +1,9 @@
 """`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, Slack with `SLACK_BOT_TOKEN`
 and `SLACK_APP_TOKEN`, both with all three; else the local console),
-or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`; `check-config`
-and `healthcheck` are for operators. A configuration error exits 78."""
+or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`; `serve` runs
+the HTTP application (the web pages and calendars) with the configured front ends and
+never the console; `check-config` and `healthcheck` are for operators. A configuration
+error exits 78."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from bot.i18n import LOCALES
 from bot.logs import configure_from
 from bot.monitoring import add_monitoring
 from bot.run import FrontEnd, run
+from bot.web import add_web_routes
 from store.errors import StoreFault
 from store.fact_store import FactStore
 
@@ -31,6 +34,12 @@ def _common(default: object) -> argparse.ArgumentParser:
     common.add_argument("--config", type=Path, help="config file (default: config.toml if present)")
     common.add_argument("--db", type=Path, help="database file (overrides [store] path)")
     common.add_argument("--locale", choices=LOCALES, help="reply language (default: [bot] locale)")
+    common.add_argument(
+        "--out",
+        type=Path,
+        help="where the console and ask write the files answers come with (timeline"
+        " pictures, .ics calendars; default: the current directory)",
+    )
     common.add_argument(
         "--user-id",
         type=int,
@@ -56,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the Discord message payload as JSON"
     )
     one.add_argument("--now", type=date.fromisoformat, help="treat this day (YYYY-MM-DD) as today")
+    serve = sub.add_parser(
+        "serve",
+        parents=[_common(argparse.SUPPRESS)],
+        help="the HTTP application ([http] host/port: the web pages and calendars) and"
+        " every configured front end",
+    )
+    serve.add_argument("--host", help="listen on this address (default: [http] host)")
+    serve.add_argument("--port", type=int, help="listen on this port (default: [http] port)")
     cli.add_modes(sub)
     return parser
 
@@ -92,9 +109,16 @@ def http_server(config: Config) -> HttpServer | None:
     return HttpServer(config.http_host, config.http_port) if config.http_enabled else None
 
 
+def serve_http(config: Config, args: argparse.Namespace) -> HttpServer:
+    """`serve`'s HTTP application: always, on `--host`/`--port` when given."""
+    port = config.http_port if args.port is None else args.port
+    return HttpServer(args.host or config.http_host, port)
+
+
 def add_routes(http: HttpServer, app: App, front_ends: list[FrontEnd]) -> None:
     """Every route that joins the HTTP application beside the chat front ends."""
     add_monitoring(http, app, front_ends)
+    add_web_routes(http, app)
 
 
 def serve(app: App, front_ends: list[FrontEnd], http: HttpServer | None) -> int:
@@ -130,17 +154,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         fixed = args.now if args.mode == "ask" else None
         app = App(config, store, clock=fixed_clock(fixed, config) if fixed else utc_now)
-        console = Console(app, console_actor(args.user_id))
+        console = Console(app, console_actor(args.user_id), (args.out or Path.cwd()).absolute())
         if args.mode == "ask":
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
-        http = http_server(config)
+        http = serve_http(config, args) if args.mode == "serve" else http_server(config)
         try:
             front_ends = chat_front_ends(app, http)
         except ConfigError as exc:
             print(f"config error: {exc}", file=sys.stderr)
             return cli.EX_CONFIG
-        if front_ends:
+        if front_ends or args.mode == "serve":
             return serve(app, front_ends, http)
         return run_console(console, locale=locale)
     finally:

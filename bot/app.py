@@ -8,9 +8,11 @@ need is built inside one client's start-up hook.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 from bot.admin.desk import AdminDesk
 from bot.admin.specs import ADMIN_COMMANDS, ATTRIBUTE, ENTITIES, KIND, MILESTONE, SOURCE
@@ -25,9 +27,14 @@ from bot.digest.specs import DIGEST_COMMANDS, SCHEDULE, TIMEZONE
 from bot.discord_adapter import ids as discord_ids
 from bot.i18n import t
 from bot.metrics import Metrics
+from bot.render.ics import milestones_ics
 from bot.slack_adapter import ids as slack_ids
 from bot.trust import TrustRules
 from store.fact_store import FactStore
+from store.model import EntityRef, MilestoneView
+
+if TYPE_CHECKING:
+    from bot.render.timeline import TimelineCache
 
 
 def trust_rules(config: Config) -> TrustRules:
@@ -66,7 +73,14 @@ class App:
         self.clock = clock
         self._pinned_today = today
         self.rules = trust_rules(config)
-        self.briefer = Briefer(store, today=self.today, stale_after_days=config.stale_after_days)
+        self.briefer = Briefer(
+            store,
+            today=self.today,
+            stale_after_days=config.stale_after_days,
+            timeline=self.timeline,
+            calendar=milestones_ics,
+            base_url=config.web_base_url,
+        )
         self.admin = AdminDesk(store, self.rules, today=self.today)
         self.metrics = Metrics()
         self.digests = DigestService(
@@ -78,6 +92,27 @@ class App:
             **dict.fromkeys((ATTRIBUTE, SOURCE, MILESTONE, KIND), self._complete_admin),
             **dict.fromkeys((SCHEDULE, TIMEZONE), self._complete_digest),
         }
+
+    @functools.cached_property
+    def timelines(self) -> TimelineCache:
+        """The timeline pictures, per store revision. Made on the first picture: drawing
+        imports matplotlib, which would add most of a second to every process start
+        (`ask`, `healthcheck`) that draws nothing."""
+        from bot.render.timeline import TimelineCache
+
+        return TimelineCache()
+
+    def timeline(
+        self,
+        revision: int,
+        program: EntityRef,
+        milestones: Callable[[], Sequence[MilestoneView]],
+        *,
+        today: date,
+        locale: str,
+    ) -> bytes:
+        """A program's timeline picture, drawn once per revision, language and day."""
+        return self.timelines.picture(revision, program, milestones, today=today, locale=locale)
 
     def today(self) -> date:
         """Today in the configured zone, by the app's clock (or the pinned day)."""

@@ -17,6 +17,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from bot.app import App
@@ -52,10 +53,13 @@ def place_namer(locale: str) -> Callable[[str], str]:
 
 @dataclass(frozen=True)
 class Console:
-    """What answers a typed line: the app, and who is typing."""
+    """What answers a typed line: the app, who is typing, and the folder where the files
+    that come with answers (timeline pictures, calendars) are written (`out`; None: not
+    written, only named)."""
 
     app: App
     actor: Actor = OPERATOR
+    out: Path | None = None
 
     def answer(self, line: str, locale: str) -> Answer:
         """The answer to one typed line; the console has one place, so a `channel:` other
@@ -67,16 +71,35 @@ class Console:
         return self.app.answer(Invocation(name, options, locale, self.actor, CONSOLE_PLACE))
 
 
+def write_files(reply: Reply, folder: Path) -> dict[str, Path]:
+    """Write the reply's pictures and files into `folder`; their paths by file name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for attachment in reply.files():
+        path = folder / Path(attachment.filename).name
+        path.write_bytes(attachment.data)
+        written[attachment.filename] = path
+    return written
+
+
 def ask(console: Console, line: str, *, locale: str, as_json: bool) -> str:
-    """Answer one command line as text, or as the Discord payload it would send. A crash
-    is this program's bug, not the asker's: it is logged, and the answer is an apology."""
+    """Answer one command line as text (its files written into `console.out`, and named
+    by their paths), or as the Discord payload it would send. A crash is this program's
+    bug, not the asker's: it is logged, and the answer is an apology."""
     try:
         reply = console.answer(line, locale).reply
     except Exception:
         log.error("the answer to %r failed", line, exc_info=log.isEnabledFor(logging.DEBUG))
         reply = error_reply(t("err.internal", locale), locale)
     if not as_json:
-        return reply_text(reply, locale, place_namer(locale))
+        saved: dict[str, Path] = {}
+        problem = ""
+        if console.out is not None and reply.files():
+            try:
+                saved = write_files(reply, console.out)
+            except OSError as exc:
+                problem = "\n" + t("console.file_error", locale, folder=console.out, error=exc)
+        return reply_text(reply, locale, place_namer(locale), saved) + problem
     first, *rest = reply_payloads(reply, locale)
     payload: dict[str, Any] = dict(first)
     if rest:

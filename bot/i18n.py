@@ -22,6 +22,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "opt.past": ("지난일정", "past"),
     "opt.query": ("검색어", "query"),
     "opt.page": ("쪽", "page"),
+    "opt.format": ("형식", "format"),
+    "choice.format.text": ("목록", "list"),
+    "choice.format.ics": ("달력 파일 (.ics)", "calendar file (.ics)"),
     # Command names and descriptions (also used for Discord localisation).
     "cmd.program": (
         "프로그램 카드: 무엇인지, 누가 하는지, 예산과 일정, 출처",
@@ -43,6 +46,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cmd.milestones.program": ("이 프로그램의 일정만", "Only this program's milestones"),
     "cmd.milestones.days": ("며칠 동안 (기본 30일)", "How many days (default 30)"),
     "cmd.milestones.past": ("지난 일정 보기", "Show past milestones instead"),
+    "cmd.milestones.format": (
+        "목록(text) 또는 달력 파일(ics)",
+        "A list (text) or a calendar file (ics)",
+    ),
     "cmd.search": ("모든 사실에서 검색", "Search everything the bot knows"),
     "cmd.search.query": ("검색어 (모든 단어가 포함된 결과)", "Search words (all must match)"),
     "cmd.search.page": ("쪽 번호", "Page number"),
@@ -124,6 +131,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "지났지만 완료 표시 없음 (확인 필요) · {count}건",
         "Past due and not marked done (check) · {count}",
     ),
+    # Calendar files, pictures and web pages that come with answers.
+    "ics.title": ("달력 파일 · {window}", "Calendar file · {window}"),
+    "ics.name": ("briefbot 일정", "briefbot milestones"),
+    "ics.lead": (
+        "달력 파일 `{file}`에 일정 {count}건을 담았습니다: 이 기간에 걸친 일정(완료·취소 포함)과,"
+        " 앞으로의 기간이면 기한이 지났지만 완료 표시가 없는 일정입니다. 날짜가 부정확한 일정은"
+        " 그 기간 전체에 걸친 종일 일정이며, 제목에 기사에 나온 정밀도(예: 12월 말)와 상태를 적었습니다.",
+        "The calendar file `{file}` holds {count} milestones: those whose dates overlap the"
+        " window (done and cancelled ones too) and, looking ahead, those past due and not"
+        " marked done. A milestone with an imprecise date is an all-day event over its whole"
+        " window, titled with the precision the article gave (e.g. late Dec) and its status.",
+    ),
+    "ics.none": (
+        "이 기간에는 일정이 없어 달력 파일 `{file}`이 비어 있습니다.",
+        "No milestones fall in this window, so the calendar file `{file}` is empty.",
+    ),
+    "ics.hint.title": ("쓰는 법", "How to use it"),
+    "ics.hint": (
+        "달력 앱(구글 캘린더, 애플 캘린더, 아웃룩)에서 가져오세요. 다시 가져오면 같은 일정이"
+        " 중복되지 않고 갱신됩니다.",
+        "Import it into a calendar app (Google Calendar, Apple Calendar, Outlook). Importing"
+        " it again updates the same events rather than duplicating them.",
+    ),
+    "ics.unavailable": (
+        "이 봇에서는 달력 파일을 만들 수 없습니다.",
+        "This bot cannot make calendar files.",
+    ),
+    "card.timeline": (
+        "{program} 일정 타임라인 그림 ({count}건)",
+        "Timeline picture of {program}'s milestones ({count})",
+    ),
+    "web.page": ("웹에서 보기", "View on the web"),
+    "web.calendar": ("달력 구독 주소", "Calendar feed"),
     "ms.hint": (
         "날짜가 부정확한 일정은 기간과 겹치면 '가능'으로 표시합니다.",
         "Milestones with imprecise dates are marked 'possibly' when they overlap the window.",
@@ -267,6 +307,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "name.fact-history": ("사실이력", "fact-history"),
     "name.digest-preview": ("브리핑미리보기", "digest-preview"),
     "console.here": ("이 콘솔", "this console"),
+    "console.file_error": (
+        "파일을 {folder}에 쓰지 못했습니다: {error}",
+        "Could not write the files into {folder}: {error}",
+    ),
     "console.one_place": (
         "콘솔은 한 곳뿐입니다: channel 없이 입력해 주세요.",
         "The console is a single place: leave out channel.",

@@ -23,6 +23,8 @@ ACTION_ROWS_MAX = 5
 BUTTONS_PER_ROW = 5
 CUSTOM_ID_MAX = 100
 BUTTON_LABEL_MAX = 80
+LINK_STYLE = 5
+URL_MAX = 512
 EPHEMERAL = 64
 
 
@@ -76,8 +78,13 @@ def _assert_components(components: list[Mapping[str, Any]]) -> None:
         assert 1 <= len(buttons) <= BUTTONS_PER_ROW, f"{len(buttons)} buttons in a row"
         for button in buttons:
             assert button["type"] == 2
-            custom_id = button.get("custom_id")
-            assert isinstance(custom_id, str) and 0 < len(custom_id) <= CUSTOM_ID_MAX, custom_id
+            if button.get("style") == LINK_STYLE:  # a link opens its URL and has no custom_id
+                url = button.get("url")
+                assert isinstance(url, str) and url.startswith(("https://", "http://")), button
+                assert len(url) <= URL_MAX and "custom_id" not in button, button
+            else:
+                custom_id = button.get("custom_id")
+                assert isinstance(custom_id, str) and 0 < len(custom_id) <= CUSTOM_ID_MAX, button
             assert 0 < len(button.get("label") or "") <= BUTTON_LABEL_MAX, button
 
 

@@ -21,6 +21,7 @@ import pytest
 import time_machine
 from conftest import copy_database
 from discord_limits import assert_discord_limits
+from test_web import calendar_events
 
 from bot.briefing.model import Answer
 from bot.commandline import parse_command_line
@@ -371,3 +372,37 @@ def test_a_command_that_crashes_is_reported_and_the_console_goes_on(store: FactS
     assert code == 0
     assert "Something went wrong on my side" in out.getvalue()
     assert "What briefbot knows" in out.getvalue()
+
+
+# --- files that come with answers (issue 17) ---------------------------------------------
+
+
+def test_ask_writes_the_calendar_into_the_current_directory_and_names_it(
+    run_bot: RunBot, tmp_path: Path
+) -> None:
+    result = run_bot(
+        "ask", "/milestones program:독자 AI 파운데이션 days:365 format:ics", "--now", "2025-11-20"
+    )
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / "milestones-sovereign-ai-foundation-model.ics"
+    assert f"📎 briefbot 일정 · 독자 AI 파운데이션 모델 프로젝트: {written}" in result.stdout
+    events = calendar_events(written.read_bytes())
+    assert events["milestone-5@briefbot"][1] == "TENTATIVE"
+
+
+def test_ask_out_writes_the_timeline_picture_where_asked(run_bot: RunBot, tmp_path: Path) -> None:
+    result = run_bot("ask", "/program 국가 AI 연구거점", "--out", "pictures", "--now", "2025-11-20")
+    assert result.returncode == 0, result.stderr
+    picture = tmp_path / "pictures" / "timeline-national-ai-research-lab.png"
+    assert f"🖼 국가 AI 연구거점 일정 타임라인 그림 (1건): {picture}" in result.stdout
+    assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert not list(tmp_path.glob("*.png")), "nothing written outside --out"
+
+
+def test_a_folder_that_cannot_be_written_is_said_politely(store: FactStore, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    desk = Console(make_app(store), out=blocker / "inside")
+    text = ask(desk, "/milestones format:ics", locale="en", as_json=False)
+    assert "Could not write the files into" in text and "Traceback" not in text
+    assert text.startswith("━━ Calendar file"), "the answer itself is still shown"

@@ -98,7 +98,8 @@ async def test_the_real_entry_point_connects_and_answers(store: FactStore, tmp_p
     config.write_text(
         f'[store]\npath = "{store.path}"\n'
         f"[discord]\nguild_ids = [{obj.GUILD_ID}]\n"
-        f'api_base = "{server.api_base}"\ngateway_url = "{server.gateway_url}"\n',
+        f'api_base = "{server.api_base}"\ngateway_url = "{server.gateway_url}"\n'
+        "[http]\nport = 0\n",  # the web pages beside the gateway, on any free port
         encoding="utf-8",
     )
     env = {**os.environ, "DISCORD_TOKEN": TOKEN}
@@ -125,5 +126,6 @@ async def test_the_real_entry_point_connects_and_answers(store: FactStore, tmp_p
         output = (await asyncio.wait_for(process.communicate(), timeout=10))[0].decode()
         await server.stop()
     assert process.returncode == 0, output
+    assert "HTTP on http://127.0.0.1:" in output, "the web pages run beside the gateway"
     assert TOKEN not in output
     assert server.violations == []

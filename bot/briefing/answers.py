@@ -7,21 +7,28 @@ and render what comes back.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from bot.briefing.cache import ReplyCache
 from bot.briefing.cards import STALE_AFTER_DAYS, entity_card
 from bot.briefing.commands import COMMANDS, OptionError, validate_options
-from bot.briefing.lists import about_reply, milestones_reply, search_reply
-from bot.briefing.model import Card, FollowUp, Reply, Section, line, prose
+from bot.briefing.links import absolute, answer_path, calendar_path
+from bot.briefing.lists import (
+    about_reply,
+    calendar_milestones,
+    calendar_reply,
+    milestones_reply,
+    search_reply,
+)
+from bot.briefing.model import Attachment, Card, FollowUp, Reply, Section, Span, line, prose
 from bot.i18n import t
 from bot.trust import ANONYMOUS, Actor
 from store.errors import InvalidInput
 from store.fact_store import FactStore
 from store.limits import NAME_MAX
-from store.model import EntityRef
+from store.model import EntityRef, MilestoneView
 from store.resolve import Resolution
 
 # How many names a completion offers at most; each front end shows as many as it can.
@@ -53,6 +60,41 @@ class Choice:
     value: str
 
 
+class TimelineDrawer(Protocol):
+    """Draws a program's milestones as a PNG, remembered per store `revision` (the
+    composition root passes `bot.render.timeline.TimelineCache.picture`)."""
+
+    def __call__(
+        self,
+        revision: int,
+        program: EntityRef,
+        milestones: Callable[[], Sequence[MilestoneView]],
+        *,
+        today: date,
+        locale: str,
+    ) -> bytes: ...
+
+
+class CalendarWriter(Protocol):
+    """Writes milestones as an iCalendar file (`bot.render.ics.milestones_ics`)."""
+
+    def __call__(
+        self,
+        milestones: Sequence[MilestoneView],
+        *,
+        locale: str,
+        calendar_name: str,
+        today: date,
+        stamp: datetime,
+    ) -> bytes: ...
+
+
+def file_stem(text: str) -> str:
+    """`text` as a file name any system and upload accepts: ASCII letters, digits, `-`."""
+    stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in text)
+    return stem.strip("-") or "entity"
+
+
 def error_reply(message: str, locale: str, *, refused: bool = False) -> Reply:
     """A polite, private explanation of what went wrong; `refused` when it is that the
     asker may not do this, rather than anything they typed."""
@@ -61,17 +103,30 @@ def error_reply(message: str, locale: str, *, refused: bool = False) -> Reply:
 
 
 class Briefer:
-    """Answers lookups from a `FactStore`; `today` is injectable so windows are testable."""
+    """Answers lookups from a `FactStore`; `today` is injectable so windows are testable.
+
+    What needs a drawing or a file format comes in from the composition root, so the
+    core imports no renderer: `timeline` puts a picture on program cards, `calendar`
+    makes `/milestones format:ics` answer with a file, and `base_url` (the web pages'
+    address) gives answers a link to their page.
+    """
 
     def __init__(
         self,
         store: FactStore,
         today: Callable[[], date] = date.today,
         stale_after_days: int = STALE_AFTER_DAYS,
+        *,
+        timeline: TimelineDrawer | None = None,
+        calendar: CalendarWriter | None = None,
+        base_url: str | None = None,
     ) -> None:
         self.store = store
         self.today = today
         self.stale_after_days = stale_after_days
+        self.timeline = timeline
+        self.calendar = calendar
+        self.base_url = base_url
         self.cache = ReplyCache()
         self._handlers: dict[str, Callable[..., Reply]] = {
             "program": self._program,
@@ -109,14 +164,47 @@ class Briefer:
         except (OptionError, InvalidInput) as exc:
             return error_reply(exc.message(locale), locale)
 
+    def _linked(self, reply: Reply, locale: str, *paths: tuple[str, str | None]) -> Reply:
+        """`reply` with links to its web page (and feed), when the pages have an address."""
+        if self.base_url is None or reply.is_error:
+            return reply
+        links = tuple(
+            Span(t(label, locale), link=absolute(self.base_url, path))
+            for label, path in paths
+            if path is not None
+        )
+        return replace(reply, links=(*reply.links, *links))
+
     def _entity(self, name: str, entity_class: str, locale: str) -> Reply:
         resolution = self.store.resolve(name, classes=[entity_class])
         if resolution.entity is None:
             return self.not_found(resolution, entity_class, locale, entity_class, "name")
+        # Read before the facts: a picture drawn from them is never filed under a later
+        # revision than the one it shows.
+        revision = self.store.revision()
         detail = self.store.entity(resolution.entity.id)
         if detail is None:  # removed between the two reads: say so rather than crash
             return self.not_found(resolution, entity_class, locale, entity_class, "name")
-        return Reply((entity_card(detail, self.today(), locale, self.stale_after_days),))
+        card = entity_card(detail, self.today(), locale, self.stale_after_days)
+        if entity_class == "program" and detail.milestones and self.timeline is not None:
+            card = replace(
+                card, image=self._timeline(revision, detail.ref, detail.milestones, locale)
+            )
+        page = answer_path(entity_class, {"name": detail.ref.id})
+        return self._linked(Reply((card,)), locale, ("web.page", page))
+
+    def _timeline(
+        self, revision: int, program: EntityRef, milestones: list[MilestoneView], locale: str
+    ) -> Attachment:
+        """The program's timeline picture, described in words for those who cannot see it."""
+        assert self.timeline is not None
+        png = self.timeline(
+            revision, program, lambda: milestones, today=self.today(), locale=locale
+        )
+        description = t(
+            "card.timeline", locale, program=program.name(locale), count=len(milestones)
+        )
+        return Attachment(f"timeline-{file_stem(program.id)}.png", "image/png", png, description)
 
     def _program(self, *, name: str, locale: str) -> Reply:
         return self._entity(name, "program", locale)
@@ -124,23 +212,57 @@ class Briefer:
     def _institution(self, *, name: str, locale: str) -> Reply:
         return self._entity(name, "institution", locale)
 
-    def _milestones(self, *, program: str | None, days: int, past: bool, locale: str) -> Reply:
+    def _milestones(
+        self, *, program: str | None, days: int, past: bool, format: str, locale: str
+    ) -> Reply:
         ref = None
         if program:
             resolution = self.store.resolve(program, classes=["program"])
             if resolution.entity is None:
                 return self.not_found(
                     resolution, "program", locale, "milestones", "program",
-                    (("days", days), ("past", past)),
+                    (("days", days), ("past", past), ("format", format)),
                 )  # fmt: skip
             ref = resolution.entity
-        return milestones_reply(self.store, self.today(), days, past, ref, locale)
+        options = {"program": ref.id if ref else None, "days": days, "past": past}
+        page = answer_path("milestones", options)
+        feed = calendar_path(ref.id if ref else None)
+        if format == "ics":
+            return self._linked(
+                self._calendar(ref, days, past, locale), locale, ("web.calendar", feed)
+            )
+        reply = milestones_reply(self.store, self.today(), days, past, ref, locale)
+        return self._linked(reply, locale, ("web.page", page), ("web.calendar", feed))
+
+    def _calendar(self, program: EntityRef | None, days: int, past: bool, locale: str) -> Reply:
+        """The window's milestones as an `.ics` file, with a card that says what it holds."""
+        if self.calendar is None:
+            return error_reply(t("ics.unavailable", locale), locale)
+        today = self.today()
+        milestones = calendar_milestones(self.store, today, days, past, program)
+        newest = self.store.revisions_since(self.store.revision() - 1, limit=1)
+        name = t("ics.name", locale)
+        if program is not None:
+            name = f"{name} · {program.name(locale)}"
+        data = self.calendar(
+            milestones,
+            locale=locale,
+            calendar_name=name,
+            today=today,
+            stamp=datetime.fromisoformat(newest[0].at),
+        )
+        stem = f"milestones-{file_stem(program.id)}" if program else "milestones"
+        ics = Attachment(f"{stem}.ics", "text/calendar", data, name)
+        return calendar_reply(milestones, ics, today, days, past, program, locale)
 
     def _search(self, *, query: str, page: int, locale: str) -> Reply:
-        return search_reply(self.store.search(query), page, locale)
+        reply = search_reply(self.store.search(query), page, locale)
+        path = answer_path("search", {"query": query, "page": page})
+        return self._linked(reply, locale, ("web.page", path))
 
     def _about(self, *, locale: str) -> Reply:
-        return about_reply(self.store, self.today(), locale)
+        reply = about_reply(self.store, self.today(), locale)
+        return self._linked(reply, locale, ("web.page", answer_path("about", {})))
 
     def not_found(
         self,

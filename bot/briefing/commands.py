@@ -16,6 +16,8 @@ from store.limits import NAME_MAX
 
 # A search is a few words; longer text is a paste, not a query.
 QUERY_MAX = 100
+# How `/milestones` answers: a list, or a calendar file of the same window.
+FORMATS = ("text", "ics")
 
 
 class OptionError(ValueError):
@@ -130,6 +132,13 @@ COMMANDS: dict[str, Command] = {
                     description="cmd.milestones.days",
                 ),
                 Option("past", "boolean", default=False, description="cmd.milestones.past"),
+                Option(
+                    "format",
+                    "string",
+                    default="text",
+                    choices=FORMATS,
+                    description="cmd.milestones.format",
+                ),
             ),
         ),
         Command(

@@ -14,6 +14,7 @@ from bot.briefing.format import (
     source_line,
 )
 from bot.briefing.model import (
+    Attachment,
     Card,
     FollowUp,
     Line,
@@ -27,19 +28,35 @@ from bot.briefing.model import (
 from bot.i18n import t
 from store.dates import shifted
 from store.fact_store import FactStore
-from store.model import EntityRef, SourceRef
+from store.model import EntityRef, MilestoneView, SourceRef
 from store.queries import WindowedMilestone
 from store.search import SearchResults
 
 SEARCH_PAGE_SIZE = 5
 MAX_MILESTONES = 500
+EVERY_STATUS = ("planned", "unknown", "done", "cancelled")
+# The entity classes that have a card, each answered by the command of the same name.
+CARD_COMMANDS = ("program", "institution")
+
+
+def _window(today: date, days: int, past: bool) -> tuple[date, date]:
+    """The last `days` days up to today, or the next `days` days from today."""
+    return (shifted(today, -days), today) if past else (today, shifted(today, days))
+
+
+def _window_title(
+    start: date, end: date, past: bool, program: EntityRef | None, locale: str
+) -> str:
+    title_key = "ms.title.past" if past else "ms.title.upcoming"
+    title = t(title_key, locale, start=start.isoformat(), end=end.isoformat())
+    return f"{title} · {program.name(locale)}" if program else title
 
 
 def milestones_reply(
     store: FactStore, today: date, days: int, past: bool, program: EntityRef | None, locale: str
 ) -> Reply:
     """Milestones in the next (or last) `days` days, precision-aware, with overdue ones apart."""
-    start, end = (shifted(today, -days), today) if past else (today, shifted(today, days))
+    start, end = _window(today, days, past)
     entity_ids = [program.id] if program else None
     # Looking ahead, what is already done (or cancelled) is no longer coming up.
     statuses = ("planned", "unknown", "done") if past else ("planned", "unknown")
@@ -70,10 +87,7 @@ def milestones_reply(
         overdue_lines = tuple(
             milestone_line(m, locale, notes, with_entity=program is None) for m in overdue
         )
-    title_key = "ms.title.past" if past else "ms.title.upcoming"
-    title = t(title_key, locale, start=start.isoformat(), end=end.isoformat())
-    if program:
-        title = f"{title} · {program.name(locale)}"
+    title = _window_title(start, end, past, program, locale)
     heading = "ms.heading.past" if past else "ms.heading.window"
     sections = [Section(t(heading, locale, count=len(lines)), lines)] if lines else []
     if overdue_lines:
@@ -88,6 +102,41 @@ def milestones_reply(
     return Reply((Card(title, lead, tuple(sections)),))
 
 
+def calendar_milestones(
+    store: FactStore, today: date, days: int, past: bool, program: EntityRef | None
+) -> list[MilestoneView]:
+    """What a calendar of the window holds: every milestone whose dates overlap it, done
+    and cancelled ones too (a subscribed calendar must hear that a plan was done or
+    dropped, not lose the event), and, looking ahead, the overdue plans listed apart."""
+    start, end = _window(today, days, past)
+    entity_ids = [program.id] if program else None
+    windowed = store.milestones(
+        start, end, entity_ids=entity_ids, statuses=EVERY_STATUS, limit=MAX_MILESTONES
+    )
+    found = [w.milestone for w in windowed]
+    if not past:
+        found += store.overdue(today, entity_ids=entity_ids, limit=MAX_MILESTONES)
+    return found
+
+
+def calendar_reply(
+    milestones: list[MilestoneView],
+    ics: Attachment,
+    today: date,
+    days: int,
+    past: bool,
+    program: EntityRef | None,
+    locale: str,
+) -> Reply:
+    """The card that comes with a calendar file: what the file holds and how to use it."""
+    start, end = _window(today, days, past)
+    title = t("ics.title", locale, window=_window_title(start, end, past, program, locale))
+    count = len({m.id for m in milestones})
+    lead = prose(t("ics.lead" if count else "ics.none", locale, count=count, file=ics.filename))
+    hint = Section(t("ics.hint.title", locale), (line(t("ics.hint", locale)),), role="hint")
+    return Reply((Card(title, (lead,), (hint,)),), attachments=(ics,))
+
+
 def _how_current(store: FactStore, today: date, locale: str) -> tuple[Line, ...]:
     """When the newest report in the store was published, and how an admin adds news."""
     newest = store.newest_source()
@@ -98,6 +147,13 @@ def _how_current(store: FactStore, today: date, locale: str) -> tuple[Line, ...]
         lines.append(line(t("ms.newest", locale, date=published, days=age)))
     lines.append(prose(t("ms.add_news", locale)))
     return tuple(lines)
+
+
+def _card_of(entity: EntityRef, locale: str) -> FollowUp | None:
+    """The command that shows `entity`'s card, if one does (people have no card)."""
+    if entity.entity_class not in CARD_COMMANDS:
+        return None
+    return FollowUp(entity.display(locale), entity.entity_class, (("name", entity.id),))
 
 
 def search_reply(results: SearchResults, page: int, locale: str) -> Reply:
@@ -119,6 +175,7 @@ def search_reply(results: SearchResults, page: int, locale: str) -> Reply:
                 for s in hit.snippets
             )
             or (line("-"),),
+            subject=_card_of(hit.entity, locale),
         )
         for hit in shown
     )

@@ -91,12 +91,15 @@ class Section:
     """A heading (always saying what follows) and its lines, kept whole when split.
 
     `role` says what the section is for, so a renderer may place it apart: `sources`
-    lists the card's footnotes, `hint` tells the reader what to do next.
+    lists the card's footnotes, `hint` tells the reader what to do next. `subject` is
+    the command that answers about what the section is about (a search hit's card),
+    for front ends that can make the heading lead there (a link on a web page).
     """
 
     heading: str
     lines: tuple[Line, ...]
     role: SectionRole = "body"
+    subject: FollowUp | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,12 @@ class Reply:
     suggestions: tuple[FollowUp, ...] = field(default=())
     attachments: tuple[Attachment, ...] = field(default=())
     links: tuple[Span, ...] = field(default=())
+
+    def files(self) -> tuple[Attachment, ...]:
+        """Every file that goes with the reply: the cards' pictures, then the attachments.
+        A front end that sends files as uploads (or writes them) sends these."""
+        images = tuple(card.image for card in self.cards if card.image is not None)
+        return (*images, *self.attachments)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from bot.digest.subscriptions import Subscription
 from bot.discord_adapter import ids
 from bot.discord_adapter.views import message_kwargs, post_reply
 from bot.i18n import t
-from bot.render.discord_payload import reply_payloads
+from bot.render.discord_payload import reply_messages
 
 log = logging.getLogger(__name__)
 UNKNOWN_CHANNEL = 10003
@@ -42,10 +42,11 @@ class DiscordPoster:
             raise ChannelGone(f"{place} is not a Discord channel")
         channel = self.client.get_partial_messageable(channel_id)
         first: int | None = None
-        for number, payload in enumerate(reply_payloads(reply, locale)):
+        for number, outgoing in enumerate(reply_messages(reply, locale)):
             try:
                 message = await channel.send(
-                    nonce=f"{key}-{number}", **message_kwargs(payload, None)
+                    nonce=f"{key}-{number}",
+                    **message_kwargs(outgoing.payload, None, outgoing.files),
                 )
             except discord.Forbidden as exc:
                 raise ChannelForbidden(str(exc)) from exc

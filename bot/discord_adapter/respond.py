@@ -21,7 +21,7 @@ from bot.briefing.answers import Invocation
 from bot.briefing.model import Answer, Reply
 from bot.discord_adapter.checks import actor_of, locale_of, place_of
 from bot.discord_adapter.views import FormModal, components_view, message_kwargs, post_reply
-from bot.render.discord_payload import reply_payloads
+from bot.render.discord_payload import reply_messages
 
 log = logging.getLogger(__name__)
 
@@ -106,13 +106,17 @@ class InteractionRunner:
 async def send_reply(interaction: discord.Interaction, reply: Reply, locale: str) -> None:
     """Send every payload of a reply: respond, or replace a deferred "thinking…", then
     follow up. After a real first message (an error later on), only follow up."""
-    payloads = reply_payloads(reply, locale)
     deferred_private = interaction.extras.get(DEFERRED_PRIVATE)
-    for index, payload in enumerate(payloads):
-        kwargs = message_kwargs(payload, components_view(payload["components"]))
+    for index, message in enumerate(reply_messages(reply, locale)):
+        payload = message.payload
+        kwargs = message_kwargs(payload, components_view(payload["components"]), message.files)
         if index == 0 and not interaction.response.is_done():
             await interaction.response.send_message(ephemeral=reply.private, **kwargs)
         elif index == 0 and deferred_private == reply.private:
+            # An edit names its uploads `attachments` (the message keeps only those listed).
+            files = kwargs.pop("files", None)
+            if files:
+                kwargs["attachments"] = files
             await interaction.edit_original_response(**kwargs)
         elif index == 0 and deferred_private is not None:
             # "thinking…" cannot change who sees it: remove it and answer with the right one.

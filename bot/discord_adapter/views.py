@@ -4,13 +4,15 @@ custom_id, so they keep working after a restart (nothing is kept in the process)
 from __future__ import annotations
 
 import asyncio
+import io
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import discord
 
-from bot.briefing.model import Form, Reply
-from bot.render.discord_payload import CUSTOM_ID_MAX, reply_payloads
+from bot.briefing.model import Attachment, Form, Reply
+from bot.render.discord_payload import CUSTOM_ID_MAX, LINK_STYLE, reply_messages, reply_payloads
 
 PAGE_TEMPLATE = r"bb:(?P<command>search):(?P<page>\d+):(?P<token>.+)"
 PICK_TEMPLATE = r"bb:pick:(?P<command>[a-z]+):(?P<option>[a-z_]+):(?P<value>.+)"
@@ -126,8 +128,28 @@ def submitted_form(data: dict[str, Any]) -> tuple[str, int, str, dict[str, str]]
     return match["kind"], int(match["revision"]), match["key"], values
 
 
-def message_kwargs(payload: dict[str, Any], view: discord.ui.View | None) -> dict[str, Any]:
-    """discord.py keyword arguments that send exactly this payload, pings disabled."""
+class UploadFile(discord.File):
+    """A file whose `attachments` entry names it by a string index: Discord's API types
+    attachment ids as snowflake strings, where discord.py would send an int."""
+
+    def to_dict(self, index: int) -> dict[str, Any]:
+        return {**super().to_dict(index), "id": str(index)}
+
+
+def upload(files: Sequence[Attachment], payload: dict[str, Any]) -> list[discord.File]:
+    """Fresh discord.py files (each can be sent once) for a payload's `attachments`."""
+    entries = payload.get("attachments", [])
+    return [
+        UploadFile(io.BytesIO(a.data), filename=a.filename, description=entry["description"])
+        for a, entry in zip(files, entries, strict=True)
+    ]
+
+
+def message_kwargs(
+    payload: dict[str, Any], view: discord.ui.View | None, files: Sequence[Attachment] = ()
+) -> dict[str, Any]:
+    """discord.py keyword arguments that send exactly this payload (and upload its
+    files), pings disabled."""
     kwargs: dict[str, Any] = {
         "embeds": [discord.Embed.from_dict(embed) for embed in payload["embeds"]],
         "allowed_mentions": discord.AllowedMentions.none(),
@@ -136,10 +158,17 @@ def message_kwargs(payload: dict[str, Any], view: discord.ui.View | None) -> dic
         kwargs["content"] = payload["content"]
     if view is not None:
         kwargs["view"] = view
+    if files:
+        kwargs["files"] = upload(files, payload)
     return kwargs
 
 
-def _item(button: dict[str, Any]) -> discord.ui.DynamicItem[discord.ui.Button] | None:
+def _item(button: dict[str, Any]) -> discord.ui.Item[Any] | None:
+    """The view item of one button of a payload: a link, or one of our dynamic buttons."""
+    if button.get("style") == LINK_STYLE:
+        return discord.ui.Button(
+            style=discord.ButtonStyle.link, label=button["label"], url=button["url"]
+        )
     page = re.fullmatch(PAGE_TEMPLATE, button["custom_id"])
     if page:
         return PageButton(page["command"], int(page["page"]), page["token"], button["label"])
@@ -164,6 +193,6 @@ def components_view(components: list[dict[str, Any]]) -> discord.ui.View | None:
 
 
 async def post_reply(target: discord.abc.Messageable, reply: Reply, locale: str) -> None:
-    """Post a reply to a channel (or DM) as plain messages, pings disabled."""
-    for payload in reply_payloads(reply, locale):
-        await target.send(**message_kwargs(payload, None))
+    """Post a reply to a channel (or DM) as plain messages with their files, pings disabled."""
+    for message in reply_messages(reply, locale):
+        await target.send(**message_kwargs(message.payload, None, message.files))

@@ -6,16 +6,20 @@ and pick buttons) and every limit of Discord's, enforced once for every answer: 
 sections are split at line boundaries into continuation fields, crowded embeds into
 continuation embeds, and embeds are packed into as many messages as needed. Text from
 the store is escaped so it never turns into markup, and every payload disables
-mentions, so fact text can never ping anyone.
+mentions, so fact text can never ping anyone. A card's picture is uploaded with the
+message that holds the card and shown in its embed (`attachment://NAME`); the reply's
+files go with the first message; its web links are link buttons.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from bot.briefing.model import (
+    Attachment,
     Card,
     Cite,
     FollowUp,
@@ -41,6 +45,9 @@ CONTENT_MAX = 2000
 CUSTOM_ID_MAX = 100
 BUTTON_LABEL_MAX = 80
 BUTTONS_PER_ROW = 5
+URL_MAX = 512
+ATTACHMENT_DESCRIPTION_MAX = 1024
+LINK_STYLE = 5
 EPHEMERAL = 1 << 6
 NO_MENTIONS: dict[str, Any] = {"parse": [], "users": [], "roles": [], "replied_user": False}
 BLANK = "\u200b"
@@ -168,6 +175,8 @@ def card_embeds(card: Card, locale: str) -> list[dict[str, Any]]:
     if description:
         room = EMBED_TOTAL_MAX - len(title) - (len(footer["text"]) if footer else 0)
         head["description"] = _cut(description, min(DESCRIPTION_MAX, room))
+    if card.image is not None:
+        head["image"] = {"url": f"attachment://{card.image.filename}"}
     reserve = len(footer["text"]) if footer else 0
     embeds = [head]
     current = head
@@ -220,9 +229,24 @@ def _button(label: str, custom_id: str) -> dict[str, Any]:
     return {"type": 2, "style": 2, "label": _cut(label, BUTTON_LABEL_MAX), "custom_id": custom_id}
 
 
+def _link_buttons(reply: Reply) -> list[dict[str, Any]]:
+    """The reply's web links as link buttons (style 5: Discord opens the URL itself)."""
+    return [
+        {
+            "type": 2,
+            "style": LINK_STYLE,
+            "label": _cut(link.text, BUTTON_LABEL_MAX),
+            "url": link.link,
+        }
+        for link in reply.links
+        if link.link and link.link.startswith(("https://", "http://")) and len(link.link) <= URL_MAX
+    ][:BUTTONS_PER_ROW]
+
+
 def _components(reply: Reply) -> list[dict[str, Any]]:
-    """Buttons: one row of picks (a name to choose), one row of page turns. A button whose
-    custom_id would not fit is left out, never cut (a cut id would ask something else)."""
+    """Buttons: one row of picks (a name to choose), one row of page turns, one row of
+    links. A button whose custom_id would not fit is left out, never cut (a cut id would
+    ask something else)."""
     rows = []
     picks = [
         _button(pick.label, custom_id)
@@ -240,30 +264,67 @@ def _components(reply: Reply) -> list[dict[str, Any]]:
     ]
     if pages:
         rows.append({"type": 1, "components": pages})
+    links = _link_buttons(reply)
+    if links:
+        rows.append({"type": 1, "components": links})
     return rows
 
 
-def reply_payloads(reply: Reply, locale: str) -> list[dict[str, Any]]:
-    """The messages to send for a reply: the first answers the interaction, the rest follow up."""
-    embeds = [embed for card in reply.cards for embed in card_embeds(card, locale)]
-    messages: list[list[dict[str, Any]]] = [[]]
-    for embed in embeds:
-        batch = messages[-1]
-        if (
-            len(batch) >= EMBEDS_PER_MESSAGE
-            or sum(map(embed_length, batch)) + embed_length(embed) > EMBED_TOTAL_MAX
-        ):
-            messages.append([])
-        messages[-1].append(embed)
-    payloads = [
+@dataclass(frozen=True)
+class DiscordMessage:
+    """One message to send: its JSON payload and the files uploaded with it (the payload's
+    `attachments` name them by index, as Discord's multipart upload wants)."""
+
+    payload: dict[str, Any]
+    files: tuple[Attachment, ...] = ()
+
+
+def _attachment_entries(files: tuple[Attachment, ...]) -> list[dict[str, Any]]:
+    return [
         {
+            "id": str(index),
+            "filename": attachment.filename,
+            "description": _cut(
+                attachment.description or attachment.filename, ATTACHMENT_DESCRIPTION_MAX
+            ),
+        }
+        for index, attachment in enumerate(files)
+    ]
+
+
+def reply_messages(reply: Reply, locale: str) -> list[DiscordMessage]:
+    """The messages to send for a reply, with their files: the first answers the
+    interaction, the rest follow up."""
+    batches: list[list[tuple[dict[str, Any], Attachment | None]]] = [[]]
+    for card in reply.cards:
+        for number, embed in enumerate(card_embeds(card, locale)):
+            batch = batches[-1]
+            embeds = [e for e, _ in batch]
+            if (
+                len(batch) >= EMBEDS_PER_MESSAGE
+                or sum(map(embed_length, embeds)) + embed_length(embed) > EMBED_TOTAL_MAX
+            ):
+                batches.append([])
+            batches[-1].append((embed, card.image if number == 0 else None))
+    messages = []
+    for index, batch in enumerate(batches):
+        files = tuple(image for _, image in batch if image is not None)
+        if index == 0:
+            files += reply.attachments
+        payload: dict[str, Any] = {
             "content": "",
-            "embeds": batch,
+            "embeds": [embed for embed, _ in batch],
             "allowed_mentions": dict(NO_MENTIONS),
             "flags": EPHEMERAL if reply.private else 0,
             "components": [],
         }
-        for batch in messages
-    ]
-    payloads[-1]["components"] = _components(reply)
-    return payloads
+        if files:
+            payload["attachments"] = _attachment_entries(files)
+        messages.append(DiscordMessage(payload, files))
+    messages[-1].payload["components"] = _components(reply)
+    return messages
+
+
+def reply_payloads(reply: Reply, locale: str) -> list[dict[str, Any]]:
+    """The JSON payloads of `reply_messages` (what `ask --json` prints)."""
+    return [message.payload for message in reply_messages(reply, locale)]

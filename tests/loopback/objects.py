@@ -192,8 +192,10 @@ def message(
     message_id: str | None = None,
     author: dict[str, Any] | None = None,
     interaction_id: str | None = None,
+    attachments: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The message object Discord returns for a message created (or edited) from `body`."""
+    """The message object Discord returns for a message created (or edited) from `body`,
+    with the `attachments` its uploads became."""
     created: dict[str, Any] = {
         "id": message_id or snowflake(),
         "channel_id": str(channel_id),
@@ -206,7 +208,7 @@ def message(
         "mention_everyone": False,
         "mentions": [],
         "mention_roles": [],
-        "attachments": [],
+        "attachments": attachments or [],
         "embeds": body.get("embeds") or [],
         "components": body.get("components") or [],
         "pinned": False,
@@ -250,6 +252,25 @@ def registered_commands(
             record["guild_id"] = str(guild_id)
         commands.append(record)
     return commands
+
+
+def attachment(
+    attachment_id: str, filename: str, size: int, content_type: str | None, description: str | None
+) -> dict[str, Any]:
+    """An attachment object as Discord returns it for an uploaded file."""
+    url = f"https://cdn.loopback.invalid/attachments/{attachment_id}/{filename}"
+    found: dict[str, Any] = {
+        "id": attachment_id,
+        "filename": filename,
+        "size": size,
+        "url": url,
+        "proxy_url": url,
+    }
+    if content_type:
+        found["content_type"] = content_type
+    if description:
+        found["description"] = description
+    return found
 
 
 def interaction(

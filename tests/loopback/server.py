@@ -18,10 +18,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, hdrs, web
 
 import loopback.objects as obj
-from loopback.spec import request_violations
+from loopback.spec import Upload, message_body, request_violations, upload_violations
 
 API_PREFIX = "/api/v10"
 TOKEN = "loopback-token"
@@ -43,6 +43,7 @@ class Request:
     body: Any
     at: float
     status: int = 0
+    uploads: list[Upload] = field(default_factory=list)
 
 
 @dataclass
@@ -103,6 +104,8 @@ class LoopbackDiscord:
         self._socket_request: web.BaseRequest | None = None
         self._runner: web.AppRunner | None = None
         self._nonces: dict[tuple[str, str], tuple[float, str]] = {}
+        # The bytes of every uploaded file, by the attachment id it became.
+        self.files: dict[str, bytes] = {}
         self.port = 0
         self._routes: list[tuple[str, re.Pattern[str], Route]] = [
             ("GET", re.compile(r"/users/@me"), self._get_me),
@@ -268,12 +271,12 @@ class LoopbackDiscord:
 
     async def _serve_rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        body = await request.json() if request.can_read_body else None
-        recorded = Request(request.method, path, dict(request.query), body, time.perf_counter())
+        at = time.perf_counter()
+        body, uploads = await self._read_body(request, path)
+        recorded = Request(request.method, path, dict(request.query), body, at, uploads=uploads)
         self.requests.append(recorded)
         self.violations.extend(request_violations(request.method, path, body))
-        if "multipart" in (request.content_type or ""):
-            self.violations.append(f"{request.method} {path}: unexpected multipart body")
+        self.violations.extend(upload_violations(request.method, path, body, uploads))
         failure = self._take_failure(request.method, path)
         if failure is not None and failure.delay:
             await asyncio.sleep(failure.delay)
@@ -286,6 +289,42 @@ class LoopbackDiscord:
                 return self._json(recorded, status, payload)
         self.violations.append(f"{request.method} {path}: not served by the loopback")
         return self._json(recorded, 404, {"message": "404: Not Found", "code": 0})
+
+    async def _read_body(self, request: web.Request, path: str) -> tuple[Any, list[Upload]]:
+        """A JSON body, or a multipart one's `payload_json` and its file parts."""
+        if request.content_type != "multipart/form-data":
+            return (await request.json() if request.can_read_body else None), []
+        body: Any = None
+        uploads = []
+        reader = await request.multipart()
+        async for part in reader:
+            assert isinstance(part, BodyPartReader), "nested multipart is not Discord's"
+            data = bytes(await part.read())
+            if part.name == "payload_json":
+                body = json.loads(data)
+            else:
+                content_type = part.headers.get(hdrs.CONTENT_TYPE)
+                uploads.append(Upload(part.name or "", part.filename, content_type, data))
+        if body is None:
+            self.violations.append(f"{request.method} {path}: multipart without payload_json")
+        return body, uploads
+
+    def _stored(self, request: Request) -> list[dict[str, Any]]:
+        """The attachments a request's uploads become (their bytes kept in `files`)."""
+        message = message_body(request.path, request.body) or {}
+        entries = {str(e.get("id")): e for e in message.get("attachments") or []}
+        stored = []
+        for index, upload in enumerate(request.uploads):
+            attachment_id = obj.snowflake()
+            self.files[attachment_id] = upload.data
+            entry = entries.get(str(index)) or {}
+            stored.append(
+                obj.attachment(
+                    attachment_id, upload.filename or "", len(upload.data),
+                    upload.content_type, entry.get("description"),
+                )
+            )  # fmt: skip
+        return stored
 
     def _take_failure(self, method: str, path: str) -> Failure | None:
         for failure in self._failures:
@@ -377,8 +416,11 @@ class LoopbackDiscord:
         if kind in (4, 5, 7):
             if kind == 7:
                 message = {**(record.payload.get("message") or {}), **data}
+                message["attachments"] = self._stored(request)
             else:
-                message = obj.message(data, interaction_id=record.id)
+                message = obj.message(
+                    data, interaction_id=record.id, attachments=self._stored(request)
+                )
             self.messages[message["id"]] = message
             record.original = message
             answer["interaction"]["response_message_id"] = message["id"]
@@ -389,7 +431,9 @@ class LoopbackDiscord:
         if match["token"] not in self.interactions:
             return 404, {"message": "Unknown Webhook", "code": 10015}
         message = obj.message(
-            request.body or {}, interaction_id=self.interactions[match["token"]].id
+            request.body or {},
+            interaction_id=self.interactions[match["token"]].id,
+            attachments=self._stored(request),
         )
         self.messages[message["id"]] = message
         return 200, message
@@ -412,7 +456,14 @@ class LoopbackDiscord:
         found = self._webhook_message(match)
         if found is None:
             return 404, {"message": "Unknown Message", "code": 10008}
-        found.update({k: v for k, v in (request.body or {}).items() if k != "allowed_mentions"})
+        body = request.body or {}
+        found.update(
+            {k: v for k, v in body.items() if k not in ("allowed_mentions", "attachments")}
+        )
+        if "attachments" in body:  # the message keeps the listed files, and the new ones
+            kept = {str(e.get("id")) for e in body["attachments"]}
+            old = [a for a in found.get("attachments") or [] if a["id"] in kept]
+            found["attachments"] = old + self._stored(request)
         found["edited_timestamp"] = obj.timestamp()
         return 200, found
 
@@ -436,7 +487,7 @@ class LoopbackDiscord:
             seen = self._nonces.get((channel, str(nonce)))
             if seen and request.at - seen[0] < NONCE_WINDOW_S and seen[1] in self.messages:
                 return 200, self.messages[seen[1]]
-        message = obj.message(body, channel_id=int(channel))
+        message = obj.message(body, channel_id=int(channel), attachments=self._stored(request))
         self.messages[message["id"]] = message
         if nonce is not None:
             self._nonces[(channel, str(nonce))] = (request.at, message["id"])

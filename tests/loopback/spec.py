@@ -4,7 +4,10 @@ stricter documented limits.
 `tests/discord_api/openapi.json` is Discord's own spec (MIT, see LICENSE beside it).
 The limits the developer docs state more strictly than the spec (content 2000, all
 embeds 6000, choice values 100, lowercase command names, descriptions 1-100) are
-checked on top, with `discord_limits.assert_discord_limits` for messages.
+checked on top, with `discord_limits.assert_discord_limits` for messages. Files come as
+a multipart body (`payload_json` and `files[n]`); `upload_violations` checks them the
+way Discord does: each file named in `attachments` by its index, at most 10 files of at
+most 10 MiB, and every `attachment://NAME` an embed shows uploaded with the message.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,28 @@ CHOICES_MAX = 25
 CHOICE_NAME_MAX = 100
 CHOICE_VALUE_MAX = 100
 MESSAGE_CALLBACK_TYPES = (4, 7)
+FILES_MAX = 10
+# Discord's upload limit without server boosts (since September 2024).
+FILE_SIZE_MAX = 10 * 1024 * 1024
+ATTACHMENT_DESCRIPTION_MAX = 1024
+ATTACHMENT_URL = re.compile(r"^attachment://(?P<name>.+)$")
+_FILE_PART = re.compile(r"^files\[(?P<index>\d+)\]$")
+MESSAGE_TEMPLATES = (
+    "/channels/{channel_id}/messages",
+    "/webhooks/{webhook_id}/{webhook_token}",
+    "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
+    "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
+)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file part of a multipart request."""
+
+    field: str
+    filename: str | None
+    content_type: str | None
+    data: bytes
 
 
 @functools.cache
@@ -100,12 +126,7 @@ def _assert_documented_limits(template: str, body: Any) -> None:
     elif template.endswith("/commands") and isinstance(body, list):
         for command in body:
             _assert_command(command)
-    elif template in (
-        "/channels/{channel_id}/messages",
-        "/webhooks/{webhook_id}/{webhook_token}",
-        "/webhooks/{webhook_id}/{webhook_token}/messages/@original",
-        "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}",
-    ):
+    elif template in MESSAGE_TEMPLATES:
         assert_discord_limits(body)
 
 
@@ -125,3 +146,57 @@ def _assert_command(item: dict[str, Any]) -> None:
         assert 1 <= len(text) <= 100, f"description {text!r}"
     for option in item.get("options") or []:
         _assert_command(option)
+
+
+def message_body(path: str, body: Any) -> dict[str, Any] | None:
+    """The message a request creates or edits: a callback's `data`, else the body itself."""
+    template = spec_path(path)
+    if not isinstance(body, dict) or template is None:
+        return None
+    if template.endswith("/callback"):
+        return body.get("data") if body.get("type") in MESSAGE_CALLBACK_TYPES else None
+    return body if template in MESSAGE_TEMPLATES else None
+
+
+def _shown_attachments(message: dict[str, Any]) -> Iterator[str]:
+    """The file names the message's embeds show with `attachment://NAME`."""
+    for embed in message.get("embeds") or []:
+        for key in ("image", "thumbnail", "footer", "author"):
+            for url_key in ("url", "icon_url"):
+                match = ATTACHMENT_URL.match(str((embed.get(key) or {}).get(url_key) or ""))
+                if match:
+                    yield match["name"]
+
+
+def upload_violations(
+    method: str, path: str, body: Any, uploads: Sequence[Upload]
+) -> Iterator[str]:
+    """What Discord would refuse about a request's files (none for a request without any
+    that shows none)."""
+    where = f"{method} {path}"
+    message = message_body(path, body)
+    if uploads and message is None:
+        yield f"{where}: files sent with a request that creates no message"
+        return
+    if message is None:
+        return
+    if len(uploads) > FILES_MAX:
+        yield f"{where}: {len(uploads)} files (at most {FILES_MAX})"
+    entries = {str(entry.get("id")): entry for entry in message.get("attachments") or []}
+    names = set()
+    for upload in uploads:
+        part = _FILE_PART.match(upload.field)
+        if part is None or not upload.filename:
+            yield f"{where}: a file part {upload.field!r} without files[n] and a file name"
+            continue
+        if len(upload.data) > FILE_SIZE_MAX:
+            yield f"{where}: {upload.filename} is {len(upload.data)} bytes"
+        entry = entries.get(part["index"])
+        if entry is None or entry.get("filename") != upload.filename:
+            yield f"{where}: {upload.field} ({upload.filename}) has no matching attachments entry"
+        elif len(entry.get("description") or "") > ATTACHMENT_DESCRIPTION_MAX:
+            yield f"{where}: description of {upload.filename} is too long"
+        names.add(upload.filename)
+    for name in _shown_attachments(message):
+        if name not in names:
+            yield f"{where}: an embed shows attachment://{name}, which was not uploaded"
