@@ -77,6 +77,9 @@ _KO_DATE_FORMATS = (
 )
 
 
+_DATE_FONT_SIZE = 8.5
+
+
 def _word(key: str, locale: str, **values: object) -> str:
     ko, en = _WORDS[key]
     return (en if locale == "en" else ko).format(**values)
@@ -234,6 +237,13 @@ def _draw(
         return renderer.get_text_width_height_descent(text, font, ismath=False)[0]
 
     title_room = axes.get_position().x0 * figure.bbox.width - _TITLE_PAD_PX - 4
+    # The date column starts 2 % of the axes past its right edge and ends at the picture's.
+    date_font = FontProperties(size=_DATE_FONT_SIZE)
+    date_room = (1 - axes.get_position().x1) * figure.bbox.width - 0.02 * axes.bbox.width - 4
+
+    def measure_date(text: str) -> float:
+        return renderer.get_text_width_height_descent(text, date_font, ismath=False)[0]
+
     for row, milestone in enumerate(ordered):
         state = milestone_state(milestone, today)
         states.add(state)
@@ -243,9 +253,13 @@ def _draw(
             -_TITLE_PAD_PX / axes.bbox.width, row, _fitted(milestone.title(locale), title_room, measure),
             transform=rows_transform, ha="right", va="center", color="#212529",
         )  # fmt: skip
+        # A long date is shortened, never the state after it.
+        state_part = f" · {state_word(state, locale)}"
+        room = date_room - measure_date(state_part)
+        when = _fitted(milestone.date.label(locale), room, measure_date) + state_part
         axes.text(
-            1.02, row, f"{milestone.date.label(locale)} · {state_word(state, locale)}",
-            transform=rows_transform, va="center", fontsize=8.5, color=_COLORS[state],
+            1.02, row, when,
+            transform=rows_transform, va="center", fontsize=_DATE_FONT_SIZE, color=_COLORS[state],
         )  # fmt: skip
     axes.set_yticks([])
     if not ordered:
