@@ -27,6 +27,7 @@ TABLE_NOUNS = {
     "entities": ("항목", "entity"),
     "aliases": ("별칭", "alias"),
     "facts": ("사실", "fact"),
+    "fact_sources": ("사실의 추가 출처", "further source of a fact"),
     "milestones": ("일정", "milestone"),
 }
 

@@ -9,6 +9,7 @@ import sqlite_utils
 from store.conflicts import rows_out_of_step_with_log
 from store.dates import FuzzyDate
 from store.errors import InvalidInput
+from store.fact_sources import fact_source_problems
 from store.search_index import entity_documents
 
 _REQUIRED_TRIGGERS = ("revisions_append_only_update", "revisions_append_only_delete")
@@ -85,6 +86,7 @@ def check_store(db: sqlite_utils.Database, *, deep: bool = True) -> list[str]:
             db.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
         except Exception as exc:
             problems.append(f"full-text index {table} is inconsistent: {exc}")
+    problems += fact_source_problems(db)
     problems += _check_dates(db)
     if deep:
         problems += _check_search_documents(db)
@@ -119,11 +121,11 @@ def _check_dates(db: sqlite_utils.Database) -> list[str]:
 
 def _check_search_documents(db: sqlite_utils.Database) -> list[str]:
     problems = []
-    stored: dict[str, list[tuple[str, str]]] = {}
-    for row in db.query("SELECT entity_id, field, text FROM search_docs ORDER BY id"):
-        stored.setdefault(row["entity_id"], []).append((row["field"], row["text"]))
+    stored: dict[str, list[tuple[str, str, str]]] = {}
+    for row in db.query("SELECT entity_id, field, text, compact FROM search_docs ORDER BY id"):
+        stored.setdefault(row["entity_id"], []).append((row["field"], row["text"], row["compact"]))
     for (entity_id,) in db.execute("SELECT id FROM entities ORDER BY id"):
-        expected = [(d["field"], d["text"]) for d in entity_documents(db, entity_id)]
+        expected = [(d["field"], d["text"], d["compact"]) for d in entity_documents(db, entity_id)]
         if stored.pop(entity_id, []) != expected:
             problems.append(f"search documents of {entity_id} are out of date")
     for entity_id in stored:

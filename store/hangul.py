@@ -30,6 +30,37 @@ def name_key(text: str) -> str:
     return _NAME_NOISE.sub("", unicodedata.normalize("NFC", text.replace("\x00", "")).casefold())
 
 
+def search_key(text: str) -> str:
+    """The form search documents are matched in: `name_key`, but a space between two words of
+    a spaced script (Latin letters, digits) stays.
+
+    `name_key` joins everything, which is right for names but lets a query match across a
+    word boundary: `GPU` would be found in "linkin**g pu**blic". Korean spacing is loose
+    (`연구 거점` / `연구거점`, `946억 원`), so spaces next to Hangul still go.
+    """
+    folded = unicodedata.normalize("NFC", text.replace("\x00", "")).casefold()
+
+    def joint(match: re.Match[str]) -> str:
+        start, end = match.start(), match.end()
+        keep = (
+            any(ch.isspace() for ch in match.group())
+            and start > 0
+            and end < len(folded)
+            and _spaced_script(folded[start - 1])
+            and _spaced_script(folded[end])
+        )
+        return " " if keep else ""
+
+    return _NAME_NOISE.sub(joint, folded)
+
+
+def _spaced_script(ch: str) -> bool:
+    """True for a letter or digit of a script that separates words with spaces (not Hangul)."""
+    code = ord(ch)
+    hangul = is_hangul(ch) or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
+    return ch.isalnum() and not hangul
+
+
 def jamo(text: str) -> str:
     """Decompose Hangul syllables into conjoining jamo (NFKD), for typo-tolerant scoring.
 

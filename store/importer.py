@@ -25,6 +25,7 @@ from store.changeset import TABLE_NOUNS, Authorship, ChangeSet, EditResult, auth
 from store.dataset import load_dataset
 from store.db import connect, write_transaction
 from store.errors import InvalidInput
+from store.fact_sources import SOURCES_KEY, insert_fact, with_sources
 from store.schema import migrate
 from store.values import describe_value
 
@@ -196,9 +197,10 @@ def _fact_steps(
     db: sqlite_utils.Database, scratch: sqlite_utils.Database, entity_id: str
 ) -> Iterator[ImportStep]:
     """Per attribute: statements added, re-ranked, or deprecated because the file dropped them."""
-    ours = _rows(db, "facts", "entity_id = ?", [entity_id])
+    ours = with_sources(db, _rows(db, "facts", "entity_id = ?", [entity_id]))
+    theirs = with_sources(scratch, _rows(scratch, "facts", "entity_id = ?", [entity_id]))
     by_attribute: dict[str, list[tuple[RowWrite, str]]] = {}
-    for row in _unmatched(ours, _rows(scratch, "facts", "entity_id = ?", [entity_id])):
+    for row in _unmatched(ours, theirs):
         label = f"fact {entity_id}.{row['attribute']}: {describe_value(db, row, 'ko')}"
         reranked = _take(ours, row, _fact_key)
         if reranked is not None:
@@ -267,13 +269,21 @@ def plan_import(db: sqlite_utils.Database, data: dict[str, Any]) -> list[ImportS
         scratch.conn.close()
 
 
+def apply_write(changes: ChangeSet, write: RowWrite) -> None:
+    """Write one row as planned; a new fact's `SOURCES_KEY` becomes its source links."""
+    if write.row_id is not None:
+        changes.update(write.table, write.row_id, write.values)
+    elif write.table == "facts":
+        values = dict(write.values)
+        insert_fact(changes, values, json.loads(values.pop(SOURCES_KEY)))
+    else:
+        changes.insert(write.table, write.values)
+
+
 def _apply(db: sqlite_utils.Database, step: ImportStep, author: Authorship) -> EditResult:
     changes = ChangeSet(db)
     for write in step.writes:
-        if write.row_id is None:
-            changes.insert(write.table, write.values)
-        else:
-            changes.update(write.table, write.row_id, write.values)
+        apply_write(changes, write)
     summary = "; ".join(step.lines)
     return changes.commit(author, step.action, summary_ko=summary, summary_en=summary)
 

@@ -92,7 +92,8 @@ def search_entities(
         " scored AS (SELECT entity_id, sum(best) AS score FROM"
         "   (SELECT entity_id, word, max(weight) AS best FROM hits WHERE entity_id IN common"
         "    GROUP BY entity_id, word) GROUP BY entity_id)"
-        " SELECT e.id, e.class, e.kind, e.name_ko, e.name_en, e.acronym, s.score"
+        " SELECT e.id, e.class, e.kind, e.name_ko, e.name_en, e.acronym, e.name_is_description,"
+        " e.source_id, s.score"
         " FROM scored s JOIN entities e ON e.id = s.entity_id"
         f" ORDER BY s.score DESC, e.name_ko LIMIT {limit + 1}"
     )
