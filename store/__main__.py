@@ -5,6 +5,7 @@ python -m store [--db PATH] check
 python -m store [--db PATH] export [--output FILE]
 python -m store [--db PATH] backup PATH
 python -m store [--db PATH] import FILE [--dry-run] [--reason TEXT]
+python -m store [--db PATH] upgrade [--dry-run] [--locale ko|en]
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     bulk.add_argument("file", type=Path, help="data set YAML, usually an edited export")
     bulk.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
     bulk.add_argument("--reason", help="why, recorded with every revision")
+    upgrade = commands.add_parser(
+        "upgrade", help="apply newer bundled data set versions as revisions (admin edits kept)"
+    )
+    upgrade.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
+    upgrade.add_argument("--locale", choices=("ko", "en"), default="ko", help="report language")
     args = parser.parse_args(argv)
 
     store = FactStore.open(args.db)
@@ -96,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"backed up {store.path} to {args.path}")
         elif args.command == "import":
             return _import(store, args.file, dry_run=args.dry_run, reason=args.reason)
+        elif args.command == "upgrade":
+            for line in store.upgrade(dry_run=args.dry_run).lines(args.locale):
+                print(line)
     finally:
         store.close()
     return 0

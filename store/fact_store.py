@@ -45,6 +45,7 @@ from store.resolve import Candidate, Resolution, match_entities, resolve_entity
 from store.revisions import Change, Revision, latest_revision_id, revisions_since
 from store.schema import migrate
 from store.search import SearchResults, search_entities
+from store.upgrade import UpgradeReport, rolled_back, seed_bundled, upgrade_store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -93,13 +94,26 @@ class FactStore:
         return store
 
     def seed(self, dataset: Path = DATASET_PATH) -> bool:
-        """Load the data set as revision 1 if the store is empty; True when it loaded."""
+        """Load the data set as revision 1 if the store is empty; True when it loaded.
+
+        The bundled data set is loaded at its oldest version and upgraded from there
+        (`store.upgrade.seed_bundled`), so a new store has what an upgraded one has.
+        """
         with self._lock, write_transaction(self.db):
             if latest_revision_id(self.db):
                 return False
-            data, digest = read_dataset(dataset)
-            load_dataset(self.db, data, digest)
+            if dataset == DATASET_PATH:
+                seed_bundled(self.db)
+            else:
+                data, digest = read_dataset(dataset)
+                load_dataset(self.db, data, digest)
             return True
+
+    def upgrade(self, dry_run: bool = False) -> UpgradeReport:
+        """Apply newer bundled data set versions as revisions by `dataset:N` (see
+        `store.upgrade`); with `dry_run`, report what would change and write nothing."""
+        with self._lock, (rolled_back if dry_run else write_transaction)(self.db):
+            return upgrade_store(self.db, dry_run=dry_run)
 
     def close(self) -> None:
         with self._lock:
