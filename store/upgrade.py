@@ -22,13 +22,14 @@ What is compared, and how things are matched without ids:
 - milestones: by position within their entity, which a version keeps (a milestone is
   changed in place, never removed or reordered; new ones come after).
 
-A brand-new store is seeded with the oldest bundled version and brought forward the same
-way (`seed_bundled`), so every store, new or old, has the same content and the same
-history of what each version changed.
+A brand-new store loads the newest version directly (`FactStore.seed`): every version
+file is complete, deprecated statements included, so that load and an upgrade from any
+older version end with the same content.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -40,7 +41,7 @@ from typing import Any
 import sqlite_utils
 
 from store.changeset import TABLE_NOUNS, Authorship, ChangeSet
-from store.dataset import DATASET_PATH, DatasetError, load_dataset, read_dataset
+from store.dataset import DATASET_PATH, DatasetError, read_dataset
 from store.fact_sources import SOURCES_KEY, replace_sources, with_sources
 from store.hangul import name_key
 from store.importer import (
@@ -53,6 +54,7 @@ from store.importer import (
     table_rows,
 )
 from store.revisions import record_revision
+from store.search_index import reindex_entities
 from store.values import describe_value
 
 VERSIONS_DIR = DATASET_PATH.parent / "versions"
@@ -75,6 +77,18 @@ def file_version(path: Path) -> int:
     if match is None:
         raise DatasetError(f"{path}: no 'version: N' line")
     return int(match.group(1))
+
+
+@functools.lru_cache(maxsize=8)
+def _bundled_file(path: Path, size: int, mtime_ns: int) -> tuple[dict[str, Any], str]:
+    return read_dataset(path)
+
+
+def read_bundled(path: Path) -> tuple[dict[str, Any], str]:
+    """A bundled data set file, parsed once per process (a test process upgrades many
+    stores from the same files). Callers must not change the data returned."""
+    stat = path.stat()
+    return _bundled_file(path, stat.st_size, stat.st_mtime_ns)
 
 
 def bundled_versions() -> dict[int, Path]:
@@ -591,7 +605,10 @@ def _missing_references(db: sqlite_utils.Database, step: UpgradeStep) -> list[st
 
 
 def _apply(planner: _Planner, author: Authorship, dry_run: bool) -> list[AppliedStep]:
+    """Each planned step as a revision, unless what it needs was skipped; the entities
+    touched are reindexed once at the end (still inside the caller's transaction)."""
     applied = []
+    touched: list[str] = []
     db = planner.db
     for step in planner.steps:
         missing = _missing_references(db, step)
@@ -611,9 +628,13 @@ def _apply(planner: _Planner, author: Authorship, dry_run: bool) -> list[Applied
         if not changes.changes:
             continue
         summary = "; ".join(step.lines)
-        result = changes.commit(author, step.action, summary_ko=summary, summary_en=summary)
+        touched += changes.entity_ids()
+        result = changes.commit(
+            author, step.action, summary_ko=summary, summary_en=summary, reindex=False
+        )
         revision = None if dry_run else result.revision
         applied.append(AppliedStep(planner.version, revision, step.action, step.lines))
+    reindex_entities(db, touched)
     return applied
 
 
@@ -638,8 +659,8 @@ def upgrade_store(db: sqlite_utils.Database, *, dry_run: bool = False) -> Upgrad
     for version in range(int(current) + 1, target + 1):
         if version not in versions or version - 1 not in versions:
             raise DatasetError(f"bundled data set version {version} or its base is missing")
-        base_data, _ = read_dataset(versions[version - 1])
-        new_data, digest = read_dataset(versions[version])
+        base_data, _ = read_bundled(versions[version - 1])
+        new_data, digest = read_bundled(versions[version])
         planner = _Planner(db, scratch_store(base_data), scratch_store(new_data), version)
         try:
             planner.plan()
@@ -671,19 +692,6 @@ def upgrade_store(db: sqlite_utils.Database, *, dry_run: bool = False) -> Upgrad
             replace=True,
         )  # fmt: skip
     return UpgradeReport(current, str(target), dry_run, tuple(applied), tuple(conflicts))
-
-
-def seed_bundled(db: sqlite_utils.Database) -> None:
-    """Seed an empty store with the oldest bundled version, then upgrade it to the newest.
-
-    A new store thus gets exactly what an old store gets from its upgrades, history
-    included (which change each version made, and why), instead of a second path to the
-    same content that could drift from the first. The caller holds the transaction.
-    """
-    versions = bundled_versions()
-    data, digest = read_dataset(versions[min(versions)])
-    load_dataset(db, data, digest)
-    upgrade_store(db)
 
 
 @contextmanager

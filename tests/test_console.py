@@ -276,7 +276,7 @@ def test_ask_seeds_a_new_database_file(run_bot: RunBot, tmp_path: Path) -> None:
     fresh = tmp_path / "sub" / "fresh.db"
     result = run_bot("ask", "/about", "--db", str(fresh), db_args=False)
     assert result.returncode == 0, result.stderr
-    assert "프로그램 14" in result.stdout and fresh.exists()
+    assert "프로그램 17" in result.stdout and fresh.exists()  # data set version 2
 
 
 def test_without_a_token_the_bot_runs_the_console(run_bot: RunBot) -> None:
