@@ -17,6 +17,9 @@ _COMPAT_CONSONANTS = frozenset("ㄱㄲㄳㄴㄵㄶㄷㄸㄹㄺㄻㄼㄽㄾㄿㅀ
 # Characters that carry no meaning in a name: spacing, quotes, brackets, dots, dashes.
 _NAME_NOISE = re.compile(r"[\s\"'‘’“”「」『』()\[\]{}<>·・.,、:;!?\-–—_/]+")
 _SPACES = re.compile(r"\s+")
+# Punctuation that joins the parts of one word (`A.X`, `K-EXAONE`, `LG's`); any other noise
+# between two Latin words (a space, `/`, `,`, `·`, brackets) separates them.
+_WORD_JOINERS = frozenset(".-'’_")
 
 
 def nfc(text: str) -> str:
@@ -31,23 +34,28 @@ def name_key(text: str) -> str:
 
 
 def search_key(text: str) -> str:
-    """The form search documents are matched in: `name_key`, but a space between two words of
-    a spaced script (Latin letters, digits) stays.
+    """The form search documents are matched in: `name_key`, but where a space or a
+    separating mark (`/`, `,`, `·`, …) stands between two words of a spaced script (Latin
+    letters, digits), one space stays (a thousands comma, `2,136`, does not separate).
 
     `name_key` joins everything, which is right for names but lets a query match across a
-    word boundary: `GPU` would be found in "linkin**g pu**blic". Korean spacing is loose
-    (`연구 거점` / `연구거점`, `946억 원`), so spaces next to Hangul still go.
+    word boundary: `GPU` would be found in "linkin**g pu**blic". Marks inside a word
+    (`A.X`, `K-EXAONE`) still join it, and Korean spacing is loose (`연구 거점` /
+    `연구거점`, `946억 원`), so spaces next to Hangul still go.
     """
     folded = unicodedata.normalize("NFC", text.replace("\x00", "")).casefold()
 
     def joint(match: re.Match[str]) -> str:
         start, end = match.start(), match.end()
+        if start == 0 or end == len(folded):
+            return ""
+        before, after = folded[start - 1], folded[end]
+        thousands = match.group() == "," and before.isdigit() and after.isdigit()
         keep = (
-            any(ch.isspace() for ch in match.group())
-            and start > 0
-            and end < len(folded)
-            and _spaced_script(folded[start - 1])
-            and _spaced_script(folded[end])
+            not thousands
+            and any(ch not in _WORD_JOINERS for ch in match.group())
+            and _spaced_script(before)
+            and _spaced_script(after)
         )
         return " " if keep else ""
 

@@ -300,6 +300,42 @@ def _picked(
     return [_milestone(row, sources[row[7]]) for row in rows]
 
 
+def milestones_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, MilestoneView]:
+    """Milestone views by id."""
+    if not ids:
+        return {}
+    where = f"m.id IN ({', '.join('?' * len(ids))})"
+    return {m.id: m for m in _picked(db, where, "m.id", list(ids), None)}
+
+
+def roles_of(
+    db: sqlite_utils.Database, person_ids: Sequence[str], per_person: int = 3
+) -> dict[str, list[FactView]]:
+    """The current statements naming each person in a role (`배경훈 — 장관 @ MSIT`), the
+    newest first by their start or as-of date, at most `per_person` each."""
+    if not person_ids:
+        return {}
+    rows = db.execute(
+        "SELECT id FROM facts WHERE value_entity IN"
+        f" ({', '.join('?' * len(person_ids))}) AND rank != 'deprecated' AND role_ko IS NOT NULL",
+        list(person_ids),
+    ).fetchall()
+    out: dict[str, list[FactView]] = {}
+    for fact in sorted(facts_by_id(db, [r[0] for r in rows]).values(), key=_when, reverse=True):
+        assert fact.linked is not None
+        held = out.setdefault(fact.linked.id, [])
+        if len(held) < per_person:
+            held.append(fact)
+    return out
+
+
+def _when(fact: FactView) -> tuple[date, int]:
+    """When a statement was true, for ordering: its start or as-of date (latest possible day)."""
+    dated = [q.latest or q.earliest for k, q in fact.qualifiers.items() if k in ("start", "as_of")]
+    known = [d for d in dated if d is not None]
+    return (max(known) if known else date.min, fact.id)
+
+
 def overdue_milestones(
     db: sqlite_utils.Database,
     today: date,
