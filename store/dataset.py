@@ -291,9 +291,18 @@ def add_aliases(
 
 
 def load_dataset(
-    db: sqlite_utils.Database, data: dict[str, Any], digest: str, *, actor: str = "dataset"
+    db: sqlite_utils.Database,
+    data: dict[str, Any],
+    digest: str,
+    *,
+    actor: str = "dataset",
+    index: bool = True,
 ) -> int:
-    """Load a data set into an empty store as one revision; the caller owns the transaction."""
+    """Load a data set into an empty store as one revision; the caller owns the transaction.
+
+    `index=False` skips the search documents, for a scratch store that is only compared
+    row by row (an import's or an upgrade's) and never searched.
+    """
     counts = {k: len(data.get(k) or []) for k in ("sources", "attributes", "entities")}
     revision = record_revision(
         db,
@@ -309,7 +318,8 @@ def load_dataset(
          {"key": "dataset_sha256", "value": digest}],
         replace=True,
     )  # fmt: skip
-    rebuild_search(db)
+    if index:
+        rebuild_search(db)
     return revision
 
 

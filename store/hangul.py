@@ -53,7 +53,7 @@ def search_key(text: str) -> str:
         thousands = match.group() == "," and before.isdigit() and after.isdigit()
         keep = (
             not thousands
-            and any(ch not in _WORD_JOINERS for ch in match.group())
+            and not _WORD_JOINERS.issuperset(match.group())
             and _spaced_script(before)
             and _spaced_script(after)
         )

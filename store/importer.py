@@ -73,7 +73,7 @@ def scratch_store(data: dict[str, Any]) -> sqlite_utils.Database:
     migrate(scratch)
     try:
         with write_transaction(scratch):
-            load_dataset(scratch, data, "", actor="import")
+            load_dataset(scratch, data, "", actor="import", index=False)
     except (ValueError, KeyError, TypeError, sqlite3.Error) as exc:
         raise InvalidInput(
             f"가져올 파일이 데이터 세트 형식에 맞지 않습니다: {exc}",
