@@ -22,6 +22,7 @@ from store.check import check_store, store_stats
 from store.dataset import DATASET_PATH, export_dataset, load_dataset, read_dataset
 from store.db import connect, default_path, write_transaction
 from store.fact_edits import current_facts
+from store.fact_sources import further_sources
 from store.history import HISTORY_LIMIT, describe_change, history, revert_revision
 from store.model import EntityDetail, EntityRef, MilestoneView, SourceRef
 from store.queries import (
@@ -228,12 +229,19 @@ class FactStore:
         self, entity: str, attribute: str
     ) -> tuple[str, str, list[dict[str, Any]]]:
         """The entity's and attribute's ids, and the entity's current statements of the
-        attribute (to prefill an edit form); `InvalidInput` for an unknown name."""
+        attribute (to prefill an edit form), each with `sources`: every source id it cites,
+        the primary first; `InvalidInput` for an unknown name."""
         entity_id, attribute_id = (
             find_entity(self.db, entity).id,
             find_attribute(self.db, attribute).id,
         )
-        return entity_id, attribute_id, current_facts(self.db, entity_id, attribute_id)
+        rows = current_facts(self.db, entity_id, attribute_id)
+        further = further_sources(self.db, [row["id"] for row in rows])
+        return (
+            entity_id,
+            attribute_id,
+            [{**row, "sources": [row["source_id"], *further.get(row["id"], [])]} for row in rows],
+        )
 
     @_locked
     def describe_change(self, change: Change, locale: str) -> str:

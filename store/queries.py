@@ -227,8 +227,19 @@ def _inbound(db: sqlite_utils.Database, entity_id: str) -> tuple[list[FactView],
 
 
 def newest_source(db: sqlite_utils.Database) -> SourceRef | None:
-    """The most recently published source (by the latest day its date allows)."""
-    rows = list(db.query("SELECT * FROM sources ORDER BY published_latest DESC, id LIMIT 1"))
+    """The most recently published source, by the earliest day its date allows.
+
+    A page whose date is not printed is known only to be after the event it reports and
+    before it was read (`2025-12-30/2026-12-01`); ranked by its latest day, it would pass
+    for the newest source while nothing shows it is that new.
+    """
+    rows = list(
+        db.query(
+            "SELECT * FROM sources"
+            " ORDER BY coalesce(published_earliest, published_latest) DESC, published_latest DESC,"
+            " id LIMIT 1"
+        )
+    )
     return SourceRef.from_row(rows[0]) if rows else None
 
 

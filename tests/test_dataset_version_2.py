@@ -186,6 +186,13 @@ def test_seed_003s_inferred_date_is_confirmed_by_the_later_reports(
     assert "confirms" in source.note and "본문 추정" in source.published.text
 
 
+def test_the_newest_source_is_the_newest_dated_report(bundled_store: FactStore) -> None:
+    """Pages with no printed date (known only to be after the event they report) do not
+    pass for the newest: the fact sheet's newest report is of 2026-05-03."""
+    newest = bundled_store.newest_source()
+    assert newest is not None and newest.id == "asiae-en-2026-05-03-upstage-fund"
+
+
 def test_single_reports_are_marked(bundled_store: FactStore) -> None:
     (benchmarks,) = [
         f for f in _facts(bundled_store, FOUNDATION, "evaluation") if "13개 공통" in f.text
