@@ -1,20 +1,25 @@
 """`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, else the local console),
-or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`."""
+or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`; `check-config`
+and `healthcheck` are for operators. A configuration error exits 78."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from bot.admin.desk import AdminDesk
-from bot.briefing.answers import Briefer
-from bot.config import Config, ConfigError, load_config
-from bot.console import Desk, ask, run_console
+from bot import cli
+from bot.app import App, fixed_clock
+from bot.config import ConfigError, load_config
+from bot.console import Console, ask, console_actor, run_console
+from bot.digest.delivery import utc_now
+from bot.http_server import HttpServer, ListenError
 from bot.i18n import LOCALES
-from bot.trust import Actor
+from bot.logs import configure_from
+from bot.monitoring import add_monitoring
+from bot.run import FrontEnd, run
 from store.fact_store import FactStore
 
 
@@ -37,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot", description=__doc__, parents=[_common(None)]
     )
-    sub = parser.add_subparsers(dest="mode")
+    parser.add_argument("--version", action="version", version=cli.version_text())
+    sub = parser.add_subparsers(dest="mode", title="modes (default: run the bot)")
     one = sub.add_parser(
         "ask", parents=[_common(argparse.SUPPRESS)], help="answer one command and exit"
     )
@@ -48,43 +54,66 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the Discord message payload as JSON"
     )
     one.add_argument("--now", type=date.fromisoformat, help="treat this day (YYYY-MM-DD) as today")
+    cli.add_modes(sub)
     return parser
 
 
-def _today(config: Config, fixed: date | None) -> date:
-    return fixed or datetime.now(config.zone).date()
+def chat_front_ends(app: App) -> list[FrontEnd]:
+    """The chat platforms whose credentials are configured (their clients imported only
+    then, so the console starts without them)."""
+    front_ends: list[FrontEnd] = []
+    token = app.config.token()
+    if token:
+        from bot.discord_adapter.client import DiscordFrontEnd
+
+        front_ends.append(DiscordFrontEnd(app, token))
+    return front_ends
+
+
+def http_server(app: App, front_ends: list[FrontEnd]) -> HttpServer | None:
+    """The one HTTP application beside the chat front ends, with every route that joins it
+    (health and metrics), unless `[http] enabled` is false."""
+    if not app.config.http_enabled:
+        return None
+    http = HttpServer(app.config.http_host, app.config.http_port)
+    add_monitoring(http, app, front_ends)
+    return http
+
+
+def serve(app: App, front_ends: list[FrontEnd]) -> int:
+    """Run the chat front ends and the HTTP application until stopped."""
+    try:
+        return run(app, front_ends, http_server(app, front_ends))
+    except ListenError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.mode in cli.MODES:
+        return cli.MODES[args.mode](args)
     try:
         config = load_config(args.config)
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
-        return 2
-    logging.basicConfig(
-        level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+        return cli.EX_CONFIG
+    configure_from(config)
+    for warning in config.warnings:
+        logging.getLogger("bot.config").warning(warning)
     locale = args.locale or config.locale
     store = FactStore.open(args.db or config.store_path)
     try:
         fixed = args.now if args.mode == "ask" else None
-
-        def today() -> date:
-            return _today(config, fixed)
-
-        briefer = Briefer(store, today=today)
+        app = App(config, store, clock=fixed_clock(fixed, config) if fixed else utc_now)
+        console = Console(app, console_actor(args.user_id))
         if args.mode == "ask":
-            desk = Desk(briefer, AdminDesk(store, config, today), Actor(args.user_id))
-            print(ask(desk, args.line, locale=locale, as_json=args.json))
+            print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
-        token = config.token()
-        if token:
-            from bot.discord_adapter.client import run_discord
-
-            return run_discord(config, store, token, briefer)
-        desk = Desk(briefer, AdminDesk(store, config, today), Actor(args.user_id))
-        return run_console(desk, locale=locale)
+        front_ends = chat_front_ends(app)
+        if front_ends:
+            return serve(app, front_ends)
+        return run_console(console, locale=locale)
     finally:
         store.close()
 

@@ -1,96 +1,82 @@
-"""The local console: slash commands typed as in Discord, answered from the same core.
+"""The local console: a front end that reads typed commands and prints text replies.
 
-`/program name:국가 AI 연구거점`, `/program 국가 AI 연구거점` (the first option's name may
-be left out), `/milestones days:60 past:true`, `/search KAIST 946억`, and the admin
-commands with their subcommand: `/fact set entity:KAIST attribute:budget value:…`.
+Commands are typed as in chat (`bot.commandline`) and answered by the same `App` as
+every other front end. The console is one place (`console:local`) in its own scope,
+so `/digest subscribe daily 09:00` works here too: while the console runs, the digest
+prints at its time. The person at the keyboard is the local operator, trusted with
+everything, unless `--user-id` makes them a Discord user with only that user's rights.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
-import re
+import logging
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
-from bot.admin.desk import AdminDesk
-from bot.admin.specs import ADMIN_COMMANDS, ADMIN_GROUPS
-from bot.briefing.answers import Briefer, Invocation
-from bot.briefing.commands import COMMANDS, Command
-from bot.briefing.model import Reply
+from bot.app import App
+from bot.briefing.answers import Invocation, error_reply
+from bot.briefing.model import Answer, Reply
+from bot.commandline import ALL_COMMANDS, parse_command_line
+from bot.digest.subscriptions import Subscription
+from bot.discord_adapter import ids as discord_ids
 from bot.i18n import t
 from bot.render.discord_payload import reply_payloads
 from bot.render.text import reply_text
 from bot.trust import Actor
 
-_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’"}
-# `name:` starts an option, but `http://…` is a value (a URL), not an option named http.
-_OPTION_LIKE = re.compile(r"(?:^|\s)([a-z_]+):(?!//)")
+log = logging.getLogger(__name__)
+
+CONSOLE_PLACE = "console:local"
+OPERATOR = Actor(CONSOLE_PLACE, scope=CONSOLE_PLACE, manages_scope=True, operator=True)
 PROMPT = "briefbot> "
 USAGE_WIDTH = 40
 
 
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and _QUOTES.get(value[0]) == value[-1]:
-        return value[1:-1]
-    return value
+def console_actor(user_id: int | None) -> Actor:
+    """The local operator, or (`--user-id`) a Discord user with only that user's rights."""
+    if user_id is None:
+        return OPERATOR
+    return Actor(discord_ids.actor(user_id), scope=CONSOLE_PLACE)
 
 
-def parse_command_line(line: str) -> tuple[str, dict[str, str]]:
-    """Split `/cmd a:1 b:two words` into the command name and raw option strings."""
-    text = line.strip()
-    if text.startswith("/"):
-        text = text[1:]
-    name, _, rest = text.partition(" ")
-    name = name.lower()
-    if name in ADMIN_GROUPS:  # `/fact set …`: the subcommand is part of the name
-        sub, _, rest = rest.strip().partition(" ")
-        name = f"{name} {sub.lower()}".strip()
-    command: Command | None = COMMANDS.get(name) or ADMIN_COMMANDS.get(name)
-    if command is None or not command.options:
-        return name, ({"": rest.strip()} if rest.strip() else {})
-    names = [o.name for o in command.options]
-    marker = re.compile(r"(?:^|(?<=\s))(" + "|".join(map(re.escape, names)) + r"):")
-    found = list(marker.finditer(rest))
-    options: dict[str, str] = {}
-    head = rest[: found[0].start() if found else len(rest)].strip()
-    if head:
-        unknown = _OPTION_LIKE.match(head)
-        if unknown and unknown.group(1) not in names:
-            options[unknown.group(1)] = head[unknown.end() :]
-        else:
-            options[names[0]] = _unquote(head)
-    for i, match in enumerate(found):
-        end = found[i + 1].start() if i + 1 < len(found) else len(rest)
-        options[match.group(1)] = _unquote(rest[match.end() : end])
-    return name, options
+def place_namer(locale: str) -> Callable[[str], str]:
+    """Names places in console text: this console in words, any other by its id."""
+    return lambda place: t("console.here", locale) if place == CONSOLE_PLACE else place
 
 
 @dataclass(frozen=True)
-class Desk:
-    """What answers a typed line: the lookups, the admin desk, and who is typing (the
-    local operator, or `--user-id` acting as that Discord user with its configured rights)."""
+class Console:
+    """What answers a typed line: the app, and who is typing."""
 
-    briefer: Briefer
-    admin: AdminDesk
-    actor: Actor
+    app: App
+    actor: Actor = OPERATOR
 
-    def answer(self, line: str, locale: str) -> Reply:
+    def answer(self, line: str, locale: str) -> Answer:
+        """The answer to one typed line; the console has one place, so a `channel:` other
+        than itself is explained rather than guessed at."""
         name, options = parse_command_line(line)
-        user = None if self.actor.user_id is None else str(self.actor.user_id)
-        invocation = Invocation(name, options, locale, user)
-        if name in ADMIN_COMMANDS:
-            return self.admin.answer(invocation, self.actor).reply
-        return self.briefer.answer(invocation)
+        if options.get("channel", CONSOLE_PLACE) not in ("", CONSOLE_PLACE):
+            return Answer(error_reply(t("console.one_place", locale), locale))
+        options.pop("channel", None)
+        return self.app.answer(Invocation(name, options, locale, self.actor, CONSOLE_PLACE))
 
 
-def ask(desk: Desk, line: str, *, locale: str, as_json: bool) -> str:
-    """Answer one command line as text, or as the Discord payload it would send."""
-    reply = desk.answer(line, locale)
+def ask(console: Console, line: str, *, locale: str, as_json: bool) -> str:
+    """Answer one command line as text, or as the Discord payload it would send. A crash
+    is this program's bug, not the asker's: it is logged, and the answer is an apology."""
+    try:
+        reply = console.answer(line, locale).reply
+    except Exception:
+        log.error("the answer to %r failed", line, exc_info=log.isEnabledFor(logging.DEBUG))
+        reply = error_reply(t("err.internal", locale), locale)
     if not as_json:
-        return reply_text(reply, locale)
+        return reply_text(reply, locale, place_namer(locale))
     first, *rest = reply_payloads(reply, locale)
     payload: dict[str, Any] = dict(first)
     if rest:
@@ -98,48 +84,107 @@ def ask(desk: Desk, line: str, *, locale: str, as_json: bool) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
-def _help(locale: str) -> str:
-    """Every command with its options, lookups first, then the admin commands."""
+def usage(locale: str) -> str:
+    """Every command with its options: lookups, then admin and digest commands."""
     lines = []
-    for name, command in {**COMMANDS, **ADMIN_COMMANDS}.items():
-        usage = f"/{name} " + " ".join(
-            f"{o.name}:" if o.required else f"[{o.name}:]" for o in command.options
-        )
+    for name, command in ALL_COMMANDS.items():
+        options = " ".join(f"{o.name}:" if o.required else f"[{o.name}:]" for o in command.options)
+        text = f"/{name} {options}".strip()
         description = t("cmd." + name.replace(" ", "."), locale)
         # A long usage gets its description on the next line rather than a ragged column.
         lines.append(
-            f"  {usage:<40} {description}"
-            if len(usage) <= USAGE_WIDTH
-            else f"  {usage}\n  {'':<40} {description}"
+            f"  {text:<{USAGE_WIDTH}} {description}"
+            if len(text) <= USAGE_WIDTH
+            else f"  {text}\n  {'':<{USAGE_WIDTH}} {description}"
         )
     return "\n".join([*lines, "  /quit"])
 
 
+class ConsolePoster:
+    """Delivers digests subscribed at the console by printing them, between prompts."""
+
+    def __init__(self, stdout: IO[str], lock: threading.Lock) -> None:
+        self.stdout = stdout
+        self.lock = lock
+        self.numbers = itertools.count(1)
+
+    def owns(self, place: str) -> bool:
+        return place == CONSOLE_PLACE
+
+    def _print(self, reply: Reply, locale: str) -> None:
+        with self.lock:
+            print("\n" + reply_text(reply, locale, place_namer(locale)) + "\n", file=self.stdout)
+            self.stdout.flush()
+
+    async def post(self, place: str, reply: Reply, key: str, locale: str) -> str:
+        self._print(reply, locale)
+        return f"console-{next(self.numbers)}"
+
+    async def notify(self, subscription: Subscription, reason: str, message: Reply) -> None:
+        self._print(message, subscription.language)
+
+
+def _read_lines(stdin: IO[str], loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str]) -> None:
+    """Feed typed lines to the loop from a daemon thread (which cannot keep the process
+    alive at exit the way an executor thread blocked on `readline` would); once the
+    console has ended (`/quit` closed its loop), stop reading."""
+    try:
+        for line in iter(stdin.readline, ""):
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, "")
+    except RuntimeError:  # the loop is closed: nobody is listening any more
+        return
+
+
+async def serve_console(
+    console: Console, locale: str, stdin: IO[str], stdout: IO[str], show_prompt: bool
+) -> int:
+    """The console's loop: typed lines answered one by one while the digest scheduler runs,
+    until EOF or `/quit`; then the scheduler stops."""
+    lock = threading.Lock()
+    app = console.app
+    app.digests.add_poster(ConsolePoster(stdout, lock))
+    await app.digests.start()
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    reader = threading.Thread(
+        target=_read_lines, args=(stdin, asyncio.get_running_loop(), queue), daemon=True
+    )
+    reader.start()
+    try:
+        while True:
+            if show_prompt:
+                with lock:
+                    stdout.write(PROMPT)
+                    stdout.flush()
+            line = await queue.get()
+            if not line:
+                return 0
+            line = line.strip()
+            if not line:
+                continue
+            if line in ("/quit", "/exit", "quit", "exit"):
+                return 0
+            if line in ("/help", "help"):
+                text = usage(locale)
+            else:
+                # `ask` turns one command's crash into an apology: the session goes on.
+                text = await asyncio.to_thread(ask, console, line, locale=locale, as_json=False)
+            with lock:
+                print(text + "\n", file=stdout)
+    finally:
+        await app.close()
+
+
 def run_console(
-    desk: Desk,
+    console: Console,
     *,
     locale: str,
     stdin: IO[str] = sys.stdin,
     stdout: IO[str] = sys.stdout,
     interactive: Callable[[], bool] = sys.stdin.isatty,
 ) -> int:
-    """Read commands until EOF or `/quit`, answering each like the Discord bot would."""
-    show_prompt = interactive()
+    """Read commands until EOF or `/quit`, answering each as the chat front ends would,
+    while the digest scheduler runs for digests subscribed here."""
     print("briefbot console — /help, /quit", file=stdout)
-    print(_help(locale), file=stdout)
-    while True:
-        if show_prompt:
-            stdout.write(PROMPT)
-            stdout.flush()
-        line = stdin.readline()
-        if not line:
-            return 0
-        line = line.strip()
-        if not line:
-            continue
-        if line in ("/quit", "/exit", "quit", "exit"):
-            return 0
-        if line in ("/help", "help"):
-            print(_help(locale), file=stdout)
-            continue
-        print(ask(desk, line, locale=locale, as_json=False) + "\n", file=stdout)
+    print(usage(locale), file=stdout)
+    return asyncio.run(serve_console(console, locale, stdin, stdout, interactive()))

@@ -86,6 +86,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "card.continued": ("(계속)", "(continued)"),
     "card.inferred": ("추정", "inferred"),
+    "role.as_of": ("{role} ({date} 기사 기준)", "{role} (as of a {date} report)"),
+    "role.then": ("당시 {role}, {date} 기사", "then {role}, {date} report"),
+    "ms.date_unknown": ("날짜 미정", "date not reported"),
+    "age.days": ("{days}일 전", "{days} days ago"),
+    "card.stale": (
+        "⚠ 이 카드의 가장 최근 출처는 {days}일 전 기사입니다. 그 뒤의 변화는 반영되지 않았을 수 있습니다.",
+        "⚠ The newest source of this card is {days} days old; later changes may be missing.",
+    ),
+    "ms.newest": (
+        "가장 최근 출처: {date} ({days}일 전).",
+        "The newest source the bot has is from {date} ({days} days ago).",
+    ),
+    "ms.add_news": (
+        "새 소식은 관리자가 `/source add`, `/fact set`, `/milestone update`로 더할 수 있습니다.",
+        "Admins add news with `/source add`, `/fact set` and `/milestone update`.",
+    ),
     # Milestones.
     "ms.title.upcoming": (
         "다가오는 일정 · {start} ~ {end}",
@@ -101,6 +117,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ms.status.done": ("완료", "done"),
     "ms.status.cancelled": ("취소", "cancelled"),
     "ms.status.unknown": ("상태 미상", "status unknown"),
+    "ms.heading.window": ("기간 내 일정 · {count}건", "In the window · {count}"),
+    "ms.heading.past": ("지난 일정 · {count}건", "Past milestones · {count}"),
+    "ms.heading.overdue": (
+        "지났지만 완료 표시 없음 (확인 필요) · {count}건",
+        "Past due and not marked done (check) · {count}",
+    ),
     "ms.hint": (
         "날짜가 부정확한 일정은 기간과 겹치면 '가능'으로 표시합니다.",
         "Milestones with imprecise dates are marked 'possibly' when they overlap the window.",
@@ -113,10 +135,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Page {page} of {pages} · {count} entries{more}",
     ),
     "search.more": (" 이상", "+"),
-    "search.next": (
-        "다음 쪽: /search query:{query} page:{page}",
-        "Next page: /search query:{query} page:{page}",
-    ),
+    "search.previous": ("◀ {page}쪽", "◀ Page {page}"),
+    "search.next_page": ("{page}쪽 ▶", "Page {page} ▶"),
+    "page.previous": ("이전 쪽: {command}", "Previous page: {command}"),
+    "page.next": ("다음 쪽: {command}", "Next page: {command}"),
+    "reply.pick": ("이 가운데 하나로 다시 묻기:", "Ask again with one of these:"),
     "search.field.name": ("이름", "name"),
     "search.field.alias": ("별칭", "alias"),
     "search.field.summary": ("요약", "summary"),
@@ -151,6 +174,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # Not found and errors.
     "nf.title": ("찾을 수 없습니다", "Not found"),
+    "nf.title.ambiguous": ("어느 것을 찾으셨나요?", "Which one did you mean?"),
+    "nf.hint.title": ("찾는 법", "How to find it"),
     "nf.program": (
         "'{query}'라는 프로그램을 찾지 못했습니다.",
         "I could not find a program called '{query}'.",
@@ -205,6 +230,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.unknown_option": (
         "{command}에는 {option} 옵션이 없습니다. 옵션: {options}",
         "{command} has no option {option}. Options: {options}",
+    ),
+    "err.choice": (
+        "{option}은(는) {choices} 가운데 하나여야 합니다 (받은 값: {value}).",
+        "{option} must be one of {choices}, not {value}.",
+    ),
+    "err.transform": (
+        "'{value}'을(를) 이 옵션의 값으로 읽을 수 없습니다.",
+        "I could not read '{value}' as this option's value.",
+    ),
+    "err.permissions": (
+        "이 명령에는 권한이 필요합니다: {permissions}",
+        "This needs the permissions: {permissions}",
+    ),
+    "err.refused": ("여기서는 이 명령을 쓸 수 없습니다.", "You cannot use this command here."),
+    "err.form_invalid": (
+        "이 양식을 읽을 수 없습니다. 양식을 다시 열어 주세요.",
+        "I could not read this form; please open it again.",
+    ),
+    "admin.form.how": ("바꾸는 법", "How to change it"),
+    "admin.form.fact.command": (
+        "/fact set entity:{entity} attribute:{attribute} value:… source:… — 양식을 보여 줄 수 있는 곳에서는 /fact edit",
+        "/fact set entity:{entity} attribute:{attribute} value:… source:… — or /fact edit where forms are shown",
+    ),
+    "admin.form.milestone.command": (
+        "/milestone update milestone:{id} date:… title:… source:…",
+        "/milestone update milestone:{id} date:… title:… source:…",
+    ),
+    "admin.form.forged": (
+        "이 양식은 아직 없는 수정 번호를 가리킵니다. 양식을 다시 열어 주세요.",
+        "This form names a revision the store has not reached; please open it again.",
+    ),
+    "choice.language.ko": ("한국어", "Korean"),
+    "choice.language.en": ("영어", "English"),
+    "name.fact-history": ("사실이력", "fact-history"),
+    "name.digest-preview": ("브리핑미리보기", "digest-preview"),
+    "console.here": ("이 콘솔", "this console"),
+    "console.one_place": (
+        "콘솔은 한 곳뿐입니다: channel 없이 입력해 주세요.",
+        "The console is a single place: leave out channel.",
     ),
     "err.internal": (
         "예상치 못한 오류가 났습니다. 기록해 두었으니 잠시 후 다시 시도해 주세요.",
@@ -428,13 +492,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "언제까지 (YYYY-MM-DD 또는 YYYY-MM-DD HH:MM)",
         "Until when (YYYY-MM-DD or YYYY-MM-DD HH:MM)",
     ),
-    "err.manage_guild": (
-        "이 명령은 서버 관리 권한이 있는 사람만 쓸 수 있습니다.",
-        "Only people with the Manage Server permission can use this command.",
+    "err.manage_scope": (
+        "이곳(서버나 워크스페이스)을 관리하는 사람만 일정 브리핑을 바꿀 수 있습니다.",
+        "Only the managers of this server or workspace may change its digests.",
     ),
-    "err.guild_only": (
-        "서버 안에서만 쓸 수 있는 명령입니다.",
-        "This command only works inside a server.",
+    "err.needs_scope": (
+        "이 명령은 서버나 워크스페이스의 채널에서만 쓸 수 있습니다.",
+        "This command works only in a channel of a server or workspace.",
     ),
     "digest.name": ("일정 브리핑", "Milestone digest"),
     "digest.title": ("📅 일정 브리핑 · {start} ~ {end}", "📅 Milestone digest · {start} – {end}"),
@@ -499,9 +563,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{channel}의 일정 브리핑은 이미 실행 중입니다.",
         "The milestone digest of {channel} is already running.",
     ),
-    "digest.list.title": ("이 서버의 일정 브리핑", "Milestone digests in this server"),
+    "digest.list.title": ("이곳의 일정 브리핑", "Milestone digests here"),
     "digest.list.none": (
-        "이 서버에는 일정 브리핑 구독이 없습니다. `/digest subscribe`로 시작하세요.",
+        "이곳에는 일정 브리핑 구독이 없습니다. `/digest subscribe`로 시작하세요.",
         "No channel here gets the milestone digest; start one with `/digest subscribe`.",
     ),
     "digest.list.next": ("다음: {when}", "Next: {when}"),
@@ -526,26 +590,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Preview: this digest is empty, so nothing would be posted now.",
     ),
     "digest.err.none": (
-        "{channel}에는 일정 브리핑 구독이 없습니다.",
-        "{channel} does not get the milestone digest.",
+        "그 채널에는 일정 브리핑 구독이 없습니다.",
+        "That channel does not get the milestone digest.",
     ),
     "digest.err.language": (
         "언어는 ko 또는 en입니다 (입력: {value}).",
         "The language is ko or en (got {value}).",
     ),
     "digest.err.until": (
-        "`until`은 앞으로의 날짜(YYYY-MM-DD)나 시각(YYYY-MM-DD HH:MM)이어야 합니다 (입력: {value}).",
-        "`until` must be a future date (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM) (got {value}).",
+        "`until`은 앞으로 10년 안의 날짜(YYYY-MM-DD)나 시각(YYYY-MM-DD HH:MM)이어야 합니다"
+        " (입력: {value}). 기한 없이 멈추려면 `until` 없이 `/digest pause`.",
+        "`until` must be a date (YYYY-MM-DD) or time (YYYY-MM-DD HH:MM) within the next ten"
+        " years (got {value}); to pause with no end, leave `until` out.",
     ),
     "digest.notice.title": (
         "일정 브리핑을 보낼 수 없습니다",
         "The milestone digest could not be posted",
     ),
     "digest.notice.forbidden": (
-        "{channel}에 글을 쓸 권한이 없어 일정 브리핑을 일시 중지했습니다. 서버 설정에서 봇에게 이 채널의"
-        " '채널 보기', '메시지 보내기', '링크 첨부' 권한을 주신 뒤 `/digest resume`으로 다시 시작해 주세요.",
-        "I am not allowed to post in {channel}, so its milestone digest is paused. Please give me"
-        " View Channel, Send Messages and Embed Links there, then restart it with `/digest resume`.",
+        "{channel}에 글을 쓸 수 없어 일정 브리핑을 일시 중지했습니다. 봇이 그 채널에 글을 쓸 수 있게"
+        " 해 주신 뒤 `/digest resume`으로 다시 시작해 주세요.",
+        "I am not allowed to post in {channel}, so its milestone digest is paused. Let me post"
+        " there, then restart it with `/digest resume`.",
+    ),
+    "digest.notice.fix": ("고치는 법", "How to fix it"),
+    "discord.fix.forbidden": (
+        "서버 설정에서 봇에게 이 채널의 '채널 보기', '메시지 보내기', '링크 첨부' 권한을 주세요.",
+        "In the server settings, give the bot View Channel, Send Messages and Embed Links there.",
     ),
     "digest.notice.channel_gone": (
         "{channel} 채널을 찾을 수 없어 일정 브리핑을 중단했습니다. 다른 채널에서"
@@ -568,8 +639,13 @@ def locale_for(discord_locale: str | None, default: str = DEFAULT_LOCALE) -> str
     return default
 
 
+def template(key: str, locale: str) -> str:
+    """The message `key` in `locale` with its `{placeholders}` unfilled."""
+    ko, en = MESSAGES[key]
+    return en if locale == "en" else ko
+
+
 def t(key: str, locale: str, **values: object) -> str:
     """The message `key` in `locale`, with `values` filled in."""
-    ko, en = MESSAGES[key]
-    text = en if locale == "en" else ko
+    text = template(key, locale)
     return text.format(**values) if values else text

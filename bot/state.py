@@ -6,9 +6,12 @@ concepts: the store never reads these tables.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from bot.discord_adapter import ids as discord_ids
 from store.db import write_transaction
 
 BOT_MIGRATIONS = Migrations("briefbot-bot")
@@ -75,6 +78,89 @@ def m002_digests(db: sqlite_utils.Database) -> None:
         )""",
     ):
         db.execute(statement)
+
+
+SUBSCRIPTIONS_003 = """CREATE TABLE digest_subscriptions (
+    id INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL,
+    place TEXT NOT NULL UNIQUE,
+    schedule TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    window_days INTEGER NOT NULL CHECK (window_days BETWEEN 1 AND 90),
+    language TEXT NOT NULL CHECK (language IN ('ko', 'en')),
+    post_empty INTEGER NOT NULL DEFAULT 1 CHECK (post_empty IN (0, 1)),
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'disabled')),
+    status_reason TEXT,
+    paused_until TEXT,
+    active_since TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    last_revision INTEGER NOT NULL DEFAULT 0
+)"""
+DELIVERIES_003 = """CREATE TABLE digest_deliveries (
+    id INTEGER PRIMARY KEY,
+    subscription_id INTEGER NOT NULL REFERENCES digest_subscriptions(id) ON DELETE CASCADE,
+    period TEXT NOT NULL,
+    scheduled_at TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN (
+        'claimed', 'sent', 'skipped', 'failed', 'missed', 'forbidden', 'gone', 'interrupted'
+    )),
+    late INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1)),
+    attempts INTEGER NOT NULL DEFAULT 1,
+    claimed_at TEXT NOT NULL,
+    completed_at TEXT,
+    message_id TEXT,
+    revision INTEGER,
+    error TEXT,
+    UNIQUE (subscription_id, period)
+)"""
+
+
+def _rows(db: sqlite_utils.Database, table: str) -> list[dict[str, Any]]:
+    cursor = db.execute(f"SELECT * FROM {table} ORDER BY id")
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+
+
+def _insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> None:
+    names, marks = ", ".join(row), ", ".join(f":{key}" for key in row)
+    db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", row)
+
+
+@BOT_MIGRATIONS(name="003_places")
+def m003_places(db: sqlite_utils.Database) -> None:
+    """Digest tables keyed by opaque text ids instead of Discord's integers.
+
+    A subscription now belongs to a `scope` (a server, a workspace, the console) and
+    goes to a `place`, both strings owned by the front end that made them; the creator
+    is an actor id and a delivered message's id is text (a Discord snowflake, a Slack
+    timestamp). Every row made before this was Discord's, so its integers become the
+    Discord front end's ids; row ids, claims and statuses are kept as they were.
+
+    The old rows are read first and both tables dropped before the new ones exist:
+    with foreign keys on, dropping a parent table deletes (cascades to) its children.
+    """
+    subscriptions = _rows(db, "digest_subscriptions")
+    deliveries = _rows(db, "digest_deliveries")
+    db.execute("DROP TABLE digest_deliveries")
+    db.execute("DROP TABLE digest_subscriptions")
+    db.execute(SUBSCRIPTIONS_003)
+    db.execute(DELIVERIES_003)
+    db.execute("CREATE INDEX digest_subscriptions_scope ON digest_subscriptions(scope)")
+    for row in subscriptions:
+        guild, channel = row.pop("guild_id"), row.pop("channel_id")
+        row.update(
+            scope=discord_ids.scope(guild),
+            place=discord_ids.place(guild, channel),
+            created_by=discord_ids.actor(row["created_by"]),
+        )
+        _insert(db, "digest_subscriptions", row)
+    for row in deliveries:
+        if row["message_id"] is not None:
+            row["message_id"] = str(row["message_id"])
+        _insert(db, "digest_deliveries", row)
 
 
 def migrate_bot(db: sqlite_utils.Database) -> None:

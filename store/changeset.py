@@ -34,7 +34,7 @@ TABLE_NOUNS = {
 
 @dataclass(frozen=True)
 class Authorship:
-    """Who makes an edit (`discord:123`, `console:local`, `import:FILE`) and why."""
+    """Who makes an edit (`console:local`, `import:FILE`, a chat user's `platform:id`) and why."""
 
     actor: str
     reason: str | None
@@ -46,8 +46,8 @@ def authorship(actor: str, reason: str | None, *, reason_required: bool = False)
     kind, _, who = checked_actor.partition(":")
     if not kind or not who:
         raise InvalidInput(
-            f"작성자는 '종류:누구' 형식이어야 합니다 (예: discord:123): {checked_actor!r}",
-            f"The actor must look like 'kind:who' (e.g. discord:123), got {checked_actor!r}.",
+            f"작성자는 '종류:누구' 형식이어야 합니다 (예: console:local): {checked_actor!r}",
+            f"The actor must look like 'kind:who' (e.g. console:local), got {checked_actor!r}.",
         )
     checked_reason = checked_text(reason, REASON_MAX, "사유", "reason", required=reason_required)
     return Authorship(checked_actor, checked_reason)

@@ -1,6 +1,6 @@
 """Text normalisation for Korean-first name matching and search.
 
-Input can arrive in NFD (macOS keyboards, some Discord clients), with odd spacing or
+Input can arrive in NFD (macOS keyboards, some chat clients), with odd spacing or
 with typographic quotes. Everything that compares names goes through `name_key`, so
 `국가AI연구거점`, `국가 AI 연구거점` and an NFD-decomposed copy all compare equal.
 """

@@ -1,8 +1,8 @@
 """How long text typed by an admin may be, and the one check that enforces it.
 
-The limits are sized for Discord, where every edit ends up being shown: a fact's text
-must fit an embed field (1024 characters), a title an embed title (256), a name an
-autocomplete choice (100). Refusing longer input up front is kinder than storing
+The limits are sized for the chat cards every edit ends up shown in: a fact's text
+must fit one section of a card (about a thousand characters), a title a card's title,
+a name one completion choice (100). Refusing longer input up front is kinder than storing
 something every card would then have to cut.
 """
 

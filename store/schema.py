@@ -312,14 +312,129 @@ ALTER TABLE sources ADD COLUMN published_confirmed_by TEXT NOT NULL DEFAULT '[]'
     )
 
 
-@MIGRATIONS(name="010_search_words")
-def m010_search_words(db: sqlite_utils.Database) -> None:
+# A fact's value as `store.values.describe_value` writes it in Korean, in SQL: money in
+# 조/억/만 groups (`2,136억 원`), numbers with thousands separators and their unit (the
+# fraction to 15 significant digits), linked entities by name, and dates, which SQL
+# cannot label at their precision, as their wording and EDTF window (`올해 말 [2025-11/2025-12]`).
+_READABLE_VALUE = """
+CASE
+    WHEN f.value_money = 0 THEN '0원'
+    WHEN f.value_money IS NOT NULL THEN
+        rtrim(
+            CASE WHEN f.value_money >= 1000000000000
+                THEN printf('%,d조 ', f.value_money / 1000000000000) ELSE '' END
+            || CASE WHEN (f.value_money / 100000000) % 10000 > 0
+                THEN printf('%,d억 ', (f.value_money / 100000000) % 10000) ELSE '' END
+            || CASE WHEN (f.value_money / 10000) % 10000 > 0
+                THEN printf('%,d만 ', (f.value_money / 10000) % 10000) ELSE '' END
+            || CASE WHEN f.value_money % 10000 > 0
+                THEN printf('%,d', f.value_money % 10000) ELSE '' END
+        ) || CASE WHEN f.value_money % 10000 > 0 THEN '원' ELSE ' 원' END
+    WHEN f.value_number IS NOT NULL THEN
+        CASE WHEN f.value_number < 0 THEN '-' ELSE '' END
+        || printf('%,d', CAST(abs(f.value_number) AS INTEGER))
+        || CASE WHEN f.value_number = CAST(f.value_number AS INTEGER) THEN ''
+            ELSE substr(printf('%!.15g', abs(f.value_number)),
+                        length(CAST(CAST(abs(f.value_number) AS INTEGER) AS TEXT)) + 1) END
+        || CASE WHEN f.unit IS NULL THEN ''
+            WHEN unicode(f.unit) < 128 AND upper(substr(f.unit, 1, 1)) != lower(substr(f.unit, 1, 1))
+            THEN ' ' || f.unit ELSE f.unit END
+    WHEN f.value_date_text IS NOT NULL THEN
+        f.value_date_text || coalesce(' [' || f.value_date_edtf || ']', '')
+    WHEN f.value_entity IS NOT NULL THEN l.name_ko
+    ELSE f.value_text
+END"""
+
+
+@MIGRATIONS(name="010_readable_views")
+def m010_readable_views(db: sqlite_utils.Database) -> None:
+    """Views for people reading the file with Datasette or `sqlite3`: current facts and
+    milestones with names, labels, readable values, sources and dates.
+
+    A fact's sources are read through `fact_citations` (fact, source, order), which today
+    holds each fact's one `source_id`. When facts gain several sources, a later migration
+    redefines only that view (adding the new table's rows with a UNION); `readable_facts`
+    then shows one row per fact and source without changing.
+    """
+    _execute_all(
+        db,
+        f"""
+CREATE VIEW fact_citations AS
+SELECT id AS fact_id, source_id, 0 AS position FROM facts;
+
+CREATE VIEW readable_facts AS
+SELECT
+    f.id AS fact_id,
+    e.id AS entity_id, e.name_ko AS entity, e.name_en AS entity_en,
+    e.class AS class, e.kind AS kind,
+    f.attribute AS attribute, a.label_ko AS attribute_label, a.label_en AS attribute_label_en,
+    {_READABLE_VALUE} AS value,
+    coalesce(f.value_text_en, l.name_en) AS value_en,
+    f.role_ko AS role,
+    json_extract(f.qualifiers, '$.start.text') AS since,
+    json_extract(f.qualifiers, '$.end.text') AS until,
+    f.note_ko AS note,
+    f.rank AS rank,
+    s.id AS source_id, s.publisher AS publisher, s.title AS source_title,
+    s.published_text AS published, s.published_earliest AS published_from,
+    s.published_latest AS published_to, s.url AS source_url,
+    f.created_rev AS revision
+FROM facts f
+JOIN entities e ON e.id = f.entity_id
+JOIN attributes a ON a.id = f.attribute
+LEFT JOIN entities l ON l.id = f.value_entity
+JOIN fact_citations c ON c.fact_id = f.id
+JOIN sources s ON s.id = c.source_id
+WHERE f.rank != 'deprecated'
+ORDER BY e.name_ko, a.label_ko, f.id, c.position;
+
+CREATE VIEW readable_milestones AS
+SELECT
+    m.id AS milestone_id,
+    e.id AS entity_id, e.name_ko AS program, e.name_en AS program_en,
+    m.title_ko AS title, m.title_en AS title_en,
+    m.date_text AS date, m.precision AS precision, m.earliest AS earliest, m.latest AS latest,
+    m.status AS status,
+    s.id AS source_id, s.publisher AS publisher, s.title AS source_title,
+    s.published_text AS published, s.published_earliest AS published_from,
+    s.published_latest AS published_to, s.url AS source_url,
+    m.created_rev AS revision
+FROM milestones m
+JOIN entities e ON e.id = m.entity_id
+JOIN sources s ON s.id = m.source_id
+ORDER BY m.latest IS NULL, coalesce(m.earliest, m.latest), m.latest, m.id;
+""",
+    )
+
+
+@MIGRATIONS(name="012_search_words")
+def m012_search_words(db: sqlite_utils.Database) -> None:
     """Search documents again, in `search_key` form: a space between two Latin words stays.
 
     The old form joined every word, so `GPU` matched "linkin**g pu**blic" (and a
     two-letter query matched across any word boundary in `chars`).
     """
     rebuild_search(db)
+
+
+@MIGRATIONS(name="014_fact_citations")
+def m014_fact_citations(db: sqlite_utils.Database) -> None:
+    """`fact_citations` with every source of a fact: the primary one (`facts.source_id`,
+    position 0) and the further ones of migration 006 (positions 1, 2, …).
+
+    Migration 010 left this view as the one place to change when facts gained several
+    sources; `readable_facts` now shows one row per fact and source without changing.
+    """
+    _execute_all(
+        db,
+        """
+DROP VIEW fact_citations;
+CREATE VIEW fact_citations AS
+SELECT id AS fact_id, source_id, 0 AS position FROM facts
+UNION ALL
+SELECT fact_id, source_id, position FROM fact_sources;
+""",
+    )
 
 
 def migrate(db: sqlite_utils.Database) -> None:

@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 
 from bot.briefing.model import Reply
 from bot.digest.content import build_digest
-from bot.digest.delivery import DigestEngine, digest_payloads
+from bot.digest.delivery import DigestEngine
 from bot.digest.schedule import parse_schedule
 from bot.digest.subscriptions import SENT, SKIPPED, DigestBook, Settings, Subscription
+from bot.render.discord_payload import reply_payloads
 from store.fact_store import FactStore
 
 ZONE = ZoneInfo("Asia/Seoul")
@@ -29,16 +30,21 @@ LANGUAGES = ("ko", "en")
 
 
 class NullPoster:
-    """Accepts every digest at once, so only the bot's own work is timed."""
+    """Renders every digest as the Discord poster does and accepts it at once, so only the
+    bot's own work is timed."""
 
     def __init__(self) -> None:
         self.posted = 0
 
-    async def post(self, channel_id: int, payloads: list[dict[str, Any]], nonce: str) -> int:
-        self.posted += 1
-        return self.posted
+    def owns(self, place: str) -> bool:
+        return True
 
-    async def notify(self, subscription: Subscription, message: Reply) -> None:
+    async def post(self, place: str, reply: Reply, key: str, locale: str) -> str:
+        reply_payloads(reply, locale)
+        self.posted += 1
+        return str(self.posted)
+
+    async def notify(self, subscription: Subscription, reason: str, message: Reply) -> None:
         return None
 
 
@@ -49,8 +55,8 @@ def subscribe(book: DigestBook, count: int, now: datetime) -> list[Subscription]
     for i in range(count):
         settings = Settings(schedule, "Asia/Seoul", WINDOWS[i % 4], LANGUAGES[i % 2], True)
         subscription, _ = book.subscribe(
-            guild_id=1, channel_id=10_000 + i, user_id=1, settings=settings, revision=0,
-            now=now - timedelta(days=1),
+            scope="bench:1", place=f"bench:{10_000 + i}", actor="bench:1", settings=settings,
+            revision=0, now=now - timedelta(days=1),
         )  # fmt: skip
         subscribed.append(subscription)
     return subscribed
@@ -71,10 +77,10 @@ def measure_digests(store: FactStore, today: date, count: int = 1000) -> dict[st
             for subscription in subscriptions[:200]:
                 start = time.perf_counter_ns()
                 digest = build_digest(store, subscription, now)
-                digest_payloads(digest.reply, subscription.language, "bench")
+                reply_payloads(digest.reply, subscription.language)
                 samples.append((time.perf_counter_ns() - start) / 1e6)
             poster = NullPoster()
-            engine = DigestEngine(store, book, poster, clock=lambda: now)
+            engine = DigestEngine(store, book, [poster], clock=lambda: now)
             start = time.perf_counter()
             outcomes = asyncio.run(engine.deliver_due(now + timedelta(seconds=5)))
             elapsed = time.perf_counter() - start

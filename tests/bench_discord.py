@@ -36,9 +36,10 @@ import loopback.server
 from loopback.harness import HANDLER_TASKS, LoopbackBot
 from loopback.server import TOKEN, LoopbackDiscord, Request
 
-from bot.briefing.answers import Briefer
+from bot.app import App
 from bot.config import Config
-from bot.discord_adapter.client import BriefBot, serve
+from bot.discord_adapter.client import DiscordFrontEnd
+from bot.run import Runner
 from bot.state import migrate_bot, set_state
 from store.fact_store import FactStore
 
@@ -224,11 +225,12 @@ async def _serve_while_loaded(
         # A fresh loopback knows no commands: make the bot sync as on its first start.
         migrate_bot(store.db)
         set_state(store.db, f"command_hash:{obj.GUILD_ID}", "")
-        bot = BriefBot(config, store, Briefer(store, today=today))
-        serving = asyncio.create_task(serve(bot, TOKEN))
+        front_end = DiscordFrontEnd(App(config, store, today=today), TOKEN)
+        stop = asyncio.Event()
+        serving = asyncio.create_task(Runner(front_end.bot.app, [front_end]).run(stop))
         report = await child.stdout.readline()
         await _settle()
-        await bot.close()
+        stop.set()
         await serving
         child.stdin.close()
         if await child.wait() != 0 or not report:

@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pytest
 from loopback.harness import LoopbackBot
+from slack_loopback.server import SlackStandIn
 
 from bot.digest.subscriptions import DigestBook
 from store.fact_store import FactStore
 from store.upgrade import VERSIONS_DIR
+
+# `chromium_page`: a real headless Chromium (tests/browser.py).
+pytest_plugins = ("browser",)
 
 # "Today" for end-to-end tests: after the newest article, before the year-end milestones.
 LOOPBACK_TODAY = date(2025, 11, 20)
@@ -32,17 +36,20 @@ FIXTURE_DATASET = VERSIONS_DIR / "1.yaml"
 
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database seeded from the fixture data set per run (seeding takes ~0.3 s)."""
+    """One database seeded from the fixture data set per run (seeding takes ~0.3 s), with
+    the bot's own tables, as any database the bot has run on has them."""
     path = tmp_path_factory.mktemp("seeded") / "seeded.db"
     FactStore.open(path, dataset=FIXTURE_DATASET).close()
+    DigestBook.open(path).close()
     return path
 
 
 @pytest.fixture(scope="session")
 def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database seeded from the bundled (newest) data set per run."""
+    """One database seeded from the bundled (newest) data set per run, with the bot's tables."""
     path = tmp_path_factory.mktemp("bundled") / "bundled.db"
     FactStore.open(path).close()
+    DigestBook.open(path).close()
     return path
 
 
@@ -90,3 +97,17 @@ async def discord_bot(store: FactStore, tmp_path: Path) -> AsyncIterator[Loopbac
     async with LoopbackBot(store, tmp_path, today=LOOPBACK_TODAY) as running:
         yield running
     assert running.server.violations == []
+
+
+@pytest.fixture
+async def slack_standin() -> AsyncIterator[SlackStandIn]:
+    """The Slack stand-in, started; on the way out, nothing the app sent may have broken
+    Slack's rules or ours (a test that provokes a violation takes it with
+    `take_violations()`)."""
+    standin = SlackStandIn()
+    await standin.start()
+    try:
+        yield standin
+    finally:
+        await standin.stop()
+    assert standin.violations == []

@@ -10,9 +10,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.briefing.answers import Invocation
 from bot.briefing.model import Reply
+from bot.digest.commands import DigestCommands
 from bot.digest.schedule import parse_schedule
 from bot.digest.subscriptions import DigestBook, Settings, Subscription
+from bot.discord_adapter import ids
+from bot.render.discord_payload import reply_payloads
+from bot.trust import Actor
 from store.dates import parse_date
 from store.db import write_transaction
 from store.fact_store import FactStore
@@ -20,6 +25,7 @@ from store.revisions import Change, record_revision
 
 PROGRAM = "sovereign-ai-foundation-model"
 SOURCE = "byline-2025-foundation-kickoff"
+GUILD, CHANNEL, USER = 100, 200, 300
 
 
 class ManualClock:
@@ -38,27 +44,68 @@ class ManualClock:
 
 @dataclass
 class Post:
-    channel_id: int
-    payloads: list[dict[str, Any]]
+    place: str
+    reply: Reply
     nonce: str
+    locale: str
+
+    @property
+    def channel_id(self) -> int | None:
+        return ids.channel_of(self.place)
+
+    @property
+    def payloads(self) -> list[dict[str, Any]]:
+        """What the Discord renderer makes of the posted digest."""
+        return reply_payloads(self.reply, self.locale)
 
 
 @dataclass
 class RecordingPoster:
-    """Records posts and notices; raises the queued failures first, one per post."""
+    """Records posts and notices for every Discord place; raises the queued failures
+    first, one per post."""
 
     posts: list[Post] = field(default_factory=list)
     notices: list[tuple[Subscription, Reply]] = field(default_factory=list)
     failures: list[Exception] = field(default_factory=list)
 
-    async def post(self, channel_id: int, payloads: list[dict[str, Any]], nonce: str) -> int:
+    def owns(self, place: str) -> bool:
+        return ids.channel_of(place) is not None
+
+    async def post(self, place: str, reply: Reply, key: str, locale: str) -> str:
         if self.failures:
             raise self.failures.pop(0)
-        self.posts.append(Post(channel_id, payloads, nonce))
-        return 900_000 + len(self.posts)
+        self.posts.append(Post(place, reply, key, locale))
+        return str(900_000 + len(self.posts))
 
-    async def notify(self, subscription: Subscription, message: Reply) -> None:
+    async def notify(self, subscription: Subscription, reason: str, message: Reply) -> None:
         self.notices.append((subscription, message))
+
+
+@dataclass
+class Asker:
+    """Runs `/digest` operations as a front end would: an invocation by `USER`, who
+    manages server `GUILD`, typed in channel `CHANNEL` (each can be changed per call)."""
+
+    commands: DigestCommands
+
+    def __call__(
+        self,
+        operation: str,
+        *,
+        guild: int = GUILD,
+        channel: int = CHANNEL,
+        user: int = USER,
+        manages: bool = True,
+        locale: str = "ko",
+        **options: Any,
+    ) -> Reply:
+        if "channel_id" in options:
+            options["channel"] = ids.place(guild, options.pop("channel_id"))
+        actor = Actor(ids.actor(user), scope=ids.scope(guild), manages_scope=manages)
+        invocation = Invocation(
+            f"digest {operation}", options, locale, actor, ids.place(guild, channel)
+        )
+        return self.commands.answer(invocation)
 
 
 def subscribe(
@@ -76,8 +123,8 @@ def subscribe(
     """A subscription made at `now` in guild 100 by user 300."""
     settings = Settings(parse_schedule(schedule), timezone, window_days, language, post_empty)
     subscription, _ = book.subscribe(
-        guild_id=100, channel_id=channel_id, user_id=300, settings=settings, revision=revision,
-        now=now,
+        scope=ids.scope(GUILD), place=ids.place(GUILD, channel_id), actor=ids.actor(USER),
+        settings=settings, revision=revision, now=now,
     )  # fmt: skip
     return subscription
 

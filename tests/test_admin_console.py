@@ -1,4 +1,4 @@
-"""Admin commands typed at the console: through `Desk` and through `python -m bot ask`.
+"""Admin commands typed at the console: through `Console` and through `python -m bot ask`.
 
 Every change must come back with its revision and the way to undo it, and every refusal
 (no rights, a bad value, a stale form) must leave the database file byte for byte as it
@@ -20,15 +20,18 @@ from pathlib import Path
 import pytest
 from conftest import copy_database
 
-from bot.admin.desk import AdminDesk, Form
+from bot.admin.desk import AdminDesk
 from bot.admin.specs import ADMIN_COMMANDS
-from bot.briefing.answers import Briefer
-from bot.briefing.model import Reply
+from bot.app import trust_rules
+from bot.briefing.model import Form, Reply
 from bot.config import Config
-from bot.console import Desk
+from bot.console import OPERATOR, Console
+from bot.discord_adapter import ids
 from bot.render.text import reply_text
 from bot.trust import Actor
 from store.fact_store import FactStore
+from tests.app_helpers import console as app_console
+from tests.app_helpers import make_app
 from tests.edit_helpers import SOURCE, file_digests, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,9 +86,18 @@ HISTORY = f"/fact history {LAB} attribute:budget"
 ADMINS = Config(admin_user_ids=(ADMIN,), admin_role_ids=(55,), admin_guild_ids=(66,))
 
 
-def console(store: FactStore, user_id: int | None = None, config: Config | None = None) -> Desk:
-    """What `python -m bot` answers with: the local operator, or acting as a Discord user."""
-    return Desk(Briefer(store), AdminDesk(store, config or Config(), lambda: TODAY), Actor(user_id))
+def user(user_id: int, **trust: object) -> Actor:
+    """A Discord user in the ids the Discord front end gives them."""
+    return Actor(ids.actor(user_id), **trust)  # type: ignore[arg-type]
+
+
+def console(store: FactStore, user_id: int | None = None, config: Config | None = None) -> Console:
+    """What `python -m bot` answers with on `TODAY`: the operator, or `--user-id`."""
+    return app_console(store, user_id, config, TODAY)
+
+
+def desk_of(store: FactStore, config: Config, today: date = TODAY) -> AdminDesk:
+    return AdminDesk(store, trust_rules(config), lambda: today)
 
 
 def text(reply: Reply, locale: str = "ko") -> str:
@@ -93,18 +105,33 @@ def text(reply: Reply, locale: str = "ko") -> str:
     return reply_text(reply, locale)
 
 
-def saved(desk: Desk, line: str, locale: str = "ko") -> str:
+def saved(desk: Console, line: str, locale: str = "ko") -> str:
     """Answer a change line, which must be saved; its text."""
-    reply = desk.answer(line, locale)
+    reply = desk.answer(line, locale).reply
     assert not reply.is_error, text(reply, locale)
     return text(reply, locale)
 
 
 def test_every_admin_command_is_covered() -> None:
-    assert {*EDITS, "fact history"} == set(ADMIN_COMMANDS)
+    assert {*EDITS, "fact history", "fact edit"} == set(ADMIN_COMMANDS)
 
 
-# --- every command through Desk --------------------------------------------------------
+@pytest.mark.parametrize("locale", ["ko", "en"])
+def test_a_form_command_at_the_console_shows_the_form_in_words(
+    store: FactStore, locale: str
+) -> None:
+    """The console cannot show a modal: `/fact edit` prints the current value and the
+    command that changes it, and writes nothing."""
+    operator = console(store)
+    before = file_digests(store.path)
+    answer = operator.answer(f"/fact edit entity:{LAB} attribute:budget", locale)
+    assert answer.form is not None and answer.form.kind == "fact"
+    shown = text(answer.reply, locale)
+    assert "94600000000" in shown and "/fact set entity:" in shown and "attribute:budget" in shown
+    assert file_digests(store.path) == before
+
+
+# --- every command through Console -----------------------------------------------------
 
 
 @pytest.mark.parametrize("locale", ["ko", "en"])
@@ -119,8 +146,8 @@ def test_each_change_is_saved_with_the_way_back_and_reverts_exactly(
     for earlier in setup:
         saved(desk, earlier)
     before, revision = snapshot(store), store.revision() + 1
-    reply = desk.answer(line, locale)
-    assert not reply.is_error and reply.ephemeral, text(reply, locale)
+    reply = desk.answer(line, locale).reply
+    assert not reply.is_error and reply.private, text(reply, locale)
     assert SAVED[locale].format(revision=revision) in text(reply, locale)
     assert f"`/fact revert revision:{revision}`" in text(reply, locale)
     assert store.revision() == revision and snapshot(store) != before
@@ -135,8 +162,8 @@ def test_each_change_is_refused_for_a_stranger(store: FactStore, command: str, l
     for earlier in setup:
         saved(console(store), earlier)
     before = file_digests(store.path)
-    reply = console(store, STRANGER).answer(line, locale)
-    assert reply.is_error and reply.ephemeral
+    reply = console(store, STRANGER).answer(line, locale).reply
+    assert reply.is_error and reply.private
     assert REFUSED[locale] in text(reply, locale)
     assert file_digests(store.path) == before
 
@@ -144,34 +171,34 @@ def test_each_change_is_refused_for_a_stranger(store: FactStore, command: str, l
 @pytest.mark.parametrize(
     "actor",
     [
-        Actor(ADMIN),
-        Actor(7, role_ids=frozenset({55})),
-        Actor(7, guild_id=66, manage_guild=True),
+        user(ADMIN),
+        user(7, roles=frozenset({ids.role(55)})),
+        user(7, scope=ids.scope(66), manages_scope=True),
     ],
     ids=["user_ids", "role_ids", "guild_ids"],
 )
 def test_configured_admins_may_edit(store: FactStore, actor: Actor) -> None:
-    desk = Desk(Briefer(store), AdminDesk(store, ADMINS, lambda: TODAY), actor)
+    desk = Console(make_app(store, ADMINS, TODAY), actor)
     saved(desk, EDITS["fact set"][1])
     assert store.revisions_since(1)[0].actor == actor.label
-    history = text(desk.answer(HISTORY, "ko"))
+    history = text(desk.answer(HISTORY, "ko").reply)
     assert "■ #2 · " in history and f" · {actor.label}" in history
 
 
 @pytest.mark.parametrize(
     "actor",
     [
-        Actor(7),
-        Actor(7, role_ids=frozenset({56})),
-        Actor(7, guild_id=67, manage_guild=True),
-        Actor(7, guild_id=66, manage_guild=False),
+        user(7),
+        user(7, roles=frozenset({ids.role(56)})),
+        user(7, scope=ids.scope(67), manages_scope=True),
+        user(7, scope=ids.scope(66), manages_scope=False),
     ],
     ids=["other user", "other role", "other server", "no Manage Server"],
 )
 def test_anyone_else_is_refused_even_with_admins_configured(store: FactStore, actor: Actor) -> None:
-    desk = Desk(Briefer(store), AdminDesk(store, ADMINS, lambda: TODAY), actor)
+    desk = Console(make_app(store, ADMINS, TODAY), actor)
     before = file_digests(store.path)
-    assert REFUSED["ko"] in text(desk.answer(EDITS["fact set"][1], "ko"))
+    assert REFUSED["ko"] in text(desk.answer(EDITS["fact set"][1], "ko").reply)
     assert file_digests(store.path) == before
 
 
@@ -191,7 +218,7 @@ def test_history_says_who_when_why_and_old_to_new(store: FactStore) -> None:
     before = file_digests(store.path)
     stranger = console(store, STRANGER)
 
-    ko = text(stranger.answer(HISTORY, "ko"))
+    ko = text(stranger.answer(HISTORY, "ko").reply)
     assert ko.startswith(f"━━ 이력: {LAB} ━━")
     when = f"{first.at[:10]} {first.at[11:16]} UTC"
     assert f"■ #2 · {when} · console:local" in ko
@@ -200,7 +227,7 @@ def test_history_says_who_when_why_and_old_to_new(store: FactStore) -> None:
     assert ko.index("■ #2 ") < ko.index("■ #1 "), "newest first"
     assert "■ #3 " not in ko, "attribute:budget leaves out the location change"
 
-    en = text(stranger.answer(f"/fact history {LAB}", "en"), "en")
+    en = text(stranger.answer(f"/fact history {LAB}", "en").reply, "en")
     assert en.index(f"■ #3 · {second.at[:10]}") < en.index("■ #2 ")
     assert f" · discord:{ADMIN}" in en and "Why: 이전" in en
     assert f"Budget: ₩94.6 billion (#{old}) → ₩100 billion" in en
@@ -209,7 +236,7 @@ def test_history_says_who_when_why_and_old_to_new(store: FactStore) -> None:
 
 
 def test_history_of_an_unknown_entity_suggests_names(store: FactStore) -> None:
-    reply = console(store, STRANGER).answer("/fact history 카이스투", "ko")
+    reply = console(store, STRANGER).answer("/fact history 카이스투", "ko").reply
     assert reply.is_error and "혹시 이것인가요? 한국과학기술원 (KAIST)" in text(reply)
 
 
@@ -293,8 +320,8 @@ def test_a_bad_value_is_explained_and_writes_nothing(
     desk = console(store)
     before = file_digests(store.path)
     for locale, expected in (("ko", ko), ("en", en)):
-        reply = desk.answer(line, locale)
-        assert reply.is_error and reply.ephemeral
+        reply = desk.answer(line, locale).reply
+        assert reply.is_error and reply.private
         assert expected in text(reply, locale), text(reply, locale)
     assert file_digests(store.path) == before
 
@@ -304,7 +331,7 @@ def test_a_bad_value_is_explained_and_writes_nothing(
 
 def opened(desk: AdminDesk, kind: str, key: str | int, locale: str = "ko") -> Form:
     """The operator's form for `key`, which must open."""
-    form = desk.form(kind, str(key), Actor(None), locale)
+    form = desk.form(kind, str(key), OPERATOR, locale)
     assert isinstance(form, Form), form
     return form
 
@@ -315,7 +342,7 @@ def form_values(form: Form) -> dict[str, str]:
 
 
 def test_a_milestone_form_is_prefilled_with_the_current_values(store: FactStore) -> None:
-    desk = AdminDesk(store, Config(), lambda: TODAY)
+    desk = desk_of(store, Config())
     form = opened(desk, "milestone", CONTEST)
     assert (form.kind, form.key, form.revision) == ("milestone", "5", store.revision())
     assert form.title == "일정 #5 수정"
@@ -332,8 +359,8 @@ def test_a_milestone_form_is_prefilled_with_the_current_values(store: FactStore)
 def test_a_form_submitted_after_another_change_is_refused_and_a_fresh_one_saves(
     store: FactStore,
 ) -> None:
-    desk = AdminDesk(store, Config(), lambda: TODAY)
-    operator = Actor(None)
+    desk = desk_of(store, Config())
+    operator = OPERATOR
     stale = opened(desk, "milestone", CONTEST)
     untouched_form = opened(desk, "milestone", EVALUATION)
     changed = saved(
@@ -367,15 +394,15 @@ def test_a_form_submitted_after_another_change_is_refused_and_a_fresh_one_saves(
 def test_a_milestone_form_submitted_untouched_changes_nothing(store: FactStore) -> None:
     """Regression: an untouched relative date ("12월 말", read against its article in
     2025) was parsed again against today and silently moved, with an empty summary."""
-    desk = AdminDesk(store, Config(), lambda: date(2026, 11, 22))
+    desk = desk_of(store, Config(), date(2026, 11, 22))
     form = opened(desk, "milestone", CONTEST)
     row, before = store.milestone(CONTEST), file_digests(store.path)
-    answer = desk.submit("milestone", "5", form.revision, form_values(form), Actor(None), "ko")
+    answer = desk.submit("milestone", "5", form.revision, form_values(form), OPERATOR, "ko")
     assert answer.reply.is_error and "바뀌는 내용이 없습니다" in text(answer.reply)
     assert store.milestone(CONTEST) == row and file_digests(store.path) == before
 
     values = {**form_values(form), "title_en": ""}  # clearing a field is an edit
-    answer = desk.submit("milestone", "5", form.revision, values, Actor(None), "ko")
+    answer = desk.submit("milestone", "5", form.revision, values, OPERATOR, "ko")
     assert not answer.reply.is_error, text(answer.reply)
     assert store.milestone(CONTEST) == {**row, "title_en": None}
 
@@ -383,7 +410,7 @@ def test_a_milestone_form_submitted_untouched_changes_nothing(store: FactStore) 
 def test_every_fact_form_submitted_untouched_changes_nothing(store: FactStore) -> None:
     """Regression: a number's unit was left out of the form ("5개팀" shown as "5"), so an
     untouched form replaced the statement with one without its unit."""
-    desk = AdminDesk(store, Config(), lambda: TODAY)
+    desk = desk_of(store, Config())
     current = Counter(
         (row["entity_id"], row["attribute"])
         for row in store.db.query(
@@ -395,7 +422,7 @@ def test_every_fact_form_submitted_untouched_changes_nothing(store: FactStore) -
     assert len(single) > 50
     for entity, attribute in single:
         form = opened(desk, "fact", f"{entity}|{attribute}")
-        answer = desk.submit("fact", form.key, form.revision, form_values(form), Actor(None), "ko")
+        answer = desk.submit("fact", form.key, form.revision, form_values(form), OPERATOR, "ko")
         assert "같은 진술이 이미 있습니다" in text(answer.reply), (entity, attribute)
     assert file_digests(store.path) == before
 
@@ -406,11 +433,11 @@ def test_a_fact_form_keeps_every_source_of_the_statement(store: FactStore) -> No
     cited = "mediaeconews-2024-10-national-ai-lab, byline-2025-foundation-kickoff"
     store.set_fact(entity="국가 AI 연구거점", attribute="budget", value="946억원", source=cited,
                    actor="console:test")  # fmt: skip
-    desk = AdminDesk(store, Config(), lambda: TODAY)
+    desk = desk_of(store, Config())
     form = opened(desk, "fact", "national-ai-research-lab|budget")
     assert form_values(form)["source"] == cited
     before = file_digests(store.path)
-    answer = desk.submit("fact", form.key, form.revision, form_values(form), Actor(None), "ko")
+    answer = desk.submit("fact", form.key, form.revision, form_values(form), OPERATOR, "ko")
     assert "같은 진술이 이미 있습니다" in text(answer.reply)
     assert file_digests(store.path) == before
 
@@ -426,11 +453,11 @@ def test_a_fact_form_keeps_every_source_of_the_statement(store: FactStore) -> No
 def test_a_fact_form_keeps_the_unit_it_shows(
     store: FactStore, key: str, shown: str, typed: str, number: int, unit: str
 ) -> None:
-    desk = AdminDesk(store, Config(), lambda: TODAY)
+    desk = desk_of(store, Config())
     form = opened(desk, "fact", key)
     assert form_values(form)["value"] == shown
     values = {**form_values(form), "value": typed}
-    answer = desk.submit("fact", form.key, form.revision, values, Actor(None), "ko")
+    answer = desk.submit("fact", form.key, form.revision, values, OPERATOR, "ko")
     assert not answer.reply.is_error, text(answer.reply)
     entity, attribute = key.split("|")
     _, _, (row,) = store.current_statements(entity, attribute)
@@ -438,13 +465,13 @@ def test_a_fact_form_keeps_the_unit_it_shows(
 
 
 def test_a_stranger_can_neither_open_nor_submit_a_form(store: FactStore) -> None:
-    desk = AdminDesk(store, Config(), lambda: TODAY)
+    desk = desk_of(store, Config())
     form = opened(desk, "milestone", CONTEST)
     before = file_digests(store.path)
-    refused = desk.form("milestone", str(CONTEST), Actor(STRANGER), "en")
+    refused = desk.form("milestone", str(CONTEST), user(STRANGER), "en")
     assert isinstance(refused, Reply) and REFUSED["en"] in text(refused, "en")
     values = {**form_values(form), "date": "2026년 1월 말"}
-    answer = desk.submit("milestone", "5", form.revision, values, Actor(STRANGER), "ko")
+    answer = desk.submit("milestone", "5", form.revision, values, user(STRANGER), "ko")
     assert REFUSED["ko"] in text(answer.reply) and answer.audit is None
     assert file_digests(store.path) == before
 

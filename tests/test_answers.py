@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from bot.briefing.answers import AUTOCOMPLETE_LIMIT, Briefer, Invocation
-from bot.briefing.model import Card, Field, Reply
+from bot.briefing.answers import COMPLETION_LIMIT, Briefer, Invocation
+from bot.briefing.model import Card, Reply, Span
 from store.fact_store import FactStore
+from tests.reply_helpers import footer, lead, lines
 
 LAB = "국가 AI 연구거점"
 FOUNDATION = "독자 AI 파운데이션 모델"
@@ -106,7 +107,7 @@ CASES: tuple[Case, ...] = (
 def answer(store: FactStore, case: Case) -> Reply:
     """The reply to `case`, from a `Briefer` whose today is the case's day."""
     briefer = Briefer(store, today=lambda: case.today)
-    return briefer.answer(Invocation(case.command, dict(case.options), case.locale, "tester"))
+    return briefer.answer(Invocation(case.command, dict(case.options), case.locale))
 
 
 def ask(
@@ -122,19 +123,31 @@ def only_card(reply: Reply) -> Card:
     return reply.cards[0]
 
 
-def get_field(card: Card, name: str) -> Field:
-    found = [f for f in card.fields if f.name == name]
-    assert found, f"no field {name!r} in {[f.name for f in card.fields]}"
+@dataclass(frozen=True)
+class Shown:
+    """A section as a reader sees it: its heading and its lines as text."""
+
+    name: str
+    lines: list[str]
+
+
+def shown(card: Card) -> list[Shown]:
+    return [Shown(section.heading, lines(section)) for section in card.sections]
+
+
+def get_field(card: Card, name: str) -> Shown:
+    found = [f for f in shown(card) if f.name == name]
+    assert found, f"no section {name!r} in {field_names(card)}"
     return found[0]
 
 
 def field_names(card: Card) -> list[str]:
-    return [f.name for f in card.fields]
+    return [f.name for f in shown(card)]
 
 
 def card_text(card: Card) -> str:
-    parts = [card.title, card.description or "", card.footer or ""]
-    for f in card.fields:
+    parts = [card.title, lead(card), footer(card)]
+    for f in shown(card):
         parts += [f.name, *f.lines]
     return "\n".join(parts)
 
@@ -149,8 +162,8 @@ def assert_footnotes(card: Card, sources_name: str) -> dict[int, str]:
             listed[int(match.group(1))] = match.group(2)
     assert list(listed) == list(range(1, len(listed) + 1)), sources.lines
     used: set[int] = set()
-    for f in card.fields:
-        if f is sources:
+    for f in shown(card):
+        if f == sources:
             continue
         for line in f.lines:
             if line.startswith("…"):  # "… 외 3건" carries no source of its own
@@ -170,7 +183,7 @@ def assert_footnotes(card: Card, sources_name: str) -> dict[int, str]:
 def test_lab_card_in_korean_states_the_budget_period_and_its_source(store: FactStore) -> None:
     """The lab's 946억 through 2028 is the headline fact and must cite 미디어경제뉴스."""
     reply = ask(store, "program", name=LAB)
-    assert not reply.ephemeral and not reply.is_error
+    assert not reply.private and not reply.is_error
     card = only_card(reply)
     assert card.title == "국가 AI 연구거점 (National AI Research Lab)"
     budget = get_field(card, "예산").lines
@@ -178,8 +191,8 @@ def test_lab_card_in_korean_states_the_budget_period_and_its_source(store: FactS
     sources = assert_footnotes(card, "출처")
     assert "미디어경제뉴스" in sources[1]
     assert all(line.endswith("[1]") for line in budget)
-    assert card.footer is not None and card.footer.startswith("기준:")
-    assert "미디어경제뉴스" in card.footer
+    assert footer(card).startswith("기준:")
+    assert "미디어경제뉴스" in footer(card)
     assert "한국과학기술원 (KAIST)" in "\n".join(get_field(card, "주관기관").lines)
 
 
@@ -228,7 +241,8 @@ def test_contest_is_upcoming_before_its_date(store: FactStore) -> None:
     upcoming = get_field(card, "다음 일정").lines
     contest = [line for line in upcoming if "대국민 콘테스트" in line]
     assert len(contest) == 1
-    assert contest[0].startswith("**2025년 12월 말** 대국민 콘테스트")
+    assert contest[0].startswith("2025년 12월 말 대국민 콘테스트")
+    assert_date_is_strong(card, "다음 일정", "2025년 12월 말")
     assert "⚠" not in contest[0] and "예정" in contest[0]
     assert not any("대국민 콘테스트" in line for line in get_field(card, "최근 일정").lines)
 
@@ -251,7 +265,15 @@ def test_english_card_flags_the_overdue_contest_too(store: FactStore) -> None:
     assert any("Public contest" in line and "⚠" in line for line in recent), recent
     upcoming = only_card(ask(store, "program", "en", name=FOUNDATION))
     lines = get_field(upcoming, "Next milestones").lines
-    assert any(line.startswith("**late Dec 2025** Public contest") for line in lines), lines
+    assert any(line.startswith("late Dec 2025 Public contest") for line in lines), lines
+    assert_date_is_strong(upcoming, "Next milestones", "late Dec 2025")
+
+
+def assert_date_is_strong(card: Card, heading: str, date_label: str) -> None:
+    """A milestone line starts with its date, marked strong for renderers to emphasise."""
+    found = [s for s in card.sections if s.heading == heading]
+    firsts = [parts[0] for parts in found[0].lines]
+    assert Span(date_label, "strong") in firsts, firsts
 
 
 def test_a_done_milestone_is_never_listed_as_next(store: FactStore) -> None:
@@ -276,7 +298,7 @@ def test_institution_card_lists_programs_with_roles_and_numbered_sources(
     assert len(sources) == 2 and "데일리안" in sources[2]
     kt = get_field(card, "관련 항목").lines
     assert any(line.startswith("KT — ") and line.endswith("[2]") for line in kt), kt
-    assert "카이스트" in (card.description or "")
+    assert "카이스트" in lead(card)
 
 
 def test_institution_card_in_english(store: FactStore) -> None:
@@ -306,7 +328,7 @@ def test_kist_is_never_kisti(store: FactStore) -> None:
 def _milestone_lines(card: Card) -> list[str]:
     """The window's lines: the fields before the overdue and sources fields."""
     lines: list[str] = []
-    for f in card.fields:
+    for f in shown(card):
         if f.name.startswith("⚠") or f.name in ("출처", "Sources"):
             break
         lines += f.lines
@@ -328,7 +350,7 @@ def test_december_window_lists_the_contest(store: FactStore) -> None:
     assert _flag(contest[0]) == "기간 내"
     stage = [line for line in lines if "1차 단계평가" in line]
     assert stage and _flag(stage[0]) == "기간 내 가능"
-    overdue = get_field(card, "⚠ 지났지만 완료 표시 없음 (확인 필요)").lines
+    overdue = get_field(card, "⚠ 지났지만 완료 표시 없음 (확인 필요) · 2건").lines
     assert any("단계평가 세부 추진방안 공개" in line for line in overdue)
     assert_footnotes(card, "출처")
 
@@ -358,18 +380,20 @@ def test_a_window_ending_in_october_has_no_december_contest(store: FactStore, da
 
 @pytest.mark.parametrize("past", [True, "true"])
 @pytest.mark.parametrize("locale", ["ko", "en"])
-def test_past_looks_back_and_lists_no_overdue_section(
+def test_past_looks_back_and_keeps_what_never_happened_apart(
     store: FactStore, past: bool | str, locale: str
 ) -> None:
-    """past:true (a bool from Discord, a string from the console) reverses the window."""
+    """past:true (a bool from Discord, a string from the console) reverses the window; a
+    milestone still planned when its day has passed did not happen as far as anyone
+    reported, so it is not listed among the past milestones but apart, as overdue."""
     card = only_card(ask(store, "milestones", locale, date(2026, 1, 10), days=30, past=past))
     title = "지난 일정" if locale == "ko" else "Past milestones"
     assert card.title.startswith(title) and "2025-12-11" in card.title
-    lines = _milestone_lines(card)
     contest = "대국민 콘테스트" if locale == "ko" else "Public contest"
-    assert any(contest in line for line in lines), lines
-    assert not any(f.name.startswith("⚠") for f in card.fields)
-    assert contest in lines[0], "latest first: the contest is the last in the window"
+    assert not any(contest in line for line in _milestone_lines(card))
+    (overdue,) = [f for f in shown(card) if f.name.startswith("⚠")]
+    assert contest in overdue.lines[0], "latest first: the contest is the last in the window"
+    assert all(("예정" if locale == "ko" else "planned") in line for line in overdue.lines)
 
 
 def test_milestones_for_one_program(store: FactStore) -> None:
@@ -384,18 +408,22 @@ def test_milestones_for_one_program(store: FactStore) -> None:
 
 def test_milestones_for_an_unknown_program_is_a_private_not_found(store: FactStore) -> None:
     reply = ask(store, "milestones", program="없는프로그램")
-    assert reply.ephemeral and reply.is_error
-    assert "없는프로그램" in (only_card(reply).description or "")
+    assert reply.private and reply.is_error
+    assert "없는프로그램" in lead(only_card(reply))
 
 
-def test_an_empty_window_says_so(store: FactStore) -> None:
+def test_an_empty_window_says_so_and_how_current_the_data_is(store: FactStore) -> None:
+    """Nothing upcoming: say so, say how old the newest report is, and how news gets in."""
     card = only_card(ask(store, "milestones", today=date(2030, 1, 1), days=1))
-    assert card.description == "이 기간에 해당하는 일정이 없습니다."
+    first, newest, how = lead(card).splitlines()
+    assert first == "이 기간에 해당하는 일정이 없습니다."
+    assert newest.startswith("가장 최근 출처: 2025-") and "일 전" in newest
+    assert "`/source add`" in how and "`/milestone update`" in how
 
 
 def test_a_ten_year_look_back_fits_every_milestone(store: FactStore) -> None:
     card = only_card(ask(store, "milestones", "en", AFTER, days=3650, past=True))
-    count = int(card.fields[0].name)
+    count = int(shown(card)[0].name.rsplit(" ", 1)[-1])
     assert count == len(_milestone_lines(card)) >= 10
 
 
@@ -416,14 +444,14 @@ def test_bad_days_are_explained(
         assert not reply.is_error
         assert only_card(reply).title.endswith(" ~ 2025-12-01")
         return
-    assert reply.is_error and reply.ephemeral
-    assert all(w in (only_card(reply).description or "") for w in words)
+    assert reply.is_error and reply.private
+    assert all(w in lead(only_card(reply)) for w in words)
 
 
 def test_a_bad_boolean_is_explained(store: FactStore) -> None:
     reply = ask(store, "milestones", "en", past="maybe")
     assert reply.is_error
-    assert only_card(reply).description == "past is true or false (got maybe)."
+    assert lead(only_card(reply)) == "past is true or false (got maybe)."
 
 
 # --- /search and /about -----------------------------------------------------------------
@@ -433,38 +461,46 @@ def test_a_bad_boolean_is_explained(store: FactStore) -> None:
 def test_search_finds_the_lab_by_its_budget(store: FactStore, locale: str) -> None:
     reply = ask(store, "search", locale, query="946억")
     card = only_card(reply)
-    assert not reply.ephemeral and not reply.pages
-    assert card.fields[0].name.startswith(
+    assert not reply.private and reply.pagination is not None
+    assert reply.pagination.next is None and reply.pagination.previous is None
+    assert shown(card)[0].name.startswith(
         "국가 AI 연구거점" if locale == "ko" else "National AI Research Lab"
     )
-    assert any("946억" in line for line in card.fields[0].lines)
-    assert card.footer == ("1/1쪽 · 1개 항목" if locale == "ko" else "Page 1 of 1 · 1 entries")
+    assert any("946억" in line for line in shown(card)[0].lines)
+    assert footer(card) == ("1/1쪽 · 1개 항목" if locale == "ko" else "Page 1 of 1 · 1 entries")
 
 
 @pytest.mark.parametrize("locale", ["ko", "en"])
 def test_search_pages_link_to_their_neighbours(store: FactStore, locale: str) -> None:
     first = ask(store, "search", locale, query="AI", page=1)
     second = ask(store, "search", locale, query="AI", page=2)
-    assert [(p.label, p.page) for p in first.pages] == [("▶", 2)]
-    assert [(p.label, p.page) for p in second.pages] == [("◀", 1), ("▶", 3)]
-    assert all(p.token == "AI" and p.command == "search" for p in second.pages)
-    names_1 = {f.name for f in only_card(first).fields}
-    names_2 = {f.name for f in only_card(second).fields}
+
+    def turns(reply: Reply) -> list[dict[str, Any] | None]:
+        assert reply.pagination is not None
+        pages = (reply.pagination.previous, reply.pagination.next)
+        return [p.option_values if p else None for p in pages]
+
+    assert turns(first) == [None, {"query": "AI", "page": 2}]
+    assert turns(second) == [{"query": "AI", "page": 1}, {"query": "AI", "page": 3}]
+    assert second.pagination and second.pagination.next
+    assert second.pagination.next.command == "search"
+    names_1 = {f.name for f in shown(only_card(first))}
+    names_2 = {f.name for f in shown(only_card(second))}
     assert len(names_1) == len(names_2) == 5 and not names_1 & names_2
 
 
 def test_search_past_the_last_page_is_explained(store: FactStore) -> None:
     reply = ask(store, "search", query="AI", page=99)
-    assert reply.is_error and reply.ephemeral
-    assert "99쪽은 없습니다" in (only_card(reply).description or "")
+    assert reply.is_error and reply.private
+    assert "99쪽은 없습니다" in lead(only_card(reply))
     reply = ask(store, "search", query="AI", page=0)
-    assert reply.is_error and "page" in (only_card(reply).description or "")
+    assert reply.is_error and "page" in lead(only_card(reply))
 
 
 def test_search_without_hits_is_private_but_not_an_error(store: FactStore) -> None:
     reply = ask(store, "search", query="없는낱말xyz")
-    assert reply.ephemeral and not reply.is_error
-    assert "없는낱말xyz" in (only_card(reply).description or "")
+    assert reply.private and not reply.is_error
+    assert "없는낱말xyz" in lead(only_card(reply))
 
 
 @pytest.mark.parametrize("locale", ["ko", "en"])
@@ -477,9 +513,9 @@ def test_about_reports_the_store_it_reads(store: FactStore, locale: str) -> None
     assert (f"프로그램 {programs}" if locale == "ko" else f"{programs} programs") in text
     sources = stats["tables"]["sources"]
     assert (f"출처 {sources}" if locale == "ko" else f"{sources} sources") in text
-    newest = card.fields[1].lines[0]
+    newest = shown(card)[1].lines[0]
     assert ("바이라인네트워크" if locale == "ko" else "Byline Network") in newest
-    howto = card.fields[-1].lines
+    howto = shown(card)[-1].lines
     assert len(howto) == 4 and all(line.startswith("`/") for line in howto)
 
 
@@ -489,10 +525,10 @@ def test_about_reports_the_store_it_reads(store: FactStore, locale: str) -> None
 @pytest.mark.parametrize("locale", ["ko", "en"])
 def test_an_unknown_program_is_a_private_error(store: FactStore, locale: str) -> None:
     reply = ask(store, "program", locale, name="없는프로그램")
-    assert reply.ephemeral and reply.is_error
+    assert reply.private and reply.is_error
     card = only_card(reply)
     assert card.title == ("찾을 수 없습니다" if locale == "ko" else "Not found")
-    assert "'없는프로그램'" in (card.description or "")
+    assert "'없는프로그램'" in lead(card)
     assert "/search" in card_text(card)
 
 
@@ -502,7 +538,7 @@ def test_an_unknown_program_is_a_private_error(store: FactStore, locale: str) ->
 def test_a_typo_offers_the_program_meant(store: FactStore, locale: str, heading: str) -> None:
     """연구거졈 is one jamo away from 연구거점: suggest it, but do not answer for it."""
     reply = ask(store, "program", locale, name="연구거졈")
-    assert reply.is_error and reply.ephemeral
+    assert reply.is_error and reply.private
     suggestions = get_field(only_card(reply), heading).lines
     expected = "국가 AI 연구거점" if locale == "ko" else "National AI Research Lab"
     assert suggestions[0].startswith(f"• {expected}")
@@ -515,32 +551,32 @@ def test_an_institution_typed_into_program_points_to_institution(
 ) -> None:
     reply = ask(store, "program", locale, name="KAIST")
     assert reply.is_error
-    description = only_card(reply).description or ""
+    description = lead(only_card(reply)) or ""
     assert "`/institution " in description
     assert ("한국과학기술원" if locale == "ko" else "Korea Advanced Institute") in description
 
 
 def test_a_program_typed_into_institution_points_to_program(store: FactStore) -> None:
-    description = only_card(ask(store, "institution", name=LAB)).description or ""
+    description = lead(only_card(ask(store, "institution", name=LAB)))
     assert f"`/program {LAB}`" in description
 
 
 def test_an_ambiguous_prefix_lists_both_candidates(store: FactStore) -> None:
     reply = ask(store, "institution", "en", name="KIS")
     card = only_card(reply)
-    assert "matches several entries" in (card.description or "")
+    assert "matches several entries" in lead(card)
     lines = get_field(card, "Did you mean").lines
     assert any("(KIST)" in line for line in lines) and any("(KISTI)" in line for line in lines)
 
 
 def test_unknown_commands_and_options_are_explained(store: FactStore) -> None:
     reply = ask(store, "nope")
-    assert reply.is_error and "/program" in (only_card(reply).description or "")
+    assert reply.is_error and "/program" in lead(only_card(reply))
     reply = ask(store, "program", "en", nmae=LAB)
     assert reply.is_error
-    assert only_card(reply).description == "/program has no option nmae. Options: name"
+    assert lead(only_card(reply)) == "/program has no option nmae. Options: name"
     reply = ask(store, "about", extra="x")
-    assert reply.is_error and "extra:x" in (only_card(reply).description or "")
+    assert reply.is_error and "extra:x" in lead(only_card(reply))
 
 
 # --- odd input ----------------------------------------------------------------------------
@@ -555,9 +591,9 @@ def test_odd_input_always_gets_a_clear_reply(store: FactStore, command: str, loc
         assert reply.cards, text
         for card in reply.cards:
             assert card.title.strip(), text
-            assert (card.description or "").strip() or card.fields, text
+            assert lead(card).strip() or shown(card), text
         if reply.is_error:
-            assert reply.ephemeral, text
+            assert reply.private, text
 
 
 @pytest.mark.parametrize("command", ["program", "institution", "search"])
@@ -565,14 +601,14 @@ def test_required_option_left_empty_is_named(store: FactStore, command: str) -> 
     option = STRING_OPTION[command]
     for text in ("", "   ", "\x00"):
         reply = answer(store, Case(command, {option: text}))
-        assert reply.is_error and reply.ephemeral
-        assert only_card(reply).description == f"{option}을(를) 입력해 주세요."
+        assert reply.is_error and reply.private
+        assert lead(only_card(reply)) == f"{option}을(를) 입력해 주세요."
 
 
 def test_three_hundred_characters_are_refused_with_the_length(store: FactStore) -> None:
     reply = answer(store, Case("program", {"name": "가" * 300}, "en"))
     assert reply.is_error
-    assert only_card(reply).description == ("name is too long (300 characters); keep it under 100.")
+    assert lead(only_card(reply)) == ("name is too long (300 characters); keep it under 100.")
 
 
 def test_nfd_hangul_resolves_like_nfc(store: FactStore) -> None:
@@ -596,14 +632,14 @@ def test_sql_looking_input_changes_nothing(store: FactStore) -> None:
 def test_mentions_are_echoed_only_as_text(store: FactStore) -> None:
     """@everyone comes back in the not-found text; the payload tests make sure it cannot ping."""
     reply = answer(store, Case("program", {"name": "@everyone"}))
-    assert reply.is_error and "@everyone" in (only_card(reply).description or "")
+    assert reply.is_error and "@everyone" in lead(only_card(reply))
 
 
 # --- autocomplete -------------------------------------------------------------------------
 
 
 def _assert_choices(store: FactStore, choices: list[Any], entity_class: str) -> None:
-    assert len(choices) <= AUTOCOMPLETE_LIMIT
+    assert len(choices) <= COMPLETION_LIMIT
     for choice in choices:
         assert 1 <= len(choice.name) <= 100 and 1 <= len(choice.value) <= 100
         ref = store.entity_ref(choice.value)
@@ -652,7 +688,7 @@ def test_autocomplete_before_typing_offers_up_to_25(
     choices = Briefer(store).autocomplete(command, option, "", "ko")
     _assert_choices(store, choices, entity_class)
     known = store.stats()["entities_by_class"][entity_class]
-    assert len(choices) == min(known, AUTOCOMPLETE_LIMIT)
+    assert len(choices) == min(known, COMPLETION_LIMIT)
     assert Briefer(store).autocomplete(command, option, "   ", "en") != []
 
 
@@ -714,3 +750,57 @@ def test_an_answer_is_reused_until_the_facts_change(store: FactStore) -> None:
     )  # fmt: skip
     changed = briefer.answer(ask_lab)
     assert changed is not first and "1조 원" in card_text(only_card(changed))
+
+
+# --- read at a glance (issue: answers a reader can trust) ------------------------------
+
+
+def test_people_in_roles_are_dated_and_earlier_holders_are_shown_as_then(
+    store: FactStore,
+) -> None:
+    """Three ministers on one card read as three current ministers unless each role has
+    its date and those a later report replaces are marked as then holding it."""
+    reply = answer(store, Case("institution", {"name": "과기정통부"}, "ko"))
+    people = get_field(only_card(reply), "인물").lines
+    assert people[0].startswith("배경훈 — 장관 (2025-09 기사 기준)")
+    assert people[1].startswith("유상임 — 당시 장관, 2024-10 기사")
+    assert people[2].startswith("임혜숙 — 당시 장관, 2021-09 기사")
+    english = answer(store, Case("institution", {"name": "MSIT"}, "en"))
+    lines = get_field(only_card(english), "Person").lines
+    assert "(as of a 2025-09 report)" in lines[0] and "then " in lines[1]
+
+
+def test_one_line_per_role_and_no_role_that_repeats_its_label(store: FactStore) -> None:
+    """ETRI organised and hosted the forum: one line with both roles and both sources,
+    not the same forum twice; KAIST's lead role is not `주관기관: 주관기관`."""
+    etri = only_card(answer(store, Case("institution", {"name": "ETRI"}, "ko")))
+    forum = [text for text in get_field(etri, "참여 프로그램과 역할").lines if "토론회" in text]
+    assert len(forum) == 1 and "개최·주관" in forum[0] and forum[0].endswith("[1][2]")
+    kaist = card_text(only_card(answer(store, Case("institution", {"name": "KAIST"}, "ko"))))
+    assert "주관기관: 주관기관" not in kaist and "— 주관기관 [" in kaist
+
+
+def test_a_card_says_how_old_its_newest_source_is(store: FactStore) -> None:
+    """Every card's footer ages its newest source; past `stale_after_days` the card says in
+    one line that later changes may be missing."""
+    fresh = only_card(answer(store, Case("program", {"name": LAB}, "ko", date(2024, 11, 1))))
+    assert footer(fresh).endswith("· 1일 전") and "⚠" not in lead(fresh)
+    stale = only_card(answer(store, Case("program", {"name": LAB}, "en", date(2026, 12, 1))))
+    assert footer(stale).endswith("· 761 days ago")
+    assert lead(stale).splitlines()[-1].startswith("⚠ The newest source of this card is 761 days")
+    about = card_text(only_card(answer(store, Case("about", {}, "en", date(2026, 12, 1)))))
+    assert "days ago" in about
+
+
+def test_an_undated_milestone_is_undated_in_english_words(store: FactStore) -> None:
+    """`다음 전략대화 (반기 1회)` is Korean wording of a date nobody gave: English readers
+    get English words."""
+    text = card_text(
+        only_card(answer(store, Case("program", {"name": "AI Strategy Summit"}, "en")))
+    )
+    undated = get_field(
+        only_card(answer(store, Case("program", {"name": "AI Strategy Summit"}, "en"))),
+        "Undated milestones",
+    )
+    assert undated.lines[0].startswith("date not reported Next summit")
+    assert "다음 전략대화" not in text

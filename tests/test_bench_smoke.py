@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).with_name("bench.py")
 TIMINGS = (
     "resolve_ms", "resolve_floor_ms", "autocomplete_ms", "search_ms", "card_ms", "digest_ms",
@@ -15,12 +17,15 @@ TIMINGS = (
 NUMBERS = ("interactions_per_s", "digests_1000_s", "startup_s", "rss_mb", "entities")
 
 
+# It drives a load generator to saturation on purpose, so on a machine busy with other
+# work it takes several times its idle 15 s: the limit is for a hang, not for speed.
+@pytest.mark.timeout(300)
 def test_the_benchmark_reports_every_metric_as_json() -> None:
     done = subprocess.run(
         [sys.executable, str(BENCH), "--entities", "1000", "--quick", "--json"],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=280,
         check=True,
     )
     report = json.loads(done.stdout.strip().splitlines()[-1])

@@ -5,6 +5,7 @@ A config file may be shared or committed, so the token must never come from it.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -41,9 +42,10 @@ level = "debug"
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No token or database path leaks in from the developer's shell."""
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.delenv("BRIEFBOT_DB", raising=False)
+    """No token, setting or database path leaks in from the developer's shell."""
+    for name in os.environ:
+        if name.startswith("BRIEFBOT_") or name in ("DISCORD_TOKEN", "CREDENTIALS_DIRECTORY"):
+            monkeypatch.delenv(name)
 
 
 def write(tmp_path: Path, text: str) -> Path:

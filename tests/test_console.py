@@ -7,33 +7,37 @@ temporary database.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 import pytest
+import time_machine
 from conftest import copy_database
 from discord_limits import assert_discord_limits
 
-from bot.admin.desk import AdminDesk
-from bot.briefing.answers import Briefer
+from bot.briefing.model import Answer
+from bot.commandline import parse_command_line
 from bot.config import Config
-from bot.console import Desk, ask, parse_command_line, run_console
-from bot.trust import Actor
+from bot.console import Console, ask, run_console, serve_console
 from store.fact_store import FactStore
+from tests.app_helpers import console, make_app
+from tests.reply_helpers import lead
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def operator_desk(
     store: FactStore, user_id: int | None = None, config: Config | None = None
-) -> Desk:
+) -> Console:
     """What `python -m bot` answers with: the local operator, or a Discord user id."""
-    return Desk(Briefer(store), AdminDesk(store, config or Config()), Actor(user_id))
+    return console(store, user_id, config)
 
 
 class RunBot(Protocol):
@@ -105,12 +109,12 @@ def test_bad_command_lines_become_error_replies(
 ) -> None:
     """A mistyped option is explained, never silently dropped; after a real option,
     `foo:bar` is read as part of that option's value and shows up in the reply."""
-    reply = operator_desk(store).answer(line, "en")
+    reply = operator_desk(store).answer(line, "en").reply
     if expected is None:  # `foo:bar` is part of the name, which then is not found
-        assert reply.is_error and "X foo:bar" in (reply.cards[0].description or "")
+        assert reply.is_error and "X foo:bar" in lead(reply.cards[0])
         return
-    assert reply.is_error and reply.ephemeral
-    assert (reply.cards[0].description or "").startswith(expected)
+    assert reply.is_error and reply.private
+    assert lead(reply.cards[0]).startswith(expected)
 
 
 def test_ask_as_text_and_as_json(store: FactStore) -> None:
@@ -252,7 +256,7 @@ def test_ask_not_found_still_exits_zero(run_bot: RunBot) -> None:
         ('[discord]\ntoken = "abc"\n', "discord.token"),
     ],
 )
-def test_a_bad_config_exits_2_with_the_key(
+def test_a_bad_config_exits_78_with_the_key(
     run_bot: RunBot,
     tmp_path: Path,
     config: str,
@@ -261,14 +265,14 @@ def test_a_bad_config_exits_2_with_the_key(
     path = tmp_path / "config.toml"
     path.write_text(config, encoding="utf-8")
     result = run_bot("ask", "/about", "--config", str(path))
-    assert result.returncode == 2
+    assert result.returncode == 78, "EX_CONFIG: a service manager stops restarting"
     assert result.stderr.startswith("config error: ") and words in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
 
 
-def test_a_missing_config_file_exits_2(run_bot: RunBot, tmp_path: Path) -> None:
+def test_a_missing_config_file_exits_78(run_bot: RunBot, tmp_path: Path) -> None:
     result = run_bot("ask", "/about", "--config", str(tmp_path / "nope.toml"))
-    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert result.returncode == 78 and "does not exist" in result.stderr
 
 
 def test_ask_seeds_a_new_database_file(run_bot: RunBot, tmp_path: Path) -> None:
@@ -285,3 +289,70 @@ def test_without_a_token_the_bot_runs_the_console(run_bot: RunBot) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("briefbot console")
     assert "━━ briefbot이 아는 것 ━━" in result.stdout
+
+
+# --- digests at the console -----------------------------------------------------------
+
+
+def test_ask_previews_the_digest_a_channel_would_get(run_bot: RunBot) -> None:
+    """`/digest preview` answers at the console like everywhere else, for `--now`."""
+    result = run_bot("ask", "/digest preview", "--now", "2025-12-20")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("━━ 📅 일정 브리핑 · 2025-12-20 ~ 2026-01-03 ━━")
+    assert "대국민 콘테스트" in out and "■ 출처" in out
+
+
+async def test_a_digest_subscribed_at_the_console_prints_at_its_time(store: FactStore) -> None:
+    """Subscribe at the console, and the digest prints there at 09:00 while it runs, once."""
+    start = datetime(2025, 12, 14, 23, 59, 50, tzinfo=UTC)  # 08:59:50 in Seoul
+    with time_machine.travel(start, tick=True) as clock:
+        app = make_app(store)
+        reading, writing = os.pipe()
+        stdin = os.fdopen(reading, "r", encoding="utf-8")
+        typed = os.fdopen(writing, "w", encoding="utf-8")
+        stdout = io.StringIO()
+        session = asyncio.create_task(serve_console(Console(app), "ko", stdin, stdout, False))
+
+        async def shown(text: str) -> None:
+            deadline = asyncio.get_running_loop().time() + 10
+            while text not in stdout.getvalue():
+                assert asyncio.get_running_loop().time() < deadline, stdout.getvalue()
+                await asyncio.sleep(0.02)
+
+        typed.write("/digest subscribe daily 09:00\n")
+        typed.flush()
+        await shown("이 콘솔에 일정 브리핑을 구독했습니다")
+        clock.move_to(datetime(2025, 12, 15, 0, 0, 1, tzinfo=UTC))
+        scheduler = app.digests.scheduler.scheduler
+        assert scheduler is not None
+        scheduler.wakeup()
+        await shown("📅 일정 브리핑 · 2025-12-15")
+        typed.write("/digest list\n/quit\n")
+        typed.flush()
+        assert await session == 0
+        typed.close()
+    assert stdout.getvalue().count("📅 일정 브리핑 · 2025-12-15") == 1
+    assert "최근: 2025-12-15 (월) 09:00 KST · 보냄" in stdout.getvalue()
+
+
+class CrashingConsole(Console):
+    """A console whose answer to one line has a bug (a fault injected, the loop is real)."""
+
+    def answer(self, line: str, locale: str) -> Answer:
+        if "boom" in line:
+            raise RuntimeError("a bug")
+        return super().answer(line, locale)
+
+
+def test_a_command_that_crashes_is_reported_and_the_console_goes_on(store: FactStore) -> None:
+    """One broken answer must not end the session: it is reported, the next line answered."""
+    desk = CrashingConsole(make_app(store))
+    out = io.StringIO()
+    code = run_console(
+        desk, locale="en", stdin=io.StringIO("/search boom\n/about\n"), stdout=out,
+        interactive=lambda: False,
+    )  # fmt: skip
+    assert code == 0
+    assert "Something went wrong on my side" in out.getvalue()
+    assert "What briefbot knows" in out.getvalue()

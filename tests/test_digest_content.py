@@ -10,23 +10,20 @@ from discord_limits import assert_discord_limits
 
 from bot.briefing.model import Reply
 from bot.digest.content import build_digest
-from bot.digest.delivery import digest_nonce, digest_payloads
 from bot.digest.subscriptions import DigestBook
+from bot.render.discord_payload import reply_payloads
 from store.fact_store import FactStore
+from tests.reply_helpers import lead, lines, words
 
 DECEMBER_15 = utc(2025, 12, 14, 16)  # 2025-12-15 01:00 in Seoul
 
 
 def text_of(reply: Reply) -> str:
-    parts = []
-    for card in reply.cards:
-        parts += [card.title, card.description or "", card.footer or ""]
-        parts += [f"{field.name}\n{field.value}" for field in card.fields]
-    return "\n".join(parts)
+    return words(reply)
 
 
 def field_lines(reply: Reply, starts: str) -> tuple[str, ...]:
-    return next(f.lines for f in reply.cards[0].fields if f.name.startswith(starts))
+    return next(tuple(lines(s)) for s in reply.cards[0].sections if s.heading.startswith(starts))
 
 
 def test_window_is_split_by_precision_with_program_status_and_source_date(
@@ -37,12 +34,10 @@ def test_window_is_split_by_precision_with_program_status_and_source_date(
     digest = build_digest(store, subscription, DECEMBER_15)
     assert not digest.empty and digest.revision == 1
     (surely,) = field_lines(digest.reply, "기간 내 일정")
-    assert surely.startswith(
-        "**2025년 12월 말** 대국민 콘테스트 · 독자 AI 파운데이션 모델 프로젝트"
-    )
+    assert surely.startswith("2025년 12월 말 대국민 콘테스트 · 독자 AI 파운데이션 모델 프로젝트")
     assert " · 예정 · 출처 2025-09-09~11-09 (추정) [1]" in surely
     (possibly,) = field_lines(digest.reply, "기간 내 가능")
-    assert possibly.startswith("**2025년 말** 1차 단계평가")
+    assert possibly.startswith("2025년 말 1차 단계평가")
     overdue = field_lines(digest.reply, "⚠")
     assert any("출범 · AI 안전연구소" in line for line in overdue)
     assert digest.reply.cards[0].title == "📅 일정 브리핑 · 2025-12-15 ~ 2026-01-14"
@@ -55,7 +50,7 @@ def test_a_narrow_window_makes_late_december_only_possible(
 ) -> None:
     subscription = subscribe(digest_book, DECEMBER_15, window_days=14)
     digest = build_digest(store, subscription, DECEMBER_15)
-    assert not any(f.name.startswith("기간 내 일정") for f in digest.reply.cards[0].fields)
+    assert not any(f.heading.startswith("기간 내 일정") for f in digest.reply.cards[0].sections)
     possibly = field_lines(digest.reply, "기간 내 가능")
     assert any("대국민 콘테스트" in line for line in possibly)
 
@@ -78,10 +73,10 @@ def test_nothing_due_and_nothing_changed_is_an_empty_digest(
     digest = build_digest(store, subscription, utc(2031, 1, 1))
     assert digest.empty
     (card,) = digest.reply.cards
-    assert card.description == (
+    assert lead(card) == (
         "앞으로 7일 동안 예정된 일정이 없고, 지난 브리핑 이후 바뀐 내용도 없습니다."
     )
-    assert not card.fields
+    assert not card.sections
 
 
 def test_changes_since_the_subscriptions_last_digest(
@@ -100,9 +95,9 @@ def test_changes_since_the_subscriptions_last_digest(
         "#2 독자 AI 파운데이션 모델 프로젝트 · 일정 추가: 2차 단계평가 (2026년 6월 말)",
         "#3 독자 AI 파운데이션 모델 프로젝트 · 예산: 2,136억 원 (#2) → 2,500억 원",
     )
-    assert "변경 2건" in (digest.reply.cards[0].description or "")
+    assert "변경 2건" in lead(digest.reply.cards[0])
     later = build_digest(store, replace(subscription, last_revision=3), DECEMBER_15)
-    assert not any(f.name.startswith("지난 브리핑") for f in later.reply.cards[0].fields)
+    assert not any(f.heading.startswith("지난 브리핑") for f in later.reply.cards[0].sections)
 
 
 def test_changes_alone_make_a_digest_worth_posting(
@@ -123,13 +118,10 @@ def test_a_300_milestone_digest_stays_inside_every_discord_limit(
     add_milestones(store, [days[n % 30] for n in range(300)], date(2025, 12, 15))
     subscription = subscribe(digest_book, DECEMBER_15, window_days=60, revision=1)
     digest = build_digest(store, subscription, DECEMBER_15)
-    nonce = digest_nonce(subscription.id, "2025-12-15T09:00")
-    payloads = digest_payloads(digest.reply, "ko", nonce)
+    payloads = reply_payloads(digest.reply, "ko")
     assert len(payloads) > 1
     for payload in payloads:
         assert_discord_limits(payload, ephemeral=False)
-        assert len(payload["nonce"]) <= 25 and payload["enforce_nonce"] is True
-    assert len({p["nonce"] for p in payloads}) == len(payloads)
     values = "\n".join(
         field["value"] for p in payloads for embed in p["embeds"] for field in embed["fields"]
     )

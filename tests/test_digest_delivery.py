@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 from digest_fakes import ManualClock, RecordingPoster, change_budget, subscribe, utc
 
+from bot.briefing.model import plain_text
 from bot.digest.delivery import ChannelForbidden, ChannelGone, DigestEngine, digest_nonce
 from bot.digest.subscriptions import DigestBook
+from bot.render.discord_payload import place_mention
 from store.fact_store import FactStore
+from tests.reply_helpers import lead
 
 # Daily 09:00 in Seoul is 00:00 UTC.
 MORNING = utc(2025, 12, 15, 0, 0, 5)
@@ -28,7 +31,7 @@ def engine_for(
     poster: RecordingPoster | None = None,
 ) -> DigestEngine:
     return DigestEngine(
-        store, digest_book, poster or RecordingPoster(), catch_up=SIX_HOURS, clock=clock
+        store, digest_book, [poster or RecordingPoster()], catch_up=SIX_HOURS, clock=clock
     )
 
 
@@ -43,14 +46,13 @@ async def test_a_due_digest_is_posted_once_with_a_deterministic_nonce(
     assert await engine.deliver_due() == []
     clock.advance(minutes=5)
     assert await engine.deliver_due() == []
-    poster = engine.poster
+    (poster,) = engine.posters
     assert isinstance(poster, RecordingPoster)
     (post,) = poster.posts
-    assert post.channel_id == 200
+    assert post.channel_id == 200 and post.place == subscription.place
     assert post.nonce == digest_nonce(subscription.id, "2025-12-15T09:00") and len(post.nonce) <= 25
-    assert post.payloads[0]["nonce"] == f"{post.nonce}-0"
     (delivery,) = digest_book.deliveries(subscription.id)
-    assert (delivery.status, delivery.message_id, delivery.revision) == ("sent", 900_001, 1)
+    assert (delivery.status, delivery.message_id, delivery.revision) == ("sent", "900001", 1)
 
 
 async def test_nothing_is_due_before_the_first_run_after_subscribing(
@@ -109,9 +111,9 @@ async def test_catch_up_within_the_grace_posts_once_marked_late(
     (outcome,) = await engine.run_catch_up()
     assert (outcome.status, outcome.late) == ("sent", True)
     assert await engine.run_catch_up() == []
-    poster = engine.poster
+    (poster,) = engine.posters
     assert isinstance(poster, RecordingPoster)
-    description = poster.posts[0].payloads[0]["embeds"][0]["description"]
+    description = lead(poster.posts[0].reply.cards[0])
     assert description.startswith("⏰ 2025-12-15 (월) 09:00 KST에 보낼 브리핑을 늦게 보냅니다.")
     assert digest_book.deliveries(subscription.id)[0].late
 
@@ -122,7 +124,7 @@ async def test_catch_up_outside_the_grace_skips_and_logs_the_miss(
     subscription = subscribe(digest_book, utc(2025, 12, 12, 1))
     engine = engine_for(store, digest_book, ManualClock(utc(2025, 12, 15, 7, 0)))  # 16:00, 7 h late
     assert await engine.run_catch_up() == []
-    assert engine.poster.posts == []  # type: ignore[attr-defined]
+    assert engine.posters[0].posts == []  # type: ignore[attr-defined]
     assert "3 run(s) missed while the bot was down, the latest 2025-12-15T09:00" in caplog.text
     (missed,) = digest_book.deliveries(subscription.id)
     assert (missed.status, missed.period) == ("missed", "2025-12-15T09:00")
@@ -143,8 +145,8 @@ async def test_forbidden_pauses_and_notifies_politely(
     assert paused is not None and (paused.status, paused.status_reason) == ("paused", "forbidden")
     ((notified, message),) = poster.notices
     assert notified.id == subscription.id
-    text = message.cards[0].description or ""
-    assert "<#200>" in text and "Embed Links" in text and "/digest resume" in text
+    text = plain_text(message.cards[0].lead[0], place_mention)
+    assert "<#200>" in text and "/digest resume" in text
     assert await engine.deliver_due() == []  # paused: no retry at the next tick
 
 
@@ -158,7 +160,7 @@ async def test_a_deleted_channel_disables_the_subscription(
     assert outcome.status == "gone"
     disabled = digest_book.get(subscription.id)
     assert disabled is not None and disabled.status == "disabled"
-    assert "/digest subscribe" in (poster.notices[0][1].cards[0].description or "")
+    assert "/digest subscribe" in lead(poster.notices[0][1].cards[0])
     assert digest_book.scheduled() == []
 
 

@@ -15,12 +15,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from digest_fakes import RecordingPoster, subscribe, utc
+from digest_fakes import Asker, RecordingPoster, subscribe, utc
 
 from bot.digest.commands import DigestCommands
 from bot.digest.delivery import DigestEngine
-from bot.digest.scheduler import SWEEP_JOB, DigestScheduler, job_id
+from bot.digest.scheduler import DigestScheduler, job_id
 from bot.digest.subscriptions import DigestBook
+from bot.discord_adapter import ids
+from bot.trust import TrustRules
 from store.fact_store import FactStore
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -47,7 +49,7 @@ async def start(
     sweep_seconds: float = 3600,
 ) -> DigestScheduler:
     scheduler = DigestScheduler(
-        DigestEngine(store, digest_book, poster), zone, sweep_seconds=sweep_seconds
+        DigestEngine(store, digest_book, [poster]), zone, sweep_seconds=sweep_seconds
     )
     started.append(scheduler)
     assert await scheduler.start()
@@ -157,20 +159,19 @@ async def test_jobs_come_from_the_table_and_follow_its_changes(
     scheduler = await start(started, store, digest_book, RecordingPoster())
     assert scheduler.scheduler is not None
     jobs = {job.id: job for job in scheduler.scheduler.get_jobs()}
-    assert set(jobs) == {job_id(existing.id), SWEEP_JOB}
+    assert set(jobs) == {job_id(existing.id)}
     job = jobs[job_id(existing.id)]
     assert (job.coalesce, job.misfire_grace_time, job.max_instances) == (True, 6 * 3600, 1)
     assert str(scheduler.scheduler.timezone) == "Asia/Seoul"
 
-    commands = DigestCommands(store, digest_book, on_change=scheduler.reconcile)
-    await asyncio.to_thread(
-        commands.subscribe, guild_id=100, channel_id=202, user_id=300, schedule="weekly fri 18:00"
-    )
-    added = digest_book.for_channel(100, 202)
+    commands = DigestCommands(store, digest_book, TrustRules(), on_change=scheduler.reconcile)
+    ask = Asker(commands)
+    await asyncio.to_thread(ask, "subscribe", channel_id=202, schedule="weekly fri 18:00")
+    added = digest_book.for_place(ids.scope(100), ids.place(100, 202))
     assert added is not None
     new_job = scheduler.scheduler.get_job(job_id(added.id))
     assert new_job is not None and new_job.next_run_time.strftime("%a %H:%M") == "Fri 18:00"
-    await asyncio.to_thread(commands.unsubscribe, guild_id=100, channel_id=201)
+    await asyncio.to_thread(ask, "unsubscribe", channel_id=201)
     assert scheduler.scheduler.get_job(job_id(existing.id)) is None
 
 
@@ -182,4 +183,4 @@ async def test_a_second_start_is_refused(
     running = scheduler.scheduler
     assert await scheduler.start() is False
     assert scheduler.scheduler is running
-    assert running is not None and len(running.get_jobs()) == 2
+    assert running is not None and len(running.get_jobs()) == 1

@@ -79,9 +79,14 @@ async def test_history_and_revert_restore_the_exact_earlier_state(admin_bot: Loo
     await admin_bot.command("fact", "set", **ADMIN, entity="국가 AI 연구거점", attribute="budget",
                             value="1조 원", source=SOURCE, reason="추경")  # fmt: skip
     changed = admin_bot.store.revision()
+    # A member without Manage Server sees `/fact-history` (outside the hidden `/fact`) and
+    # may read it.
+    synced = {c["name"]: c for c in admin_bot.server.commands[str(obj.GUILD_ID)]}
+    assert synced["fact-history"]["default_member_permissions"] is None
     history = await admin_bot.command(
-        "fact", "history", entity="국가 AI 연구거점", attribute="budget", locale="en-US"
+        "fact-history", entity="국가 AI 연구거점", attribute="budget", locale="en-US"
     )
+    assert history.ephemeral
     assert f"#{changed}" in history.text and "Why: 추경" in history.text
     assert "→ deprecated" in history.text  # old → new of the superseded statement
     await admin_bot.command("fact", "revert", **ADMIN, revision=changed, reason="오타")
@@ -182,3 +187,22 @@ async def test_a_form_still_saves_after_the_bot_restarted(admin_bot: LoopbackBot
     saved = await admin_bot.submit_modal(modal["custom_id"], values, roles=(obj.ADMIN_ROLE_ID,))
     assert saved.ephemeral and "#" in saved.text
     assert admin_bot.store.milestone(CONTEST)["title_ko"] == "대국민 AI 콘테스트"
+
+
+@pytest.mark.parametrize(
+    ("custom_id", "expected"),
+    [
+        ("bb:form:milestone:abc:5", "양식을 읽을 수 없습니다"),  # not a revision number
+        ("bb:form:milestone:999999:5", "아직 없는 수정 번호"),  # a revision from the future
+    ],
+)
+async def test_a_forged_form_is_refused_politely_and_writes_nothing(
+    admin_bot: LoopbackBot, custom_id: str, expected: str
+) -> None:
+    """A form id the bot never made gets an answer (never silence), and a form claiming a
+    revision the store has not reached cannot skip the stale-edit check."""
+    before = admin_bot.store.revision()
+    values = {"title": "위조", "title_en": "", "date": "2030년", "source": SOURCE, "reason": ""}
+    refused = await admin_bot.submit_modal(custom_id, values, roles=(obj.ADMIN_ROLE_ID,))
+    assert refused.ephemeral and expected in refused.text, refused.text
+    assert admin_bot.store.revision() == before

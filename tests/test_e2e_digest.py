@@ -19,6 +19,7 @@ import time_machine
 from loopback.harness import LoopbackBot
 
 from bot.config import Config
+from bot.discord_adapter import ids
 from store.db import write_transaction
 from store.fact_store import FactStore
 from store.milestone_edits import add_milestone
@@ -60,8 +61,8 @@ async def wait_until(condition: Callable[[], object], seconds: float = 5.0) -> N
 async def move_clock(bot: LoopbackBot, clock: time_machine.Coordinates, when: datetime) -> None:
     """Set the wall clock, then let APScheduler look again (as after a clock jump)."""
     clock.move_to(when)
-    assert bot.bot is not None and bot.bot.digests is not None
-    scheduler = bot.bot.digests.scheduler.scheduler
+    assert bot.bot is not None and bot.bot.app.digests is not None
+    scheduler = bot.bot.app.digests.scheduler.scheduler
     assert scheduler is not None
     scheduler.wakeup()
     await asyncio.sleep(0.05)
@@ -228,11 +229,11 @@ async def test_members_without_manage_server_are_refused_and_nothing_changes(
     exchange = await digest_bot.command(
         "digest", "subscribe", channel=obj.CHANNEL_ID, schedule="daily 09:00"
     )
-    assert exchange.ephemeral and "서버 관리" in exchange.text
+    assert exchange.ephemeral and "관리하는 사람만" in exchange.text
     listing = await digest_bot.command("digest", "list")
     assert "구독" not in listing.text or "없" in listing.text
-    assert digest_bot.bot is not None and digest_bot.bot.digests is not None
-    assert digest_bot.bot.digests.book.in_guild(obj.GUILD_ID) == []
+    assert digest_bot.bot is not None and digest_bot.bot.app.digests is not None
+    assert digest_bot.bot.app.digests.book.in_scope(ids.scope(obj.GUILD_ID)) == []
 
 
 async def test_a_configured_admin_role_may_subscribe(digest_bot: LoopbackBot) -> None:
@@ -240,9 +241,9 @@ async def test_a_configured_admin_role_may_subscribe(digest_bot: LoopbackBot) ->
         "digest", "subscribe", roles=(ADMIN_ROLE,), channel=obj.CHANNEL_ID,
         schedule="weekly mon 09:00",
     )  # fmt: skip
-    assert exchange.ephemeral and "서버 관리" not in exchange.text
-    assert digest_bot.bot is not None and digest_bot.bot.digests is not None
-    assert len(digest_bot.bot.digests.book.in_guild(obj.GUILD_ID)) == 1
+    assert exchange.ephemeral and "관리하는 사람만" not in exchange.text
+    assert digest_bot.bot is not None and digest_bot.bot.app.digests is not None
+    assert len(digest_bot.bot.app.digests.book.in_scope(ids.scope(obj.GUILD_ID))) == 1
 
 
 @pytest.mark.parametrize(
@@ -260,9 +261,15 @@ async def test_a_bad_schedule_is_explained(
 
 
 async def test_anyone_may_preview_privately(digest_bot: LoopbackBot) -> None:
-    exchange = await digest_bot.command("digest", "preview", window=30, locale="en-US")
+    """A member without Manage Server sees `/digest-preview` (it is not inside the hidden
+    `/digest` group) and gets the digest privately; nothing is posted or subscribed."""
+    synced = {c["name"]: c for c in digest_bot.server.commands[str(obj.GUILD_ID)]}
+    assert synced["digest-preview"]["default_member_permissions"] is None
+    exchange = await digest_bot.command("digest-preview", window=30, locale="en-US")
     assert exchange.ephemeral and "Milestone digest" in exchange.text
     assert posted(digest_bot) == []
+    assert digest_bot.bot is not None
+    assert digest_bot.bot.app.digests.book.in_scope(ids.scope(obj.GUILD_ID)) == []
 
 
 async def test_pause_and_resume(digest_bot: LoopbackBot) -> None:

@@ -30,8 +30,10 @@ async def test_start_up_syncs_the_commands_once_and_becomes_ready(
     synced = discord_bot.server.commands[str(obj.GUILD_ID)]
     names = [c["name"] for c in synced]
     lookups = ["program", "institution", "milestones", "search", "about"]
-    managed = ["digest", "fact", "milestone", "entity", "alias", "source"]
-    assert names == lookups + managed
+    managed = ["fact", "milestone", "entity", "alias", "source", "digest"]
+    public = ["fact-history", "digest-preview"]  # for everyone, so not inside a hidden group
+    assert names == [*lookups, "fact", "fact-history", *managed[1:-1], "digest", "digest-preview"]
+    assert set(names) == {*lookups, *managed, *public}
     for command in synced:  # hidden from members without Manage Server
         expected = str(1 << 5) if command["name"] in managed else None
         assert command["default_member_permissions"] == expected, command["name"]

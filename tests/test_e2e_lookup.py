@@ -170,7 +170,7 @@ async def test_search_pages_turn_with_buttons(discord_bot: LoopbackBot) -> None:
     first = await discord_bot.command("search", query="AI")
     message = first.messages[0]
     buttons = [b for row in message["components"] for b in row["components"]]
-    assert [b["label"] for b in buttons] == ["▶"]
+    assert [b["label"] for b in buttons] == ["2쪽 ▶"]
     second = await discord_bot.click(message, buttons[0]["custom_id"])
     assert second.callback["type"] == 7  # the same message, edited in place
     page = second.callback["data"]

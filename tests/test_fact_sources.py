@@ -151,3 +151,12 @@ def test_the_loader_checks_source_lists(tmp_path: Path, fact: dict, message: str
     migrate(db)
     with pytest.raises(DatasetError, match=message), write_transaction(db):
         load_dataset(db, data, "")
+
+
+def test_the_readable_view_lists_every_source_of_a_fact_in_order(store: FactStore) -> None:
+    """Migration 014: `readable_facts` (for Datasette and sqlite3) shows one row per source."""
+    fact_id = _goal(store, "세 출처", [THIRD, SOURCE, OTHER])
+    rows = store.db.execute(
+        "SELECT source_id FROM readable_facts WHERE fact_id = ?", [fact_id]
+    ).fetchall()
+    assert [r[0] for r in rows] == [THIRD, SOURCE, OTHER]

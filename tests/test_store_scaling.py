@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from bot.briefing.cards import _capped
+from bot.briefing.model import line
 from store import queries
 from store.fact_store import FactStore
 
@@ -27,8 +28,9 @@ def test_an_entity_detail_reads_the_first_links_and_counts_them_all(
 
 
 def test_a_capped_field_counts_the_lines_it_was_not_given() -> None:
-    assert _capped(["a", "b", "c"], "en", limit=3, total=40) == ("a", "b", "… and 38 more")
-    assert _capped(["a", "b"], "en", limit=3) == ("a", "b")
+    a, b, c = line("a"), line("b"), line("c")
+    assert _capped([a, b, c], "en", limit=3, total=40) == (a, b, line("… and 38 more"))
+    assert _capped([a, b], "en", limit=3) == (a, b)
 
 
 def test_an_alias_added_later_is_found_as_a_substring(store: FactStore) -> None:

@@ -2,31 +2,24 @@
 
 Every change goes through one `FactStore` edit (one transaction, one revision); the
 desk only checks who asks, turns options into that call and its result into a reply,
-plus the card an audit channel may echo. Forms are the multi-field edits (a Discord
-modal): built from the current rows with the revision they were read at, so a form
-submitted after someone else's change is refused rather than overwriting it.
+plus the card an audit channel may echo. Forms are the multi-field edits (a modal
+where the front end has one): built from the current rows with the revision they were
+read at, so a form submitted after someone else's change is refused rather than
+overwriting it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from bot.admin.specs import ADMIN_COMMANDS, ATTRIBUTE, ENTITY_KINDS, KIND, MILESTONE, SOURCE
-from bot.briefing.answers import (
-    AUTOCOMPLETE_LIMIT,
-    CHOICE_NAME_MAX,
-    Choice,
-    Invocation,
-    error_reply,
-)
+from bot.briefing.answers import COMPLETION_LIMIT, Choice, Invocation, error_reply
 from bot.briefing.commands import OptionError, validate_options
-from bot.briefing.model import COLORS, Card, Field, Reply
-from bot.config import Config
+from bot.briefing.model import Answer, Card, Form, FormField, Reply, Section, line, prose
 from bot.i18n import t
-from bot.trust import Actor, may_edit_facts
+from bot.trust import Actor, TrustRules, may_edit_facts
 from store.changeset import EditResult, revision_summary
 from store.errors import InvalidInput
 from store.fact_store import FactStore
@@ -34,35 +27,8 @@ from store.limits import FACT_TEXT_MAX, NAME_MAX, REASON_MAX, TITLE_MAX, URL_MAX
 
 READ_ONLY = frozenset({"fact history"})
 HISTORY_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class AdminAnswer:
-    """The reply to the asker and, for a change made, the card for an audit channel."""
-
-    reply: Reply
-    audit: Reply | None = None
-
-
-@dataclass(frozen=True)
-class FormField:
-    name: str
-    label: str
-    value: str
-    max_length: int
-    required: bool = False
-    long: bool = False
-
-
-@dataclass(frozen=True)
-class Form:
-    """A multi-field edit: what it edits (`kind`, `key`), as of which revision."""
-
-    kind: str  # "milestone" | "fact"
-    key: str
-    revision: int
-    title: str
-    fields: tuple[FormField, ...]
+# Options of `milestone update` that change something; without any, it opens the form.
+UPDATE_FIELDS = ("title", "date", "source", "title_en")
 
 
 def _statement_text(row: dict[str, Any], linked_name: str | None) -> str:
@@ -94,67 +60,66 @@ class AdminDesk:
     """Answers `/fact`, `/milestone`, `/entity`, `/alias` and `/source`."""
 
     def __init__(
-        self, store: FactStore, config: Config, today: Callable[[], date] = date.today
+        self, store: FactStore, rules: TrustRules, today: Callable[[], date] = date.today
     ) -> None:
         self.store = store
-        self.config = config
+        self.rules = rules
         self.today = today
+        self._handlers: dict[str, Callable[..., Answer]] = {
+            "fact set": self._fact_set,
+            "fact retire": self._fact_retire,
+            "fact history": self._fact_history,
+            "fact edit": self._fact_edit,
+            "fact revert": self._fact_revert,
+            "milestone add": self._milestone_add,
+            "milestone update": self._milestone_update,
+            "milestone done": self._milestone_done,
+            "milestone cancel": self._milestone_cancel,
+            "entity add": self._entity_add,
+            "alias add": self._alias_add,
+            "source add": self._source_add,
+        }
 
-    def answer(self, invocation: Invocation, actor: Actor) -> AdminAnswer:
+    def answer(self, invocation: Invocation) -> Answer:
         """Check trust and options, make the change, say what changed (or why not)."""
-        locale = invocation.locale
+        locale, actor = invocation.locale, invocation.actor
         command = ADMIN_COMMANDS.get(invocation.command)
         if command is None:
             known = ", ".join(f"/{name}" for name in ADMIN_COMMANDS)
             message = t(
                 "err.unknown_command", locale, command=f"/{invocation.command}", commands=known
             )
-            return AdminAnswer(error_reply(message, locale))
-        if command.name not in READ_ONLY and not may_edit_facts(self.config, actor):
-            return AdminAnswer(error_reply(t("admin.refused", locale), locale))
+            return Answer(error_reply(message, locale))
+        if command.name not in READ_ONLY and not may_edit_facts(self.rules, actor):
+            return Answer(error_reply(t("admin.refused", locale), locale, refused=True))
         try:
             values = validate_options(command, invocation.options)
-            handler = getattr(self, "_" + command.name.replace(" ", "_"))
-            return handler(actor=actor, locale=locale, **values)
+            return self._handlers[command.name](actor=actor, locale=locale, **values)
         except (OptionError, InvalidInput) as exc:
-            return AdminAnswer(error_reply(exc.message(locale), locale))
+            return Answer(error_reply(exc.message(locale), locale))
 
     # -- changes -----------------------------------------------------------------------
 
-    def _done(
-        self, result: EditResult, actor: Actor, reason: str | None, locale: str
-    ) -> AdminAnswer:
+    def _done(self, result: EditResult, actor: Actor, reason: str | None, locale: str) -> Answer:
         """A private confirmation with the way back, and the audit card."""
         summary = result.summary(locale)
         undo = t("admin.undo", locale, revision=result.revision)
-        reply = Reply(
-            (
-                Card(
-                    t("admin.done", locale, revision=result.revision),
-                    summary,
-                    (Field(t("admin.undo.title", locale), (undo,)),),
-                    color=COLORS["list"],
-                ),
-            ),
-            ephemeral=True,
+        card = Card(
+            t("admin.done", locale, revision=result.revision),
+            (line(summary),),
+            (Section(t("admin.undo.title", locale), (prose(undo),), role="hint"),),
         )
         lines = [summary, t("admin.by", locale, actor=actor.label)]
         if reason:
             lines.append(t("admin.why", locale, reason=reason))
-        audit = Reply(
-            (
-                Card(
-                    t("admin.audit", locale, revision=result.revision),
-                    "\n".join(lines),
-                    color=COLORS["list"],
-                ),
-            )
+        audit = Card(
+            t("admin.audit", locale, revision=result.revision), tuple(line(x) for x in lines)
         )
-        return AdminAnswer(reply, audit)
+        return Answer(Reply((card,), private=True), Reply((audit,)))
 
     def _fact_set(self, *, actor: Actor, locale: str, entity: str, attribute: str, value: str,
                   source: str, reason: str | None, value_en: str | None, unit: str | None,
-                  label: str | None, replaces: int | None, add: bool) -> AdminAnswer:  # fmt: skip
+                  label: str | None, replaces: int | None, add: bool) -> Answer:  # fmt: skip
         result = self.store.set_fact(
             entity=entity, attribute=attribute, value=value, source=source, actor=actor.label,
             reason=reason, unit=unit, text_en=value_en, label_ko=label, replaces=replaces,
@@ -163,19 +128,19 @@ class AdminDesk:
         return self._done(result, actor, reason, locale)
 
     def _fact_retire(self, *, actor: Actor, locale: str, entity: str, attribute: str,
-                     reason: str) -> AdminAnswer:  # fmt: skip
+                     reason: str) -> Answer:  # fmt: skip
         result = self.store.retire_fact(
             entity=entity, attribute=attribute, reason=reason, actor=actor.label
         )
         return self._done(result, actor, reason, locale)
 
     def _fact_revert(self, *, actor: Actor, locale: str, revision: int,
-                     reason: str | None) -> AdminAnswer:  # fmt: skip
+                     reason: str | None) -> Answer:  # fmt: skip
         result = self.store.revert(revision, actor=actor.label, reason=reason)
         return self._done(result, actor, reason, locale)
 
     def _milestone_add(self, *, actor: Actor, locale: str, program: str, title: str, date: str,
-                       source: str, title_en: str | None, reason: str | None) -> AdminAnswer:  # fmt: skip
+                       source: str, title_en: str | None, reason: str | None) -> Answer:  # fmt: skip
         result = self.store.add_milestone(
             entity=program, title=title, date=date, source=source, actor=actor.label,
             title_en=title_en, reason=reason, today=self.today(),
@@ -184,7 +149,9 @@ class AdminDesk:
 
     def _milestone_update(self, *, actor: Actor, locale: str, milestone: int, title: str | None,
                           date: str | None, source: str | None, title_en: str | None,
-                          reason: str | None, expected_revision: int | None = None) -> AdminAnswer:  # fmt: skip
+                          reason: str | None, expected_revision: int | None = None) -> Answer:  # fmt: skip
+        if expected_revision is None and not any((title, date, source, title_en)):
+            return self._form_answer("milestone", str(milestone), actor, locale)
         result = self.store.update_milestone(
             milestone, actor=actor.label, title=title, title_en=title_en, date=date,
             source=source, reason=reason, expected_revision=expected_revision, today=self.today(),
@@ -192,23 +159,23 @@ class AdminDesk:
         return self._done(result, actor, reason, locale)
 
     def _milestone_status(self, status: str, actor: Actor, locale: str, milestone: int,
-                          reason: str | None) -> AdminAnswer:  # fmt: skip
+                          reason: str | None) -> Answer:  # fmt: skip
         result = self.store.set_milestone_status(
             milestone, status, actor=actor.label, reason=reason
         )
         return self._done(result, actor, reason, locale)
 
     def _milestone_done(self, *, actor: Actor, locale: str, milestone: int,
-                        reason: str | None) -> AdminAnswer:  # fmt: skip
+                        reason: str | None) -> Answer:  # fmt: skip
         return self._milestone_status("done", actor, locale, milestone, reason)
 
     def _milestone_cancel(self, *, actor: Actor, locale: str, milestone: int,
-                          reason: str | None) -> AdminAnswer:  # fmt: skip
+                          reason: str | None) -> Answer:  # fmt: skip
         return self._milestone_status("cancelled", actor, locale, milestone, reason)
 
     def _entity_add(self, *, actor: Actor, locale: str, kind: str, name_ko: str, source: str,
                     name_en: str | None, acronym: str | None, aliases: str | None,
-                    summary: str | None, summary_en: str | None, reason: str | None) -> AdminAnswer:  # fmt: skip
+                    summary: str | None, summary_en: str | None, reason: str | None) -> Answer:  # fmt: skip
         result = self.store.add_entity(
             kind=kind, name_ko=name_ko, source=source, actor=actor.label, name_en=name_en,
             acronym=acronym, aliases=aliases or (), summary_ko=summary, summary_en=summary_en,
@@ -217,12 +184,12 @@ class AdminDesk:
         return self._done(result, actor, reason, locale)
 
     def _alias_add(self, *, actor: Actor, locale: str, entity: str, alias: str,
-                   reason: str | None) -> AdminAnswer:  # fmt: skip
+                   reason: str | None) -> Answer:  # fmt: skip
         result = self.store.add_alias(entity=entity, alias=alias, actor=actor.label, reason=reason)
         return self._done(result, actor, reason, locale)
 
     def _source_add(self, *, actor: Actor, locale: str, title: str, publisher: str,
-                    published: str, url: str | None, reason: str | None) -> AdminAnswer:  # fmt: skip
+                    published: str, url: str | None, reason: str | None) -> Answer:  # fmt: skip
         result = self.store.add_source(
             title=title, publisher=publisher, published=published, actor=actor.label, url=url,
             reason=reason, today=self.today(),
@@ -232,26 +199,49 @@ class AdminDesk:
     # -- reading -----------------------------------------------------------------------
 
     def _fact_history(self, *, actor: Actor, locale: str, entity: str,
-                      attribute: str | None) -> AdminAnswer:  # fmt: skip
+                      attribute: str | None) -> Answer:  # fmt: skip
         """Revisions with ids, who, when, why and old → new, newest first."""
         revisions = self.store.history(entity, attribute, limit=HISTORY_SHOWN)
-        fields = []
+        sections = []
         for revision in revisions:
             lines = [revision_summary(revision, locale) or revision.action]
             if revision.reason:
                 lines.append(t("admin.why", locale, reason=revision.reason))
             lines += [self.store.describe_change(c, locale) for c in revision.changes]
             name = f"#{revision.id} · {revision.at[:16].replace('T', ' ')} UTC · {revision.actor}"
-            fields.append(Field(name, tuple(lines)))
+            sections.append(Section(name, tuple(line(text) for text in lines)))
         subject = self.store.resolve(entity).entity
         title = t("admin.history", locale, name=subject.name(locale) if subject else entity)
-        description = t("admin.history.hint", locale) if fields else t("admin.history.none", locale)
-        card = Card(title, description, tuple(fields), color=COLORS["list"])
-        return AdminAnswer(Reply((card,), ephemeral=True))
+        lead = t("admin.history.hint" if sections else "admin.history.none", locale)
+        card = Card(title, (prose(lead),), tuple(sections))
+        return Answer(Reply((card,), private=True))
 
-    def autocomplete(self, source: str, current: str, locale: str) -> list[Choice]:
+    def _fact_edit(self, *, actor: Actor, locale: str, entity: str, attribute: str) -> Answer:
+        return self._form_answer("fact", f"{entity}|{attribute}", actor, locale)
+
+    def _form_answer(self, kind: str, key: str, actor: Actor, locale: str) -> Answer:
+        """A form command's answer: the form, and its contents in words for front ends
+        that cannot show a form (with the command that makes the same change)."""
+        form = self.form(kind, key, actor, locale)
+        if isinstance(form, Reply):
+            return Answer(form)
+        lines = tuple(
+            line(f"{field.label}: {field.value or '-'}") for field in form.fields if field.value
+        )
+        entity, _, attribute = form.key.partition("|")
+        how = t(
+            f"admin.form.{kind}.command", locale, id=form.key, entity=entity, attribute=attribute
+        )
+        card = Card(
+            form.title, lines, (Section(t("admin.form.how", locale), (line(how),), "hint"),)
+        )
+        return Answer(Reply((card,), private=True), form=form)
+
+    def autocomplete(
+        self, source: str, current: str, locale: str, limit: int = COMPLETION_LIMIT
+    ) -> list[Choice]:
         """Attributes, sources, milestones or kinds matching what was typed (entities are the
-        `Briefer`'s); at most Discord's 25, each name at most 100 characters."""
+        `Briefer`'s), at most `limit`."""
         typed = current.strip().lower()
         if source == ATTRIBUTE:
             found = [
@@ -271,7 +261,7 @@ class AdminDesk:
                     f"#{m['id']} {m['date_text']} · {m['title_ko']} · {m['entity_name']}",
                     str(m["id"]),
                 )
-                for m in self.store.find_milestones(current, AUTOCOMPLETE_LIMIT)
+                for m in self.store.find_milestones(current, limit)
             ]
         elif source == KIND:
             found = [
@@ -281,15 +271,15 @@ class AdminDesk:
             ]
         else:
             found = []
-        return [Choice(c.name[:CHOICE_NAME_MAX], c.value) for c in found[:AUTOCOMPLETE_LIMIT]]
+        return found[:limit]
 
     # -- forms -------------------------------------------------------------------------
 
     def form(self, kind: str, key: str, actor: Actor, locale: str) -> Form | Reply:
         """The form for editing a milestone (`key` its id) or an entity's one statement of
         an attribute (`key` "entity|attribute"), prefilled; or why it cannot be edited."""
-        if not may_edit_facts(self.config, actor):
-            return error_reply(t("admin.refused", locale), locale)
+        if not may_edit_facts(self.rules, actor):
+            return error_reply(t("admin.refused", locale), locale, refused=True)
         try:
             revision = self.store.revision()
             if kind == "milestone":
@@ -302,7 +292,7 @@ class AdminDesk:
                     FormField("reason", t("opt.reason", locale), "", REASON_MAX, long=True),
                 ))  # fmt: skip
             entity_id, attribute_id, statements = self.store.current_statements(*key.split("|", 1))
-            key = f"{entity_id}|{attribute_id}"  # ids are short enough for a custom_id
+            key = f"{entity_id}|{attribute_id}"  # ids are short enough to travel with a form
             if len(statements) > 1:
                 return error_reply(t("admin.form.several", locale, count=len(statements)), locale)
             value, value_en, source = "", "", ""
@@ -323,10 +313,13 @@ class AdminDesk:
 
     def submit(
         self, kind: str, key: str, revision: int, values: dict[str, str], actor: Actor, locale: str
-    ) -> AdminAnswer:
-        """Apply a submitted form, refused if what it edits changed after `revision`."""
-        if not may_edit_facts(self.config, actor):
-            return AdminAnswer(error_reply(t("admin.refused", locale), locale))
+    ) -> Answer:
+        """Apply a submitted form, refused if what it edits changed after `revision` (or
+        if `revision` is one the store has not reached: a form cannot come from the future)."""
+        if not may_edit_facts(self.rules, actor):
+            return Answer(error_reply(t("admin.refused", locale), locale, refused=True))
+        if revision > self.store.revision():
+            return Answer(error_reply(t("admin.form.forged", locale), locale))
         reason = values.get("reason") or None
         try:
             if kind == "milestone":
@@ -353,4 +346,4 @@ class AdminDesk:
             )  # fmt: skip
             return self._done(result, actor, reason, locale)
         except InvalidInput as exc:
-            return AdminAnswer(error_reply(exc.message(locale), locale))
+            return Answer(error_reply(exc.message(locale), locale))

@@ -1,8 +1,9 @@
 """The admin commands and their options, as plain data shared by every front end.
 
-Discord builds its `/fact`, `/milestone`, `/entity`, `/alias` and `/source` groups from
-these specs and the console parses typed lines with them, so both accept exactly the
-same options and refuse bad ones with the same words. Limits come from the store.
+Every front end builds its `/fact`, `/milestone`, `/entity`, `/alias` and `/source`
+commands from these specs, so all accept exactly the same options and refuse bad ones
+with the same words. Limits come from the store. Changes are shown only to managers;
+`fact history` only reads, so everyone sees it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ ENTITIES = ("program", "institution", "person")
 # Autocomplete sources besides entity classes.
 ATTRIBUTE, SOURCE, MILESTONE, KIND = "attribute", "source", "milestone", "kind"
 ENTITY_KINDS = (*PROGRAM_KINDS, *INSTITUTION_KINDS, "person")
-# Discord integer options hold at most 2^53 - 1 (JavaScript's safe integers).
-REVISION_MAX = 2**53 - 1
-MILESTONE_ID_MAX = 2**53 - 1
+# Revision and milestone ids are SQLite integer keys.
+ID_MAX = 2**63 - 1
 
 
 def _entity(name: str = "entity", classes: tuple[str, ...] = ENTITIES) -> Option:
@@ -37,94 +37,81 @@ def _attribute(required: bool = True) -> Option:
 SOURCE_OPTION = Option("source", "string", True, max_length=limits.URL_MAX, autocomplete=(SOURCE,))
 REASON = _text("reason", limits.REASON_MAX)
 MILESTONE_OPTION = Option(
-    "milestone", "integer", True, min_value=1, max_value=MILESTONE_ID_MAX, autocomplete=(MILESTONE,)
+    "milestone", "integer", True, min_value=1, max_value=ID_MAX, autocomplete=(MILESTONE,)
 )
+
+
+def _admin(name: str, *options: Option) -> Command:
+    """A change to the shared facts: shown to managers, answered privately, in a community."""
+    return Command(name, options, visibility="managers", private=True, scoped=True)
+
 
 ADMIN_COMMANDS: dict[str, Command] = {
     c.name: c
     for c in (
-        Command(
+        _admin(
             "fact set",
-            (
-                _entity(),
-                _attribute(),
-                _text("value", limits.FACT_TEXT_MAX, True),
-                SOURCE_OPTION,
-                REASON,
-                _text("value_en", limits.FACT_TEXT_MAX),
-                _text("unit", limits.UNIT_MAX),
-                _text("label", limits.NAME_MAX),
-                Option("replaces", "integer", min_value=1, max_value=REVISION_MAX),
-                Option("add", "boolean", default=False),
-            ),
+            _entity(),
+            _attribute(),
+            _text("value", limits.FACT_TEXT_MAX, True),
+            SOURCE_OPTION,
+            REASON,
+            _text("value_en", limits.FACT_TEXT_MAX),
+            _text("unit", limits.UNIT_MAX),
+            _text("label", limits.NAME_MAX),
+            Option("replaces", "integer", min_value=1, max_value=ID_MAX),
+            Option("add", "boolean", default=False),
         ),
-        Command(
-            "fact retire",
-            (
-                _entity(),
-                _attribute(),
-                _text("reason", limits.REASON_MAX, True),
-            ),
-        ),
-        Command(
-            "fact history",
-            (
-                _entity(),
-                _attribute(required=False),
-            ),
-        ),
-        Command(
+        _admin("fact retire", _entity(), _attribute(), _text("reason", limits.REASON_MAX, True)),
+        # Reading the history is for everyone, anywhere.
+        Command("fact history", (_entity(), _attribute(required=False)), private=True),
+        # A form with the statement's current value (a modal where the front end has one).
+        _admin("fact edit", _entity(), _attribute()),
+        _admin(
             "fact revert",
-            (Option("revision", "integer", True, min_value=1, max_value=REVISION_MAX), REASON),
+            Option("revision", "integer", True, min_value=1, max_value=ID_MAX),
+            REASON,
         ),
-        Command(
+        _admin(
             "milestone add",
-            (
-                _entity("program"),
-                _text("title", limits.TITLE_MAX, True),
-                _text("date", limits.NAME_MAX, True),
-                SOURCE_OPTION,
-                _text("title_en", limits.TITLE_MAX),
-                REASON,
-            ),
+            _entity("program"),
+            _text("title", limits.TITLE_MAX, True),
+            _text("date", limits.NAME_MAX, True),
+            SOURCE_OPTION,
+            _text("title_en", limits.TITLE_MAX),
+            REASON,
         ),
-        Command(
+        _admin(
             "milestone update",
-            (
-                MILESTONE_OPTION,
-                _text("title", limits.TITLE_MAX),
-                _text("date", limits.NAME_MAX),
-                Option("source", "string", max_length=limits.URL_MAX, autocomplete=(SOURCE,)),
-                _text("title_en", limits.TITLE_MAX),
-                REASON,
-            ),
+            MILESTONE_OPTION,
+            _text("title", limits.TITLE_MAX),
+            _text("date", limits.NAME_MAX),
+            Option("source", "string", max_length=limits.URL_MAX, autocomplete=(SOURCE,)),
+            _text("title_en", limits.TITLE_MAX),
+            REASON,
         ),
-        Command("milestone done", (MILESTONE_OPTION, REASON)),
-        Command("milestone cancel", (MILESTONE_OPTION, REASON)),
-        Command(
+        _admin("milestone done", MILESTONE_OPTION, REASON),
+        _admin("milestone cancel", MILESTONE_OPTION, REASON),
+        _admin(
             "entity add",
-            (
-                Option("kind", "string", True, max_length=40, autocomplete=(KIND,)),
-                _text("name_ko", limits.NAME_MAX, True),
-                SOURCE_OPTION,
-                _text("name_en", limits.NAME_MAX),
-                _text("acronym", limits.NAME_MAX),
-                _text("aliases", limits.SUMMARY_MAX),
-                _text("summary", limits.SUMMARY_MAX),
-                _text("summary_en", limits.SUMMARY_MAX),
-                REASON,
-            ),
+            Option("kind", "string", True, max_length=40, autocomplete=(KIND,)),
+            _text("name_ko", limits.NAME_MAX, True),
+            SOURCE_OPTION,
+            _text("name_en", limits.NAME_MAX),
+            _text("acronym", limits.NAME_MAX),
+            _text("aliases", limits.SUMMARY_MAX),
+            _text("summary", limits.SUMMARY_MAX),
+            _text("summary_en", limits.SUMMARY_MAX),
+            REASON,
         ),
-        Command("alias add", (_entity(), _text("alias", limits.NAME_MAX, True), REASON)),
-        Command(
+        _admin("alias add", _entity(), _text("alias", limits.NAME_MAX, True), REASON),
+        _admin(
             "source add",
-            (
-                _text("title", limits.TITLE_MAX, True),
-                _text("publisher", limits.NAME_MAX, True),
-                _text("published", limits.NAME_MAX, True),
-                _text("url", limits.URL_MAX),
-                REASON,
-            ),
+            _text("title", limits.TITLE_MAX, True),
+            _text("publisher", limits.NAME_MAX, True),
+            _text("published", limits.NAME_MAX, True),
+            _text("url", limits.URL_MAX),
+            REASON,
         ),
     )
 }

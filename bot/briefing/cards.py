@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from bot.briefing.format import Footnotes, as_of, fact_value, milestone_line
-from bot.briefing.model import COLORS, Card, Field
+from bot.briefing.format import (
+    Footnotes,
+    as_of,
+    fact_value,
+    milestone_line,
+    reported_on,
+    role_in_time,
+    staleness,
+)
+from bot.briefing.model import Card, Line, Section, Tone, emphasis, line
 from bot.i18n import MESSAGES, t
 from store.model import EntityDetail, FactView, MilestoneView
 
@@ -17,42 +25,78 @@ ATTRIBUTE_ORDER = (
     "goal", "support", "research_area", "evaluation", "topic", "frequency", "location",
     "person", "note",
 )  # fmt: skip
+TONES: dict[str, Tone] = {"program": "program", "institution": "institution", "person": "person"}
 MAX_LINES_PER_FIELD = 12
+# A card whose newest source is older than this says so (`[bot] stale_after_days`).
+STALE_AFTER_DAYS = 180
 MAX_MILESTONES_PER_FIELD = 5
 
 
 def _capped(
-    lines: list[str], locale: str, limit: int = MAX_LINES_PER_FIELD, total: int = 0
-) -> tuple[str, ...]:
+    lines: list[Line], locale: str, limit: int = MAX_LINES_PER_FIELD, total: int = 0
+) -> tuple[Line, ...]:
     """At most `limit` lines; `total` is how many there are when `lines` holds only the first."""
     total = max(total, len(lines))
     if total <= limit:
         return tuple(lines)
-    return (*lines[: limit - 1], t("card.more", locale, count=total - limit + 1))
+    return (*lines[: limit - 1], line(t("card.more", locale, count=total - limit + 1)))
 
 
-def _fact_fields(facts: Iterable[FactView], locale: str, notes: Footnotes) -> list[Field]:
+def _people_lines(group: list[FactView], locale: str, notes: Footnotes) -> list[Line]:
+    """People in roles, newest report first, each role with the date its source gives;
+    someone a later source replaces in the same role is shown as then holding it."""
+    ordered = sorted(group, key=lambda f: reported_on(f) or date.min, reverse=True)
+    roles_seen: set[str] = set()
+    lines = []
+    for fact in ordered:
+        role = fact.role_ko or ""
+        role_text = role_in_time(fact, locale, superseded=role in roles_seen)
+        roles_seen.add(role)
+        lines.append(line(f"{fact_value(fact, locale, role_text)} ", notes.mark(fact.source)))
+    return lines
+
+
+def _in_roles(fact: FactView) -> bool:
+    return fact.linked is not None and fact.linked.entity_class == "person" and bool(fact.role_ko)
+
+
+def _fact_sections(facts: Iterable[FactView], locale: str, notes: Footnotes) -> list[Section]:
     grouped: dict[str, list[FactView]] = {}
     for fact in facts:
         grouped.setdefault(fact.attribute, []).append(fact)
     order = {name: i for i, name in enumerate(ATTRIBUTE_ORDER)}
-    fields = []
+    sections = []
     for attribute in sorted(grouped, key=lambda a: order.get(a, len(order))):
         group = grouped[attribute]
-        lines = [f"{fact_value(f, locale)} {notes.mark(f.source)}" for f in group]
-        fields.append(Field(group[0].label(locale), _capped(lines, locale)))
-    return fields
+        if all(_in_roles(f) for f in group):
+            lines = _people_lines(group, locale, notes)
+        else:
+            lines = [line(f"{fact_value(f, locale)} ", notes.mark(f.source)) for f in group]
+        sections.append(Section(group[0].label(locale), _capped(lines, locale)))
+    return sections
 
 
-def _inbound_line(fact: FactView, locale: str, notes: Footnotes) -> str:
-    role = fact.role(locale)
-    label = f"{fact.label(locale)}: {role}" if role else fact.label(locale)
-    return f"{fact.subject.display(locale)} — {label} {notes.mark(fact.source)}"
+def _inbound_lines(facts: list[FactView], locale: str, notes: Footnotes) -> list[Line]:
+    """`subject — label: role` once per subject and label, however many statements (and
+    sources) give it roles (`주관·개최: 개최·주관 [1][2]`); a role that only repeats the
+    label is left out."""
+    merged: dict[tuple[str, str], list[FactView]] = {}
+    for fact in facts:
+        merged.setdefault((fact.subject.id, fact.attribute), []).append(fact)
+    lines = []
+    for group in merged.values():
+        first = group[0]
+        label = first.label(locale)
+        roles = [r for r in dict.fromkeys(f.role(locale) for f in group) if r and r != label]
+        text = f"{label}: {'·'.join(roles)}" if roles else label
+        marks = dict.fromkeys(notes.mark(f.source) for f in group)
+        lines.append(line(f"{first.subject.display(locale)} — {text} ", *marks))
+    return lines
 
 
-def _milestone_fields(
+def _milestone_sections(
     milestones: list[MilestoneView], today: date, locale: str, notes: Footnotes
-) -> list[Field]:
+) -> list[Section]:
     upcoming, recent, undated = [], [], []
     for m in milestones:
         if m.date.precision == "unknown":
@@ -61,11 +105,11 @@ def _milestone_fields(
             recent.append(m)
         else:
             upcoming.append(m)
-    fields = []
+    sections = []
     if upcoming:
         lines = [milestone_line(m, locale, notes) for m in upcoming]
-        fields.append(
-            Field(t("card.upcoming", locale), _capped(lines, locale, MAX_MILESTONES_PER_FIELD))
+        sections.append(
+            Section(t("card.upcoming", locale), _capped(lines, locale, MAX_MILESTONES_PER_FIELD))
         )
     if recent:
         recent.reverse()
@@ -78,15 +122,15 @@ def _milestone_fields(
             )
             for m in recent
         ]
-        fields.append(
-            Field(t("card.recent", locale), _capped(lines, locale, MAX_MILESTONES_PER_FIELD))
+        sections.append(
+            Section(t("card.recent", locale), _capped(lines, locale, MAX_MILESTONES_PER_FIELD))
         )
     if undated:
         lines = [milestone_line(m, locale, notes) for m in undated]
-        fields.append(
-            Field(t("card.undated", locale), _capped(lines, locale, MAX_MILESTONES_PER_FIELD))
+        sections.append(
+            Section(t("card.undated", locale), _capped(lines, locale, MAX_MILESTONES_PER_FIELD))
         )
-    return fields
+    return sections
 
 
 def _kind(kind: str, locale: str) -> str:
@@ -94,43 +138,46 @@ def _kind(kind: str, locale: str) -> str:
     return t(key, locale) if key in MESSAGES else kind
 
 
-def _description(detail: EntityDetail, locale: str) -> str:
+def _lead(detail: EntityDetail, locale: str) -> tuple[Line, ...]:
+    """The summary, then the kind and every name the entity goes by."""
     ref = detail.ref
     names = [n for n in (ref.name_ko, ref.name_en, ref.acronym, *detail.aliases) if n]
-    lines = [
-        detail.summary(locale) or "",
-        "",
-        f"*{_kind(ref.kind, locale)}* · " + " · ".join(dict.fromkeys(names)),
-    ]
-    return "\n".join(lines).strip()
+    kind_and_names = line(
+        emphasis(_kind(ref.kind, locale)), " · " + " · ".join(dict.fromkeys(names))
+    )
+    summary = detail.summary(locale)
+    return (line(summary), kind_and_names) if summary else (kind_and_names,)
 
 
-def entity_card(detail: EntityDetail, today: date, locale: str) -> Card:
+def entity_card(
+    detail: EntityDetail, today: date, locale: str, stale_after_days: int = STALE_AFTER_DAYS
+) -> Card:
     """The card for any entity: its facts, who links to it, its milestones, its sources."""
     notes = Footnotes()
     notes.mark(detail.source)
-    fields = _fact_fields(detail.facts, locale, notes)
+    sections = _fact_sections(detail.facts, locale, notes)
     programs = [f for f in detail.inbound if f.subject.entity_class == "program"]
     others = [f for f in detail.inbound if f.subject.entity_class != "program"]
     counts = detail.inbound_counts
     if programs:
-        lines = [_inbound_line(f, locale, notes) for f in programs]
-        total = counts.get("program", 0)
-        fields.append(Field(t("card.programs", locale), _capped(lines, locale, total=total)))
+        lines = _inbound_lines(programs, locale, notes)
+        total = counts.get("program", 0) - len(programs) + len(lines)
+        sections.append(Section(t("card.programs", locale), _capped(lines, locale, total=total)))
     if others:
-        lines = [_inbound_line(f, locale, notes) for f in others]
-        total = sum(n for c, n in counts.items() if c != "program")
-        fields.append(Field(t("card.related", locale), _capped(lines, locale, total=total)))
-    fields += _milestone_fields(detail.milestones, today, locale, notes)
+        lines = _inbound_lines(others, locale, notes)
+        total = sum(n for c, n in counts.items() if c != "program") - len(others) + len(lines)
+        sections.append(Section(t("card.related", locale), _capped(lines, locale, total=total)))
+    sections += _milestone_sections(detail.milestones, today, locale, notes)
     source_lines = notes.lines(locale)
     if detail.deprecated_count:
-        source_lines.append(t("card.deprecated", locale, count=detail.deprecated_count))
-    fields.append(Field(t("card.sources", locale), tuple(source_lines)))
+        source_lines += (line(t("card.deprecated", locale, count=detail.deprecated_count)),)
+    sections.append(Section(t("card.sources", locale), source_lines, role="sources"))
     newest = detail.sources()[0]
+    stale = staleness(newest, today, stale_after_days, locale)
     return Card(
         title=detail.ref.display(locale),
-        description=_description(detail, locale),
-        fields=tuple(fields),
-        footer=as_of(newest, locale),
-        color=COLORS.get(detail.ref.entity_class),
+        lead=(*_lead(detail, locale), *((stale,) if stale else ())),
+        sections=tuple(sections),
+        footer=as_of(newest, locale, today),
+        tone=TONES.get(detail.ref.entity_class, "list"),
     )

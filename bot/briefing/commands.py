@@ -1,16 +1,21 @@
-"""The slash commands every front end offers, and their options, as plain data.
+"""The commands every front end offers, and their options, as plain data.
 
-Discord registers them with app_commands, the console parses them from typed lines;
-both validate through `validate_options`, so a bad value gets the same explanation
-everywhere.
+Each front end generates its commands from these specs (slash commands with typed
+options, or a typed line parsed by option name) and every value is checked by
+`validate_options`, so a bad value gets the same explanation everywhere. The lookup
+commands are defined here; the admin and digest commands beside their desks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from bot.i18n import t
+from store.limits import NAME_MAX
+
+# A search is a few words; longer text is a paste, not a query.
+QUERY_MAX = 100
 
 
 class OptionError(ValueError):
@@ -25,55 +30,122 @@ class OptionError(ValueError):
         return t(self.key, locale, **self.values)
 
 
+OptionKind = Literal["string", "integer", "boolean", "place"]
+Visibility = Literal["everyone", "managers"]
+
+
 @dataclass(frozen=True)
 class Option:
-    """One option of a command: its type, limits and what autocompletes it."""
+    """One option of a command: its type, limits, fixed choices and what completes it.
+
+    A `place` option names a channel; the front end turns what the user picked into
+    its opaque place id before the core sees it. `description` is the i18n key of the
+    option's help text (`desc.NAME` unless the command needs its own wording).
+    """
 
     name: str
-    kind: str  # "string" | "integer" | "boolean"
+    kind: OptionKind
     required: bool = False
     default: Any = None
     min_value: int | None = None
     max_value: int | None = None
     max_length: int | None = None
-    autocomplete: tuple[str, ...] | None = None  # entity classes offered
+    autocomplete: tuple[str, ...] | None = None  # entity classes or another completion source
+    choices: tuple[str, ...] | None = None
+    description: str | None = None
+
+    @property
+    def help_key(self) -> str:
+        return self.description or f"desc.{self.name}"
 
 
 @dataclass(frozen=True)
 class Command:
+    """A command: its name (`group sub` for a subcommand) and options, who sees it in a
+    command list (`managers`: only those who manage the community; the desks check trust
+    on every call whatever a front end shows), whether it answers only the asker, and
+    whether it belongs to a community (server, workspace) rather than a direct message."""
+
     name: str
     options: tuple[Option, ...] = ()
+    visibility: Visibility = "everyone"
+    private: bool = False
+    scoped: bool = False
 
     def option(self, name: str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
 
+    @property
+    def group(self) -> str | None:
+        """The group of a subcommand (`fact` of `fact set`), None for a plain command."""
+        head, _, sub = self.name.partition(" ")
+        return head if sub else None
 
-NAME_MAX = 100
+
 COMMANDS: dict[str, Command] = {
     c.name: c
     for c in (
         Command(
             "program",
-            (Option("name", "string", True, max_length=NAME_MAX, autocomplete=("program",)),),
+            (
+                Option(
+                    "name",
+                    "string",
+                    True,
+                    max_length=NAME_MAX,
+                    autocomplete=("program",),
+                    description="cmd.program.name",
+                ),
+            ),
         ),
         Command(
             "institution",
-            (Option("name", "string", True, max_length=NAME_MAX, autocomplete=("institution",)),),
+            (
+                Option(
+                    "name",
+                    "string",
+                    True,
+                    max_length=NAME_MAX,
+                    autocomplete=("institution",),
+                    description="cmd.institution.name",
+                ),
+            ),
         ),
         Command(
             "milestones",
             (
-                Option("program", "string", max_length=NAME_MAX, autocomplete=("program",)),
-                Option("days", "integer", default=30, min_value=1, max_value=3650),
-                Option("past", "boolean", default=False),
+                Option(
+                    "program",
+                    "string",
+                    max_length=NAME_MAX,
+                    autocomplete=("program",),
+                    description="cmd.milestones.program",
+                ),
+                Option(
+                    "days",
+                    "integer",
+                    default=30,
+                    min_value=1,
+                    max_value=3650,
+                    description="cmd.milestones.days",
+                ),
+                Option("past", "boolean", default=False, description="cmd.milestones.past"),
             ),
         ),
         Command(
             "search",
             (
-                # 80 keeps a page button's custom_id (bb:search:PAGE:QUERY) within Discord's 100.
-                Option("query", "string", True, max_length=80),
-                Option("page", "integer", default=1, min_value=1, max_value=1000),
+                Option(
+                    "query", "string", True, max_length=QUERY_MAX, description="cmd.search.query"
+                ),
+                Option(
+                    "page",
+                    "integer",
+                    default=1,
+                    min_value=1,
+                    max_value=1000,
+                    description="cmd.search.page",
+                ),
             ),
         ),
         Command("about"),
@@ -109,6 +181,13 @@ def _coerce(option: Option, value: Any) -> Any:
         if lowered in _TRUE or lowered in _FALSE:
             return lowered in _TRUE
         raise OptionError("err.not_bool", option=option.name, value=value)
+    if option.choices is not None:
+        choice = str(value).strip().lower()
+        if choice not in option.choices:
+            raise OptionError(
+                "err.choice", option=option.name, value=value, choices=", ".join(option.choices)
+            )
+        return choice
     # SQLite's FTS5 cannot take a NUL in a MATCH string; no name or word contains one.
     text = str(value).replace("\x00", "").strip()
     if not text:

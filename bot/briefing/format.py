@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bot.i18n import MESSAGES, t
+from datetime import date
+from string import Formatter
+
+from bot.briefing.model import Cite, Inline, Line, Span, line, prose, strong
+from bot.i18n import MESSAGES, t, template
 from store.dates import FuzzyDate
 from store.model import FactView, MilestoneView, SourceRef
 from store.money import format_won_en, format_won_ko
@@ -14,12 +18,31 @@ class Footnotes:
     def __init__(self) -> None:
         self._order: dict[str, tuple[int, SourceRef]] = {}
 
-    def mark(self, source: SourceRef) -> str:
-        number = self._order.setdefault(source.id, (len(self._order) + 1, source))[0]
-        return f"[{number}]"
+    def mark(self, source: SourceRef) -> Cite:
+        """The mark citing `source`, numbering it if it is new."""
+        return Cite(self._order.setdefault(source.id, (len(self._order) + 1, source))[0])
 
-    def lines(self, locale: str) -> list[str]:
-        return [f"[{n}] {source_line(s, locale)}" for n, s in self._order.values()]
+    def lines(self, locale: str) -> tuple[Line, ...]:
+        """One line per cited source, in numbering order: `[1] 2025-08-13 지디넷코리아 「…」`."""
+        return tuple((Cite(n), Span(" "), *source_line(s, locale)) for n, s in self._order.values())
+
+
+def message_line(key: str, locale: str, **values: Inline | str) -> Line:
+    """The message `key` as a line whose placeholders may be spans or places: a channel
+    named inside a sentence stays a `PlaceRef` for its front end to show."""
+    parts: list[Inline] = []
+    text = ""
+    for literal, name, spec, _ in Formatter().parse(template(key, locale)):
+        text += literal
+        if name is None:
+            continue
+        value = values[name]
+        if isinstance(value, str):
+            text += format(value, spec)
+        else:
+            parts += [*prose(text), value]
+            text = ""
+    return (*parts, *prose(text))
 
 
 def source_date(published: FuzzyDate, locale: str) -> str:
@@ -37,16 +60,40 @@ def source_date(published: FuzzyDate, locale: str) -> str:
     return f"{first}~{last} ({t('card.inferred', locale)})"
 
 
-def source_line(source: SourceRef, locale: str) -> str:
-    """`2025-08-13 지디넷코리아 「title」` — date, publisher, title."""
-    publisher = (source.publisher_en or source.publisher) if locale == "en" else source.publisher
-    return f"{source_date(source.published, locale)} {publisher} 「{source.title}」"
+def _publisher(source: SourceRef, locale: str) -> str:
+    return (source.publisher_en or source.publisher) if locale == "en" else source.publisher
 
 
-def as_of(source: SourceRef, locale: str) -> str:
-    """The footer form: `기준: 2025-08-13 지디넷코리아`."""
-    publisher = (source.publisher_en or source.publisher) if locale == "en" else source.publisher
-    return f"{t('card.as_of', locale)}: {source_date(source.published, locale)} {publisher}"
+def source_line(source: SourceRef, locale: str) -> Line:
+    """`2025-08-13 지디넷코리아 「title」` — date, publisher, title (linked to the article)."""
+    return line(
+        f"{source_date(source.published, locale)} {_publisher(source, locale)} ",
+        Span(f"「{source.title}」", link=source.url),
+    )
+
+
+def age_in_days(source: SourceRef, today: date) -> int | None:
+    """How many days ago a source was published (its latest possible day), if known."""
+    last = source.published.latest or source.published.earliest
+    return (today - last).days if last is not None else None
+
+
+def as_of(source: SourceRef, locale: str, today: date) -> Line:
+    """The footer form, with the source's age: `기준: 2025-08-13 지디넷코리아 · 110일 전`."""
+    published = source_date(source.published, locale)
+    text = f"{t('card.as_of', locale)}: {published} {_publisher(source, locale)}"
+    age = age_in_days(source, today)
+    return line(f"{text} · {t('age.days', locale, days=age)}" if age is not None else text)
+
+
+def staleness(
+    source: SourceRef | None, today: date, stale_after_days: int, locale: str
+) -> Line | None:
+    """One line saying the newest source is old (older than `stale_after_days`), else None."""
+    age = age_in_days(source, today) if source else None
+    if age is None or age <= stale_after_days:
+        return None
+    return prose(t("card.stale", locale, days=age))
 
 
 def money(won: int, locale: str) -> str:
@@ -65,8 +112,29 @@ def unit_label(unit: str | None, locale: str) -> str:
     return f" {t(key, locale) if key in MESSAGES else unit}"
 
 
-def fact_value(fact: FactView, locale: str) -> str:
-    """The value of a fact as a person reads it, with its role, period and note."""
+def reported_on(fact: FactView) -> date | None:
+    """When a fact was true as far as its source says: its `as_of` qualifier, else the
+    day its source was published (the earliest it may have been)."""
+    as_of = fact.qualifiers.get("as_of")
+    if as_of is not None and as_of.earliest is not None:
+        return as_of.earliest
+    return fact.source.published.earliest
+
+
+def role_in_time(fact: FactView, locale: str, *, superseded: bool) -> str | None:
+    """A person's role with the date its source establishes: `장관 (2025-09 기사 기준)`, or
+    `당시 장관, 2021-09 기사` when a later source names someone else in the same role."""
+    role = fact.role(locale)
+    when = reported_on(fact)
+    if not role or when is None:
+        return role
+    key = "role.then" if superseded else "role.as_of"
+    return t(key, locale, role=role, date=when.isoformat()[:7])
+
+
+def fact_value(fact: FactView, locale: str, role: str | None = None) -> str:
+    """The value of a fact as a person reads it, with its role (or `role` instead), period
+    and note; a role that only repeats the attribute's name is left out."""
     if fact.linked is not None:
         value = fact.linked.display(locale)
     elif fact.money is not None:
@@ -78,8 +146,8 @@ def fact_value(fact: FactView, locale: str) -> str:
         value = fact.date.label(locale)
     else:
         value = (fact.text_en or fact.text or "") if locale == "en" else (fact.text or "")
-    role = fact.role(locale)
-    if role:
+    role = role if role is not None else fact.role(locale)
+    if role and role != fact.label(locale):
         value = f"{value} — {role}"
     period = period_label(fact, locale)
     if period:
@@ -102,6 +170,14 @@ def period_label(fact: FactView, locale: str) -> str | None:
     return None
 
 
+def date_label(milestone: MilestoneView, locale: str) -> str:
+    """A milestone's date as reported; an undated one in words of the reader's language
+    (the Korean wording of a date nobody gave is no English)."""
+    if milestone.date.precision == "unknown" and locale == "en":
+        return t("ms.date_unknown", locale)
+    return milestone.date.label(locale)
+
+
 def milestone_line(
     milestone: MilestoneView,
     locale: str,
@@ -109,12 +185,16 @@ def milestone_line(
     *,
     flag: str | None = None,
     with_entity: bool = False,
-) -> str:
-    """`**2025년 12월 말** 대국민 콘테스트 · 예정 [1]`, optionally naming the program."""
-    parts = [f"**{milestone.date.label(locale)}** {milestone.title(locale)}"]
+) -> Line:
+    """`2025년 12월 말` (strong) `대국민 콘테스트 · 예정 [1]`, optionally naming the program."""
+    parts = [milestone.title(locale)]
     if with_entity:
         parts.append(milestone.entity.name(locale))
     parts.append(t(f"ms.status.{milestone.status}", locale))
     if flag:
         parts.append(flag)
-    return " · ".join(parts) + f" {notes.mark(milestone.source)}"
+    return line(
+        strong(date_label(milestone, locale)),
+        f" {' · '.join(parts)} ",
+        notes.mark(milestone.source),
+    )

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
-from bot.briefing.format import Footnotes, milestone_line, source_line
-from bot.briefing.model import COLORS, Card, Field, PageLink, Reply
+from bot.briefing.format import Footnotes, age_in_days, milestone_line, source_date, source_line
+from bot.briefing.model import (
+    Card,
+    FollowUp,
+    Line,
+    Pagination,
+    Reply,
+    Section,
+    emphasis,
+    line,
+    prose,
+)
 from bot.i18n import t
 from store.fact_store import FactStore
-from store.model import EntityRef
+from store.model import EntityRef, SourceRef
+from store.queries import WindowedMilestone
 from store.search import SearchResults
 
 SEARCH_PAGE_SIZE = 5
-MILESTONE_LINES_PER_FIELD = 10
 MAX_MILESTONES = 500
-
-
-def _chunks(lines: list[str], size: int) -> list[tuple[str, ...]]:
-    return [tuple(lines[i : i + size]) for i in range(0, len(lines), size)]
 
 
 def milestones_reply(
@@ -34,80 +41,108 @@ def milestones_reply(
         start, end, entity_ids=entity_ids, statuses=statuses, limit=MAX_MILESTONES
     )
     notes = Footnotes()
-    lines = [
-        milestone_line(
-            w.milestone, locale, notes,
-            flag=t("ms.surely", locale) if w.surely else t("ms.possibly", locale),
-            with_entity=program is None,
+
+    def lines_of(milestones: Iterable[WindowedMilestone], flagged: bool) -> tuple[Line, ...]:
+        return tuple(
+            milestone_line(
+                w.milestone, locale, notes, with_entity=program is None,
+                flag=(t("ms.surely", locale) if w.surely else t("ms.possibly", locale))
+                if flagged else None,
+            )
+            for w in milestones
+        )  # fmt: skip
+
+    if past:
+        # Looking back, only what was done happened: a still-planned milestone whose day
+        # has passed is not an event, it is data waiting for a correction.
+        newest_first = list(reversed(windowed))
+        lines = lines_of((w for w in newest_first if w.milestone.status == "done"), True)
+        overdue_lines = lines_of((w for w in newest_first if w.milestone.status != "done"), False)
+    else:
+        lines = lines_of(windowed, True)
+        overdue = store.overdue(today, entity_ids=entity_ids, limit=MAX_MILESTONES)
+        overdue_lines = tuple(
+            milestone_line(m, locale, notes, with_entity=program is None) for m in overdue
         )
-        for w in (reversed(windowed) if past else windowed)
-    ]  # fmt: skip
     title_key = "ms.title.past" if past else "ms.title.upcoming"
     title = t(title_key, locale, start=start.isoformat(), end=end.isoformat())
     if program:
         title = f"{title} · {program.name(locale)}"
-    fields = [
-        Field("\u200b" if i else f"{len(lines)}", chunk)
-        for i, chunk in enumerate(_chunks(lines, MILESTONE_LINES_PER_FIELD))
-    ]
-    if not past:
-        overdue = store.overdue(today, entity_ids=entity_ids, limit=MAX_MILESTONES)
-        overdue_lines = [
-            milestone_line(m, locale, notes, with_entity=program is None) for m in overdue
-        ]
-        for i, chunk in enumerate(_chunks(overdue_lines, MILESTONE_LINES_PER_FIELD)):
-            fields.append(Field(f"⚠ {t('ms.overdue', locale)}" if i == 0 else "\u200b", chunk))
+    heading = "ms.heading.past" if past else "ms.heading.window"
+    sections = [Section(t(heading, locale, count=len(lines)), lines)] if lines else []
+    if overdue_lines:
+        heading = t("ms.heading.overdue", locale, count=len(overdue_lines))
+        sections.append(Section(f"⚠ {heading}", overdue_lines))
     if notes.lines(locale):
-        fields.append(Field(t("card.sources", locale), tuple(notes.lines(locale))))
-    description = t("ms.hint", locale) if lines else t("ms.none", locale)
-    return Reply((Card(title, description, tuple(fields), color=COLORS["list"]),))
+        sections.append(Section(t("card.sources", locale), notes.lines(locale), role="sources"))
+    if lines:
+        lead: tuple[Line, ...] = (line(t("ms.hint", locale)),)
+    else:
+        lead = (line(t("ms.none", locale)), *_how_current(store, today, locale))
+    return Reply((Card(title, lead, tuple(sections)),))
+
+
+def _how_current(store: FactStore, today: date, locale: str) -> tuple[Line, ...]:
+    """When the newest report in the store was published, and how an admin adds news."""
+    newest = store.newest_source()
+    age = age_in_days(newest, today) if newest else None
+    lines = []
+    if newest is not None and age is not None:
+        published = source_date(newest.published, locale)
+        lines.append(line(t("ms.newest", locale, date=published, days=age)))
+    lines.append(prose(t("ms.add_news", locale)))
+    return tuple(lines)
 
 
 def search_reply(results: SearchResults, page: int, locale: str) -> Reply:
-    """One page of search hits, grouped by entity, with links to the neighbouring pages."""
+    """One page of search hits, grouped by entity, with the commands for the neighbouring pages."""
+    title = t("search.title", locale, query=results.query)
     if not results.hits:
-        card = Card(
-            t("search.title", locale, query=results.query),
-            t("search.none", locale, query=results.query),
-            color=COLORS["list"],
-        )
-        return Reply((card,), ephemeral=True)
+        return Reply((Card(title, (line(t("search.none", locale, query=results.query)),)),), True)
     pages = (len(results.hits) + SEARCH_PAGE_SIZE - 1) // SEARCH_PAGE_SIZE
     if page > pages:
-        card = Card(
-            t("err.title", locale),
-            t("search.bad_page", locale, page=page, pages=pages),
-            color=COLORS["error"],
-        )
-        return Reply((card,), ephemeral=True, is_error=True)
+        message = t("search.bad_page", locale, page=page, pages=pages)
+        card = Card(t("err.title", locale), (line(message),), tone="error")
+        return Reply((card,), private=True, is_error=True)
     shown = results.hits[(page - 1) * SEARCH_PAGE_SIZE : page * SEARCH_PAGE_SIZE]
-    fields = []
-    for hit in shown:
-        lines = [f"*{t('search.field.' + s.field, locale)}* · {s.text}" for s in hit.snippets]
-        fields.append(
-            Field(
-                f"{hit.entity.display(locale)} · {t('kind.' + hit.entity.kind, locale)}",
-                tuple(lines) or ("-",),
+    sections = tuple(
+        Section(
+            f"{hit.entity.display(locale)} · {t('kind.' + hit.entity.kind, locale)}",
+            tuple(
+                line(emphasis(t("search.field." + s.field, locale)), f" · {s.text}")
+                for s in hit.snippets
             )
+            or (line("-"),),
         )
+        for hit in shown
+    )
     more = t("search.more", locale) if results.truncated else ""
     footer = t("search.page", locale, page=page, pages=pages, count=len(results.hits), more=more)
-    links = []
-    if page > 1:
-        links.append(PageLink("◀", "search", page - 1, results.query))
-    if page < pages:
-        links.append(PageLink("▶", "search", page + 1, results.query))
-    card = Card(
-        t("search.title", locale, query=results.query),
-        None,
-        tuple(fields),
-        footer=footer,
-        color=COLORS["list"],
+
+    def turn(label_key: str, to: int) -> FollowUp:
+        label = t(label_key, locale, page=to)
+        return FollowUp(label, "search", (("query", results.query), ("page", to)))
+
+    pagination = Pagination(
+        page,
+        pages,
+        previous=turn("search.previous", page - 1) if page > 1 else None,
+        next=turn("search.next_page", page + 1) if page < pages else None,
     )
-    return Reply((card,), pages=tuple(links))
+    card = Card(title, (), sections, footer=line(footer))
+    return Reply((card,), pagination=pagination)
 
 
-def about_reply(store: FactStore, locale: str) -> Reply:
+def _newest_lines(newest: SourceRef | None, today: date, locale: str) -> tuple[Line, ...]:
+    """The newest source and how old it is."""
+    if newest is None:
+        return (line("-"),)
+    age = age_in_days(newest, today)
+    aged = (line(t("age.days", locale, days=age)),) if age is not None else ()
+    return (source_line(newest, locale), *aged)
+
+
+def about_reply(store: FactStore, today: date, locale: str) -> Reply:
     """Counts, the newest source, the data set version and how to ask."""
     stats = store.stats()
     by_class = stats["entities_by_class"]
@@ -119,32 +154,19 @@ def about_reply(store: FactStore, locale: str) -> Reply:
         milestones=stats["tables"]["milestones"], sources=stats["tables"]["sources"],
     )  # fmt: skip
     newest = store.newest_source()
-    fields = [
-        Field(t("about.counts", locale), (counts,)),
-        Field(
-            t("about.newest", locale),
-            (source_line(newest, locale),) if newest else ("-",),
+    version = t(
+        "about.version.value", locale,
+        version=stats["dataset_version"], revisions=stats["tables"]["revisions"],
+    )  # fmt: skip
+    sections = (
+        Section(t("about.counts", locale), (line(counts),)),
+        Section(t("about.newest", locale), _newest_lines(newest, today, locale)),
+        Section(t("about.version", locale), (line(version),)),
+        Section(
+            t("about.howto", locale),
+            tuple(prose(text) for text in t("about.howto.value", locale).splitlines()),
+            role="hint",
         ),
-        Field(
-            t("about.version", locale),
-            (
-                t(
-                    "about.version.value",
-                    locale,
-                    version=stats["dataset_version"],
-                    revisions=stats["tables"]["revisions"],
-                ),
-            ),
-        ),
-        Field(t("about.howto", locale), tuple(t("about.howto.value", locale).splitlines())),
-    ]
-    return Reply(
-        (
-            Card(
-                t("about.title", locale),
-                t("about.description", locale),
-                tuple(fields),
-                color=COLORS["list"],
-            ),
-        )
     )
+    card = Card(t("about.title", locale), (line(t("about.description", locale)),), sections)
+    return Reply((card,))

@@ -1,18 +1,19 @@
 """What a digest says: milestones in the window, overdue ones, and what changed since the last.
 
-The digest is a `Reply` like any command's answer, so `reply_payloads` keeps it inside
-Discord's limits however many milestones it lists, and the same card shapes, date
+The digest is a `Reply` like any command's answer, so each front end's renderer keeps
+it inside its platform's limits however many milestones it lists, and the same date
 labels and source footnotes appear in `/milestones` and in a digest.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.briefing.format import Footnotes, milestone_line, source_date
 from bot.briefing.lists import MAX_MILESTONES
-from bot.briefing.model import COLORS, Card, Field, Reply
+from bot.briefing.model import Card, Line, Reply, Section, line
 from bot.digest.subscriptions import Subscription
 from bot.i18n import t
 from store.changeset import revision_summary
@@ -35,8 +36,14 @@ class Digest:
     revision: int
 
 
-def run_time(moment: datetime, locale: str) -> str:
-    """`2026-03-09 (월) 09:00 KST` / `Mon 2026-03-09 09:00 KST`, in the moment's own zone."""
+def run_time(moment: datetime, locale: str, zone: ZoneInfo | None = None) -> str:
+    """`2026-03-09 (월) 09:00 KST` / `Mon 2026-03-09 09:00 KST`, in `zone` (else the
+    moment's own); a moment the zone cannot show (past year 9999) is shown in UTC."""
+    if zone is not None:
+        try:
+            moment = moment.astimezone(zone)
+        except OverflowError:
+            moment = moment.astimezone(UTC)
     if locale == "en":
         return moment.strftime("%a %Y-%m-%d %H:%M %Z")
     weekday = "월화수목금토일"[moment.weekday()]
@@ -65,14 +72,14 @@ def build_digest(
         "digest.footer", locale, schedule=subscription.schedule.describe(locale),
         timezone=subscription.timezone, revision=revision,
     )  # fmt: skip
-    late = [t("digest.late", locale, due=run_time(due, locale))] if due else []
+    late = [line(t("digest.late", locale, due=run_time(due, locale)))] if due else []
     if not windowed and not changes:
-        description = "\n".join([*late, t("digest.empty", locale, days=subscription.window_days)])
-        card = Card(title, description, footer=footer, color=COLORS["list"])
+        empty = line(t("digest.empty", locale, days=subscription.window_days))
+        card = Card(title, (*late, empty), footer=line(footer))
         return Digest(Reply((card,)), True, revision)
     notes = Footnotes()
 
-    def lines(milestones: list[MilestoneView]) -> tuple[str, ...]:
+    def lines(milestones: list[MilestoneView]) -> tuple[Line, ...]:
         return tuple(
             milestone_line(
                 m, locale, notes, with_entity=True,
@@ -84,23 +91,22 @@ def build_digest(
     surely = lines([w.milestone for w in windowed if w.surely])
     possibly = lines([w.milestone for w in windowed if not w.surely])
     stale = lines(overdue)
-    sections = [
-        (f"{t('digest.surely', locale)} · {len(surely)}", surely),
-        (f"{t('digest.possibly', locale)} · {len(possibly)}", possibly),
-        (f"⚠ {t('ms.overdue', locale)} · {len(stale)}", stale),
-        (t("digest.changes", locale), changes),
-        (t("card.sources", locale), tuple(notes.lines(locale))),
-    ]
+    sections = (
+        Section(f"{t('digest.surely', locale)} · {len(surely)}", surely),
+        Section(f"{t('digest.possibly', locale)} · {len(possibly)}", possibly),
+        Section(f"⚠ {t('ms.overdue', locale)} · {len(stale)}", stale),
+        Section(t("digest.changes", locale), tuple(line(text) for text in changes)),
+        Section(t("card.sources", locale), notes.lines(locale), role="sources"),
+    )
     summary = t(
         "digest.summary", locale, surely=len(surely), possibly=len(possibly),
         overdue=len(stale), changes=len(changes),
     )  # fmt: skip
     card = Card(
         title,
-        "\n".join([*late, summary]),
-        tuple(Field(name, body) for name, body in sections if body),
-        footer=footer,
-        color=COLORS["list"],
+        (*late, line(summary)),
+        tuple(section for section in sections if section.lines),
+        footer=line(footer),
     )
     return Digest(Reply((card,)), False, revision)
 

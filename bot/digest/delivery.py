@@ -1,10 +1,11 @@
 """Delivering digests: claim a period, build the digest, post it, record how it went.
 
-Nothing here knows Discord. A `Poster` does the posting (discord.py in the bot, a
-recorder in tests) and raises `ChannelForbidden` or `ChannelGone` for the failures
-that must change the subscription; any other error is logged and the period is
-retried on the next tick while it is still within its grace. Time comes from an
-injected clock, so a test can say what "now" is.
+The engine knows no platform. Each front end registers a `Poster` that owns its
+places: it renders the digest `Reply`, posts it (making a retry idempotent with the
+key it is given where its platform can) and maps its platform's failures onto the
+engine's outcomes: `ChannelForbidden` (pause and tell someone), `ChannelGone` (stop),
+anything else (log, and retry the period on the next tick while it is still within
+its grace). Time comes from an injected clock, so a test can say what "now" is.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
-from bot.briefing.model import COLORS, Card, Reply
+from bot.briefing.format import message_line
+from bot.briefing.model import Card, PlaceRef, Reply
 from bot.digest.content import build_digest
 from bot.digest.schedule import period_of
 from bot.digest.subscriptions import (
@@ -26,6 +28,8 @@ from bot.digest.subscriptions import (
     FAILED,
     FORBIDDEN,
     GONE,
+    INTERRUPTED,
+    MISSED,
     PAUSED,
     SENT,
     SKIPPED,
@@ -33,7 +37,6 @@ from bot.digest.subscriptions import (
     Subscription,
 )
 from bot.i18n import t
-from bot.render.discord_payload import reply_payloads
 from store.fact_store import FactStore
 
 log = logging.getLogger(__name__)
@@ -59,27 +62,33 @@ class DeliveryError(Exception):
 
 
 class ChannelForbidden(DeliveryError):
-    """The bot may not post in the channel (Discord 403, code 50013): pause and tell someone."""
+    """The bot may not post in the place: pause the subscription and tell someone."""
 
 
 class ChannelGone(DeliveryError):
-    """The channel no longer exists (Discord 404, code 10003): stop the subscription."""
+    """The place no longer exists: stop the subscription."""
 
 
 class Poster(Protocol):
-    """What a platform provides to deliver digests."""
+    """What a front end provides to deliver digests to the places it owns."""
 
-    async def post(self, channel_id: int, payloads: list[dict[str, Any]], nonce: str) -> int:
-        """Send `payloads` in order to a channel and return the first message's id.
+    def owns(self, place: str) -> bool:
+        """Whether `place` is one of this front end's (only it can read the id)."""
+        ...
 
-        Each payload carries its own `nonce` (derived from `nonce`, the digest's) with
-        `enforce_nonce`, so a resend after a timeout does not post the message twice.
-        Raise `ChannelForbidden` or `ChannelGone` for those failures.
+    async def post(self, place: str, reply: Reply, key: str, locale: str) -> str:
+        """Render `reply` (written in `locale`) and post it to `place`; return the first
+        message's id.
+
+        `key` is the same for every attempt at one period of one subscription: a
+        platform that de-duplicates sends (a nonce) uses it, so a resend after a
+        timeout does not post twice. Raise `ChannelForbidden` or `ChannelGone`.
         """
         ...
 
-    async def notify(self, subscription: Subscription, message: Reply) -> None:
-        """Tell the subscribing user (or an audit channel) that a digest needs attention."""
+    async def notify(self, subscription: Subscription, reason: str, message: Reply) -> None:
+        """Tell the subscriber (or an audit place) that a digest needs attention: it was
+        `forbidden` (paused) or its place is gone (`channel_gone`, stopped)."""
         ...
 
 
@@ -90,25 +99,17 @@ def _due_from(subscription: Subscription) -> datetime:
 
 
 def digest_nonce(subscription_id: int, period: str) -> str:
-    """A deterministic 20-character nonce for one period of one subscription."""
+    """A deterministic 20-character idempotency key for one period of one subscription."""
     digest = hashlib.blake2b(f"{subscription_id}:{period}".encode(), digest_size=9).hexdigest()
     return f"dg{digest}"
 
 
-def digest_payloads(reply: Reply, locale: str, nonce: str) -> list[dict[str, Any]]:
-    """The channel messages of a digest, each with its own nonce (at most 25 characters)."""
-    payloads = reply_payloads(reply, locale)
-    for number, payload in enumerate(payloads):
-        payload["nonce"] = f"{nonce}-{number}"
-        payload["enforce_nonce"] = True
-    return payloads
-
-
 def notice(subscription: Subscription, reason: str) -> Reply:
-    """The polite how-to-fix message for a `forbidden` or `channel_gone` subscription."""
+    """The polite message for a `forbidden` or `channel_gone` subscription; the poster
+    that sends it may add how to fix it on its platform."""
     locale = subscription.language
-    text = t(f"digest.notice.{reason}", locale, channel=f"<#{subscription.channel_id}>")
-    return Reply((Card(t("digest.notice.title", locale), text, color=COLORS["error"]),))
+    text = message_line(f"digest.notice.{reason}", locale, channel=PlaceRef(subscription.place))
+    return Reply((Card(t("digest.notice.title", locale), (text,), tone="error"),))
 
 
 @dataclass(frozen=True)
@@ -119,27 +120,45 @@ class Outcome:
     period: str
     status: str
     late: bool
-    message_id: int | None = None
+    message_id: str | None = None
     error: str | None = None
 
 
 class DigestEngine:
-    """Delivers due digests through a `Poster`, at most once per subscription and period."""
+    """Delivers due digests through the posters of their places, at most once per
+    subscription and period. A subscription whose place no running front end owns is
+    left alone (not claimed): the process serving that platform delivers it.
+
+    `on_outcome` hears every outcome the engine records (sent, skipped, failed,
+    forbidden, gone, and at start-up missed and interrupted), so they are counted in
+    this one place whichever front end posted.
+    """
 
     def __init__(
         self,
         store: FactStore,
         book: DigestBook,
-        poster: Poster,
+        posters: Sequence[Poster] = (),
         *,
         catch_up: timedelta = timedelta(hours=6),
         clock: Clock = utc_now,
+        on_outcome: Callable[[Outcome], None] | None = None,
     ) -> None:
         self.store = store
         self.book = book
-        self.poster = poster
+        self.posters = list(posters)
         self.clock = clock
         self.grace = max(catch_up, MIN_GRACE)
+        self.on_outcome = on_outcome
+
+    def _report(self, outcome: Outcome) -> Outcome:
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+        return outcome
+
+    def poster_for(self, place: str) -> Poster | None:
+        """The poster of the front end that owns `place`, if it runs in this process."""
+        return next((poster for poster in self.posters if poster.owns(place)), None)
 
     async def deliver_due(
         self, now: datetime | None = None, *, subscription_ids: Collection[int] | None = None
@@ -168,9 +187,12 @@ class DigestEngine:
                 "digest %d period %s was interrupted mid-delivery; not resending it",
                 delivery.subscription_id, delivery.period,
             )  # fmt: skip
+            self._report(
+                Outcome(delivery.subscription_id, delivery.period, INTERRUPTED, delivery.late)
+            )
         self.book.resume_due(now)
         for subscription in self.book.scheduled():
-            if subscription.status == ACTIVE:
+            if subscription.status == ACTIVE and self.poster_for(subscription.place):
                 self._record_missed(subscription, now)
 
     def _record_missed(self, subscription: Subscription, now: datetime) -> None:
@@ -191,6 +213,7 @@ class DigestEngine:
         self.book.record_missed(
             subscription.id, period, runs[-1], digest_nonce(subscription.id, period), now
         )
+        self._report(Outcome(subscription.id, period, MISSED, False))
 
     def due_run(self, subscription: Subscription, now: datetime) -> datetime | None:
         """The latest run of `subscription` within the grace before `now`, if any."""
@@ -204,8 +227,11 @@ class DigestEngine:
         await asyncio.to_thread(self.book.resume_due, now)
         outcomes = []
         for subscription in await asyncio.to_thread(self.book.scheduled):
-            if subscription.status != ACTIVE or (
-                subscription_ids is not None and subscription.id not in subscription_ids
+            poster = self.poster_for(subscription.place)
+            if (
+                subscription.status != ACTIVE
+                or poster is None
+                or (subscription_ids is not None and subscription.id not in subscription_ids)
             ):
                 continue
             due = self.due_run(subscription, now)
@@ -213,7 +239,7 @@ class DigestEngine:
                 continue
             late = catching_up or now - due > LATE_AFTER
             try:
-                outcome = await self._deliver(subscription, due, now, late)
+                outcome = await self._deliver(poster, subscription, due, now, late)
             except Exception:
                 # One subscription's trouble (even the database's) must not stop the rest.
                 log.exception("digest %d: delivery crashed", subscription.id)
@@ -223,7 +249,7 @@ class DigestEngine:
         return outcomes
 
     async def _deliver(
-        self, subscription: Subscription, due: datetime, now: datetime, late: bool
+        self, poster: Poster, subscription: Subscription, due: datetime, now: datetime, late: bool
     ) -> Outcome | None:
         period = period_of(due)
         nonce = digest_nonce(subscription.id, period)
@@ -239,19 +265,18 @@ class DigestEngine:
             )
             if digest.empty and not subscription.post_empty:
                 return await self._complete(done, SKIPPED, revision=digest.revision)
-            payloads = digest_payloads(digest.reply, subscription.language, nonce)
-            message_id = await self.poster.post(subscription.channel_id, payloads, nonce)
-        except ChannelForbidden as exc:
-            log.warning(
-                "digest %d: not allowed to post in %d", subscription.id, subscription.channel_id
+            message_id = await poster.post(
+                subscription.place, digest.reply, nonce, subscription.language
             )
+        except ChannelForbidden as exc:
+            log.warning("digest %d: not allowed to post in %s", subscription.id, subscription.place)
             outcome = await self._complete(done, FORBIDDEN, error=str(exc) or "forbidden")
-            await self._stop(subscription, PAUSED, "forbidden")
+            await self._stop(poster, subscription, PAUSED, "forbidden")
             return outcome
         except ChannelGone as exc:
-            log.warning("digest %d: channel %d is gone", subscription.id, subscription.channel_id)
+            log.warning("digest %d: %s is gone", subscription.id, subscription.place)
             outcome = await self._complete(done, GONE, error=str(exc) or "channel gone")
-            await self._stop(subscription, DISABLED, "channel_gone")
+            await self._stop(poster, subscription, DISABLED, "channel_gone")
             return outcome
         except Exception as exc:
             log.exception("digest %d period %s failed; will retry", subscription.id, period)
@@ -263,7 +288,7 @@ class DigestEngine:
         outcome: Outcome,
         status: str,
         *,
-        message_id: int | None = None,
+        message_id: str | None = None,
         revision: int | None = None,
         error: str | None = None,
     ) -> Outcome:
@@ -271,16 +296,19 @@ class DigestEngine:
             self.book.complete, outcome.subscription_id, outcome.period, status, self.clock(),
             message_id=message_id, revision=revision, error=error,
         )  # fmt: skip
-        return Outcome(
+        done = Outcome(
             outcome.subscription_id, outcome.period, status, outcome.late, message_id, error
         )
+        return self._report(done)
 
-    async def _stop(self, subscription: Subscription, status: str, reason: str) -> None:
-        """Pause or disable a subscription whose channel refuses it, and say how to fix it."""
+    async def _stop(
+        self, poster: Poster, subscription: Subscription, status: str, reason: str
+    ) -> None:
+        """Pause or disable a subscription whose place refuses it, and say how to fix it."""
         await asyncio.to_thread(
             self.book.set_status, subscription.id, status, self.clock(), reason=reason
         )
         try:
-            await self.poster.notify(subscription, notice(subscription, reason))
+            await poster.notify(subscription, reason, notice(subscription, reason))
         except Exception:
             log.exception("digest %d: could not send the %s notice", subscription.id, reason)

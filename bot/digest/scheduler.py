@@ -6,16 +6,26 @@ made from the table with an explicit id. Each job, and a sweep that also retries
 failed deliveries, calls `DigestEngine.deliver_due`, whose claims make running twice
 harmless. `misfire_grace_time` is the engine's grace — APScheduler's default of one
 second would silently drop a run the event loop was a little late for.
+
+The sweep is a plain loop on the event loop's monotonic clock, not an APScheduler
+interval job: after the wall clock jumps (a machine resumed from sleep, a corrected
+clock), APScheduler 3 counts every missed run of a job one by one inside the event
+loop, which for a one-minute interval and a jump of weeks blocks every interaction
+for seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest.delivery import DigestEngine
 from bot.digest.subscriptions import Subscription
@@ -23,8 +33,9 @@ from bot.digest.subscriptions import Subscription
 log = logging.getLogger(__name__)
 
 JOB_PREFIX = "digest:"
-SWEEP_JOB = "digest-sweep"
 SWEEP_SECONDS = 60.0
+# Sweeps missed before the scheduler counts as stuck (a delivery hanging on a post).
+OVERDUE_SWEEPS = 3
 
 
 def job_id(subscription_id: int) -> str:
@@ -37,6 +48,22 @@ def _job_name(subscription: Subscription) -> str:
     return f"digest {subscription.id}: {subscription.schedule.text} ({subscription.timezone})"
 
 
+@dataclass(frozen=True)
+class SchedulerStatus:
+    """The scheduler in this process, for health checks and metrics.
+
+    `running_here`: started in this process and not stopped. `alive`: APScheduler runs
+    and the sweep loop has finished a sweep within `OVERDUE_SWEEPS` intervals.
+    `last_sweep`: when the last sweep finished. `lag`: how many seconds after its time
+    APScheduler started the last digest job (None until one fired).
+    """
+
+    running_here: bool
+    alive: bool
+    last_sweep: datetime | None
+    lag: float | None
+
+
 class DigestScheduler:
     """Starts, feeds and stops the `AsyncIOScheduler` that runs the digest engine."""
 
@@ -47,6 +74,11 @@ class DigestScheduler:
         self.timezone = timezone
         self.sweep_seconds = sweep_seconds
         self.scheduler: AsyncIOScheduler | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+        self._last_sweep: datetime | None = None
+        # time.monotonic() of the last finished sweep (or the start): immune to clock jumps.
+        self._swept_at = 0.0
+        self._lag: float | None = None
 
     async def start(self) -> bool:
         """Build the jobs, start APScheduler in the running loop and catch up; once only.
@@ -66,13 +98,12 @@ class DigestScheduler:
                 "misfire_grace_time": int(self.engine.grace.total_seconds()),
             },
         )
+        self.scheduler.add_listener(self._job_submitted, EVENT_JOB_SUBMITTED)
+        self._swept_at = time.monotonic()
         self._apply(await asyncio.to_thread(self.engine.book.scheduled))
-        self.scheduler.add_job(
-            self._sweep, IntervalTrigger(seconds=self.sweep_seconds, timezone=self.timezone),
-            id=SWEEP_JOB, name="digest sweep", replace_existing=True,
-        )  # fmt: skip
         self.scheduler.start()
         await self.engine.run_catch_up()
+        self._sweeper = asyncio.create_task(self._sweep_forever(), name="digest sweep")
         return True
 
     async def stop(self) -> None:
@@ -81,6 +112,11 @@ class DigestScheduler:
         APScheduler shuts an asyncio scheduler down on the loop's next turn; yielding
         once here means it has stopped when this returns.
         """
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+            self._sweeper = None
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
             await asyncio.sleep(0)
@@ -110,9 +146,34 @@ class DigestScheduler:
                 replace_existing=True,
             )  # fmt: skip
 
+    def status(self) -> SchedulerStatus:
+        """Whether it runs here and is alive; reads only, so any thread may ask."""
+        scheduler, sweeper = self.scheduler, self._sweeper
+        fresh = time.monotonic() - self._swept_at <= OVERDUE_SWEEPS * self.sweep_seconds
+        alive = (
+            scheduler is not None
+            and scheduler.running
+            and sweeper is not None
+            and not sweeper.done()
+            and fresh
+        )
+        return SchedulerStatus(scheduler is not None, alive, self._last_sweep, self._lag)
+
+    def _job_submitted(self, event: JobSubmissionEvent) -> None:
+        """APScheduler compares run times with the wall clock; so does this."""
+        self._lag = (datetime.now(UTC) - max(event.scheduled_run_times)).total_seconds()
+
     async def _fire(self, subscription_id: int) -> None:
         await self.engine.deliver_due(subscription_ids=[subscription_id])
 
-    async def _sweep(self) -> None:
-        self._apply(await asyncio.to_thread(self.engine.book.scheduled))
-        await self.engine.deliver_due()
+    async def _sweep_forever(self) -> None:
+        """Every `sweep_seconds`: follow the table and deliver (or retry) what is due; a
+        failed sweep is logged and the next one runs as usual."""
+        while True:
+            await asyncio.sleep(self.sweep_seconds)
+            try:
+                self._apply(await asyncio.to_thread(self.engine.book.scheduled))
+                await self.engine.deliver_due()
+            except Exception:
+                log.exception("digest sweep failed; trying again in %.0f s", self.sweep_seconds)
+            self._swept_at, self._last_sweep = time.monotonic(), datetime.now(UTC)

@@ -1,18 +1,20 @@
 """Digests assembled from the config: the book, the engine, the scheduler and the commands.
 
-Front ends hand in their `Poster` and get one object to start with the event loop and
-close on the way out; nothing here knows which platform posts.
+Built once by the composition root (`bot.app`); each front end that can post hands in
+its `Poster` before the scheduler starts. Nothing here knows which platforms run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from bot.config import Config
 from bot.digest.commands import DigestCommands
-from bot.digest.delivery import Clock, DigestEngine, Poster, utc_now
+from bot.digest.delivery import Clock, DigestEngine, Outcome, Poster, utc_now
 from bot.digest.scheduler import DigestScheduler
 from bot.digest.subscriptions import DigestBook
+from bot.trust import TrustRules
 from store.fact_store import FactStore
 
 
@@ -20,21 +22,31 @@ class DigestService:
     """Everything digests need, on its own connection to the store's database file."""
 
     def __init__(
-        self, store: FactStore, config: Config, poster: Poster, *, clock: Clock = utc_now
+        self,
+        store: FactStore,
+        config: Config,
+        rules: TrustRules,
+        *,
+        clock: Clock = utc_now,
+        on_outcome: Callable[[Outcome], None] | None = None,
     ) -> None:
         self.book = DigestBook.open(store.path)
         self.engine = DigestEngine(
-            store, self.book, poster,
-            catch_up=timedelta(hours=config.digest_catch_up_hours), clock=clock,
+            store, self.book, catch_up=timedelta(hours=config.digest_catch_up_hours),
+            clock=clock, on_outcome=on_outcome,
         )  # fmt: skip
         self.scheduler = DigestScheduler(self.engine, config.zone)
         self.commands = DigestCommands(
-            store, self.book, clock=clock, on_change=self.scheduler.reconcile
+            store, self.book, rules, clock=clock, on_change=self.scheduler.reconcile
         )
 
-    async def start(self) -> None:
-        """Start the scheduler in the running loop (once) and send missed digests."""
-        await self.scheduler.start()
+    def add_poster(self, poster: Poster) -> None:
+        """Let digests reach the places `poster` owns (before `start`, to catch up on them)."""
+        self.engine.posters.append(poster)
+
+    async def start(self) -> bool:
+        """Start the scheduler in the running loop and send missed digests; once only."""
+        return await self.scheduler.start()
 
     async def close(self) -> None:
         await self.scheduler.stop()

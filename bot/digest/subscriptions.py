@@ -41,8 +41,8 @@ class Subscription:
     """One channel's digest: when, in which zone and language, and whether it is running."""
 
     id: int
-    guild_id: int
-    channel_id: int
+    scope: str
+    place: str
     schedule: Schedule
     timezone: str
     window_days: int
@@ -52,14 +52,14 @@ class Subscription:
     status_reason: str | None
     paused_until: datetime | None
     active_since: datetime
-    created_by: int
+    created_by: str
     created_at: datetime
     last_revision: int
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Subscription:
         return cls(
-            row["id"], row["guild_id"], row["channel_id"], parse_schedule(row["schedule"]),
+            row["id"], row["scope"], row["place"], parse_schedule(row["schedule"]),
             row["timezone"], row["window_days"], row["language"], bool(row["post_empty"]),
             row["status"], row["status_reason"], _moment(row["paused_until"]),
             datetime.fromisoformat(row["active_since"]), row["created_by"],
@@ -88,7 +88,7 @@ class Delivery:
     attempts: int
     claimed_at: datetime
     completed_at: datetime | None
-    message_id: int | None
+    message_id: str | None
     revision: int | None
     error: str | None
 
@@ -142,13 +142,14 @@ class DigestBook:
         found = self._subscriptions("id = ?", [subscription_id])
         return found[0] if found else None
 
-    def for_channel(self, guild_id: int, channel_id: int) -> Subscription | None:
-        """The subscription of a channel (one per channel), if it belongs to `guild_id`."""
-        found = self._subscriptions("guild_id = ? AND channel_id = ?", [guild_id, channel_id])
+    def for_place(self, scope: str, place: str) -> Subscription | None:
+        """The subscription of a place (one per place), if it belongs to `scope`."""
+        found = self._subscriptions("scope = ? AND place = ?", [scope, place])
         return found[0] if found else None
 
-    def in_guild(self, guild_id: int) -> list[Subscription]:
-        return self._subscriptions("guild_id = ?", [guild_id])
+    def in_scope(self, scope: str) -> list[Subscription]:
+        """Every subscription of one community (a server, a workspace, the console)."""
+        return self._subscriptions("scope = ?", [scope])
 
     def scheduled(self) -> list[Subscription]:
         """Every subscription that has a job: active ones and paused ones that may resume."""
@@ -157,9 +158,9 @@ class DigestBook:
     def subscribe(
         self,
         *,
-        guild_id: int,
-        channel_id: int,
-        user_id: int,
+        scope: str,
+        place: str,
+        actor: str,
         settings: Settings,
         revision: int,
         now: datetime,
@@ -177,19 +178,19 @@ class DigestBook:
         }  # fmt: skip
         with self._lock, write_transaction(self.db):
             existing = self.db.execute(
-                "SELECT id FROM digest_subscriptions WHERE channel_id = ?", [channel_id]
+                "SELECT id FROM digest_subscriptions WHERE place = ?", [place]
             ).fetchone()
             if existing:
                 assignments = ", ".join(f"{key} = :{key}" for key in values)
                 self.db.execute(
-                    f"UPDATE digest_subscriptions SET {assignments}, guild_id = :guild_id WHERE id = :id",
-                    {**values, "guild_id": guild_id, "id": existing[0]},
+                    f"UPDATE digest_subscriptions SET {assignments}, scope = :scope WHERE id = :id",
+                    {**values, "scope": scope, "id": existing[0]},
                 )
                 subscription_id = existing[0]
             else:
                 row = {
-                    **values, "guild_id": guild_id, "channel_id": channel_id,
-                    "created_by": user_id, "created_at": stamp(now), "last_revision": revision,
+                    **values, "scope": scope, "place": place,
+                    "created_by": actor, "created_at": stamp(now), "last_revision": revision,
                 }  # fmt: skip
                 columns = ", ".join(row)
                 marks = ", ".join(f":{key}" for key in row)
@@ -285,7 +286,7 @@ class DigestBook:
         status: str,
         now: datetime,
         *,
-        message_id: int | None = None,
+        message_id: str | None = None,
         revision: int | None = None,
         error: str | None = None,
     ) -> None:

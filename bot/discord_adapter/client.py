@@ -7,25 +7,23 @@ import contextlib
 import hashlib
 import json
 import logging
-import signal
+import math
 from typing import Any
 
 import discord
 import yarl
 
-from bot.admin.desk import AdminDesk
-from bot.briefing.answers import Briefer
-from bot.config import Config
-from bot.digest.service import DigestService
-from bot.discord_adapter.admin import AdminCommands
-from bot.discord_adapter.digests import DiscordPoster, add_digest_commands
-from bot.discord_adapter.lookup import add_lookup_commands
-from bot.discord_adapter.respond import InteractionRunner
+from bot.app import App
+from bot.briefing.answers import error_reply
+from bot.discord_adapter.checks import actor_of
+from bot.discord_adapter.commands import CommandBuilder
+from bot.discord_adapter.poster import DiscordPoster
+from bot.discord_adapter.respond import InteractionRunner, send_reply
 from bot.discord_adapter.translator import BriefingTranslator
 from bot.discord_adapter.tree import BriefingTree
-from bot.discord_adapter.views import PageButton
+from bot.discord_adapter.views import PageButton, PickButton, submitted_form
+from bot.i18n import t
 from bot.state import get_state, migrate_bot, set_state
-from store.fact_store import FactStore
 
 log = logging.getLogger(__name__)
 
@@ -44,47 +42,56 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
 
 
 class BriefBot(discord.Client):
-    """The bot: a client with a `BriefingTree`, the lookup commands and the page buttons."""
+    """The Discord front end: a client with a `BriefingTree` of the commands generated
+    from the core specs, page and pick buttons, forms, and the digest poster."""
 
-    def __init__(self, config: Config, store: FactStore, briefer: Briefer) -> None:
-        point_at(config.api_base, config.gateway_url)
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.config = app.config
+        self.store = app.store
+        point_at(self.config.api_base, self.config.gateway_url)
         super().__init__(
             intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none()
         )
-        self.config = config
-        self.store = store
-        self.runner = InteractionRunner(briefer, config.locale)
+        self.runner = InteractionRunner(app, self)
         self.tree = BriefingTree(self)
-        self.digests: DigestService | None = None
-        self.admin: AdminCommands | None = None
+        # Set once setup_hook has registered and synced the commands: the bot answers.
+        self.set_up = asyncio.Event()
+        app.digests.add_poster(DiscordPoster(self, self.config.digest_audit_channel_id))
 
     async def setup_hook(self) -> None:
-        """Once per process, inside the running loop: commands, sync, then the digest
-        scheduler (started here rather than in `on_ready`, which fires again on reconnects)."""
+        """Once per process, inside the running loop: commands and their sync (here rather
+        than in `on_ready`, which fires again on every reconnect)."""
         migrate_bot(self.store.db)
         await self.tree.set_translator(BriefingTranslator())
-        add_lookup_commands(self.tree, self.runner)
-        self.digests = DigestService(
-            self.store, self.config, DiscordPoster(self, self.config.digest_audit_channel_id)
-        )
-        add_digest_commands(self.tree, self.runner, self.digests)
-        desk = AdminDesk(self.store, self.config, self.runner.briefer.today)
-        self.admin = AdminCommands(desk, self.runner, self)
-        self.admin.register(self.tree)
-        self.add_dynamic_items(PageButton)
+        for command in CommandBuilder(self.runner).commands():
+            self.tree.add_command(command)
+        self.add_dynamic_items(PageButton, PickButton)
         await self.sync_commands()
-        await self.digests.start()
+        self.set_up.set()
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Forms are answered here (not by a kept modal), so they survive a restart."""
-        if self.admin is not None:
-            await self.admin.on_modal_submit(interaction)
-
-    async def close(self) -> None:
-        if self.digests is not None:
-            await self.digests.close()
-            self.digests = None
-        await super().close()
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        locale = self.runner.locale(interaction)
+        try:
+            submitted = submitted_form(interaction.data or {})  # type: ignore[arg-type]
+        except ValueError:
+            log.warning("refused a form whose id we did not make: %r", interaction.data)
+            await send_reply(
+                interaction, error_reply(t("err.form_invalid", locale), locale), locale
+            )
+            return
+        if submitted is None:
+            return
+        kind, revision, key, values = submitted
+        actor = actor_of(interaction)
+        await self.runner.respond(
+            interaction,
+            lambda: self.app.admin.submit(kind, key, revision, values, actor, locale),
+            private=True,
+        )
 
     async def command_payload(self, guild: discord.abc.Snowflake | None) -> list[dict[str, Any]]:
         """Exactly what `tree.sync()` would send for `guild` (None: global)."""
@@ -119,23 +126,61 @@ class BriefBot(discord.Client):
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
 
 
-async def serve(bot: BriefBot, token: str) -> None:
-    """Log in, connect and answer until the bot is closed (what `run_discord` runs)."""
-    async with bot:
-        await bot.start(token)
+# How long a closed bot may take to finish its task before it is cancelled.
+STOP_GRACE_SECONDS = 5.0
 
 
-async def _serve_until_signalled(bot: BriefBot, token: str) -> None:
-    """`serve`, closing the bot cleanly on Ctrl-C or SIGTERM (a service manager's stop)."""
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # Windows has no loop signal handlers
-            loop.add_signal_handler(signum, lambda: loop.create_task(bot.close()))
-    await serve(bot, token)
+class DiscordFrontEnd:
+    """Discord as one of the runner's front ends: the bot logged in and connected, ready
+    once its commands are registered and synced. The token is used, never logged."""
 
+    name = "Discord"
 
-def run_discord(config: Config, store: FactStore, token: str, briefer: Briefer) -> int:
-    """Run the bot until it is stopped; the token is used, never logged."""
-    asyncio.run(_serve_until_signalled(BriefBot(config, store, briefer), token))
-    log.info("stopped")
-    return 0
+    def __init__(self, app: App, token: str) -> None:
+        self.bot = BriefBot(app)
+        self.token = token
+        self._task: asyncio.Task[None] | None = None
+
+    async def _serve(self) -> None:
+        async with self.bot:
+            await self.bot.start(self.token)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._serve(), name="discord")
+        ready = asyncio.ensure_future(self.bot.set_up.wait())
+        await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+            await self._task  # raises why it stopped (a bad token, an unreachable gateway)
+            raise RuntimeError("Discord closed before it was ready")
+
+    async def wait_closed(self) -> None:
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    def health(self) -> dict[str, object]:
+        """Up when its commands are set up and the gateway socket is open with a heartbeat
+        acknowledged. discord.py reconnects by itself when acknowledgements stop, so a
+        socket that stays closed is what to report."""
+        bot = self.bot
+        connected = bot.ws is not None and bot.ws.open and not bot.is_closed()
+        latency = bot.latency  # nan before connecting, inf before the first acknowledgement
+        heartbeat = math.isfinite(latency)
+        return {
+            "ok": bot.set_up.is_set() and connected and heartbeat,
+            "connected": connected,
+            "latency_seconds": round(latency, 4) if heartbeat else None,
+        }
+
+    async def stop(self) -> None:
+        """Close the bot; if discord.py is sleeping in a reconnect back-off (which `close`
+        does not interrupt, and which grows to minutes during an outage), cancel it rather
+        than make a service manager's stop wait."""
+        await self.bot.close()
+        if self._task is not None:
+            done, _ = await asyncio.wait({self._task}, timeout=STOP_GRACE_SECONDS)
+            if not done:
+                self._task.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await self._task
+            self._task = None

@@ -1,24 +1,26 @@
-"""Answering interactions: run the core off the event loop, keep Discord's 3 seconds, send payloads.
+"""Answering interactions: run the core off the event loop, keep Discord's 3 seconds, send.
 
 `InteractionRunner` is the "respond or follow up" helper every handler goes through:
-it answers directly when the core is quick, defers first when it is not, and sends
-each payload exactly as `bot.render.discord_payload` built it.
+it turns an interaction into an `Invocation`, answers directly when the core is quick
+and defers first when it is not, shows a form as a modal when the answer is one (and
+there is still time to), sends each payload exactly as `bot.render.discord_payload`
+built it, and echoes a change to the audit channel.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
 import discord
 
-from bot.briefing.answers import Briefer, Choice, Invocation
-from bot.briefing.model import Reply
-from bot.discord_adapter.views import message_kwargs, page_view
-from bot.i18n import locale_for
+from bot.app import App
+from bot.briefing.answers import Invocation
+from bot.briefing.model import Answer, Reply
+from bot.discord_adapter.checks import actor_of, locale_of, place_of
+from bot.discord_adapter.views import FormModal, components_view, message_kwargs, post_reply
 from bot.render.discord_payload import reply_payloads
 
 log = logging.getLogger(__name__)
@@ -30,47 +32,75 @@ DEFERRED_PRIVATE = "briefbot.deferred_private"
 
 
 class InteractionRunner:
-    """Runs commands for Discord interactions through the platform-neutral `Briefer`."""
+    """Runs commands for Discord interactions through the platform-neutral `App`."""
 
-    def __init__(self, briefer: Briefer, default_locale: str = "ko") -> None:
-        self.briefer = briefer
-        self.default_locale = default_locale
+    def __init__(self, app: App, client: discord.Client) -> None:
+        self.app = app
+        self.client = client
 
     def locale(self, interaction: discord.Interaction) -> str:
-        """The user's own locale (`en` for English clients), else the configured default."""
-        return locale_for(str(interaction.locale), self.default_locale)
+        return locale_of(interaction, self.app.config.locale)
+
+    def invocation(
+        self, interaction: discord.Interaction, command: str, options: dict[str, Any]
+    ) -> Invocation:
+        """The command as the core sees it: who asked, where, in which language."""
+        return Invocation(
+            command,
+            {name: value for name, value in options.items() if value is not None},
+            self.locale(interaction),
+            actor_of(interaction),
+            place_of(interaction),
+            front_end="discord",
+        )
 
     async def run(
-        self, interaction: discord.Interaction, command: str, options: dict[str, Any]
+        self,
+        interaction: discord.Interaction,
+        command: str,
+        options: dict[str, Any],
+        *,
+        private: bool = False,
     ) -> None:
-        """Answer one lookup command through the `Briefer`."""
-        locale = self.locale(interaction)
-        invocation = Invocation(command, options, locale, str(interaction.user.id))
-        await self.respond(interaction, functools.partial(self.briefer.answer, invocation))
+        """Answer one command; `private` is how to defer if the answer is slow."""
+        invocation = self.invocation(interaction, command, options)
+        await self.respond(interaction, lambda: self.app.answer(invocation), private=private)
 
     async def respond(
         self,
         interaction: discord.Interaction,
-        compute: Callable[[], Reply],
+        compute: Callable[[], Answer],
         *,
         private: bool = False,
     ) -> None:
         """Answer within Discord's 3 seconds, whatever the store does: run `compute` in a
-        worker thread, defer ("thinking…", private if the answer will be) if it is slow."""
+        worker thread, defer ("thinking…", private if the answer will be) if it is slow.
+        A form is shown as a modal if nothing has been sent yet (a modal must be the first
+        response), else in words."""
         task = asyncio.ensure_future(asyncio.to_thread(compute))
         done, _ = await asyncio.wait({task}, timeout=FAST_PATH_SECONDS)
         if not done:
             await interaction.response.defer(thinking=True, ephemeral=private)
             interaction.extras[DEFERRED_PRIVATE] = private
-        await send_reply(interaction, await task, self.locale(interaction))
+        answer = await task
+        if answer.form is not None and not interaction.response.is_done():
+            await interaction.response.send_modal(FormModal(answer.form))
+            return
+        await send_reply(interaction, answer.reply, self.locale(interaction))
+        if answer.audit is not None:
+            await self.echo(answer.audit)
 
-    async def choices(
-        self, interaction: discord.Interaction, command: str, option: str, current: str
-    ) -> list[Choice]:
-        """Autocomplete suggestions, computed off the event loop."""
-        return await asyncio.to_thread(
-            self.briefer.autocomplete, command, option, current or "", self.locale(interaction)
-        )
+    async def echo(self, audit: Reply) -> None:
+        """Post what changed to the configured audit channel (if any); never fails the edit."""
+        channel_id = self.app.config.admin_audit_channel_id
+        if channel_id is None:
+            return
+        try:
+            await post_reply(
+                self.client.get_partial_messageable(channel_id), audit, self.app.config.locale
+            )
+        except discord.HTTPException:
+            log.warning("could not echo a fact change to the audit channel %s", channel_id)
 
 
 async def send_reply(interaction: discord.Interaction, reply: Reply, locale: str) -> None:
@@ -79,15 +109,14 @@ async def send_reply(interaction: discord.Interaction, reply: Reply, locale: str
     payloads = reply_payloads(reply, locale)
     deferred_private = interaction.extras.get(DEFERRED_PRIVATE)
     for index, payload in enumerate(payloads):
-        view = page_view(payload["components"]) if payload["components"] else None
-        kwargs = message_kwargs(payload, view)
+        kwargs = message_kwargs(payload, components_view(payload["components"]))
         if index == 0 and not interaction.response.is_done():
-            await interaction.response.send_message(ephemeral=reply.ephemeral, **kwargs)
-        elif index == 0 and deferred_private == reply.ephemeral:
+            await interaction.response.send_message(ephemeral=reply.private, **kwargs)
+        elif index == 0 and deferred_private == reply.private:
             await interaction.edit_original_response(**kwargs)
         elif index == 0 and deferred_private is not None:
             # "thinking…" cannot change who sees it: remove it and answer with the right one.
             await interaction.delete_original_response()
-            await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
+            await interaction.followup.send(ephemeral=reply.private, **kwargs)
         else:
-            await interaction.followup.send(ephemeral=reply.ephemeral, **kwargs)
+            await interaction.followup.send(ephemeral=reply.private, **kwargs)

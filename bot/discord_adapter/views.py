@@ -1,4 +1,5 @@
-"""Buttons for paged answers, as dynamic items so they keep working after a restart."""
+"""Buttons and forms: dynamic items and modals that carry what they ask for in their
+custom_id, so they keep working after a restart (nothing is kept in the process)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,23 @@ from typing import Any
 
 import discord
 
-from bot.briefing.answers import Invocation
-from bot.briefing.model import Reply
-from bot.render.discord_payload import reply_payloads
+from bot.briefing.model import Form, Reply
+from bot.render.discord_payload import CUSTOM_ID_MAX, reply_payloads
 
 PAGE_TEMPLATE = r"bb:(?P<command>search):(?P<page>\d+):(?P<token>.+)"
+PICK_TEMPLATE = r"bb:pick:(?P<command>[a-z]+):(?P<option>[a-z_]+):(?P<value>.+)"
+FORM_PREFIX = "bb:form:"
+FORM_TEMPLATE = r"bb:form:(?P<kind>fact|milestone):(?P<revision>\d+):(?P<key>.+)"
+MODAL_TITLE_MAX = 45
+MODAL_LABEL_MAX = 45
+
+
+def _runner(interaction: discord.Interaction) -> Any:
+    return interaction.client.runner  # type: ignore[attr-defined]
 
 
 class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=PAGE_TEMPLATE):
-    """A ◀/▶ button whose custom_id carries the command, the page and the query."""
+    """A page button whose custom_id carries the command, the page and the query."""
 
     def __init__(self, command: str, page: int, token: str, label: str = "▶") -> None:
         super().__init__(
@@ -38,18 +47,83 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=PAGE_TEMPLA
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Replace the message with the requested page of the same answer."""
-        client: Any = interaction.client
-        runner = client.runner
-        locale = runner.locale(interaction)
-        invocation = Invocation(
-            self.command, {"query": self.token, "page": self.page}, locale, str(interaction.user.id)
+        runner = _runner(interaction)
+        invocation = runner.invocation(
+            interaction, self.command, {"query": self.token, "page": self.page}
         )
-        reply = await asyncio.to_thread(runner.briefer.answer, invocation)
-        payload = reply_payloads(reply, locale)[0]
-        view = page_view(payload["components"]) if payload["components"] else None
+        answer = await asyncio.to_thread(runner.app.answer, invocation)
+        payload = reply_payloads(answer.reply, invocation.locale)[0]
+        view = components_view(payload["components"])
         await interaction.response.edit_message(
             **message_kwargs(payload, view) | ({} if view else {"view": None})
         )
+
+
+class PickButton(discord.ui.DynamicItem[discord.ui.Button], template=PICK_TEMPLATE):
+    """One of the names an ambiguous or misspelt question might have meant: clicking it
+    asks the command again with that entity."""
+
+    def __init__(self, command: str, option: str, value: str, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"bb:pick:{command}:{option}:{value}",
+            )
+        )
+        self.command = command
+        self.option = option
+        self.value = value
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> PickButton:
+        return cls(match["command"], match["option"], match["value"], item.label or "")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _runner(interaction).run(interaction, self.command, {self.option: self.value})
+
+
+class FormModal(discord.ui.Modal):
+    """A form as a modal of prefilled text inputs. Only sent, never kept: its custom_id
+    (`bb:form:KIND:REVISION:KEY`) carries what `submitted_form` needs to apply it."""
+
+    def __init__(self, form: Form) -> None:
+        custom_id = f"bb:form:{form.kind}:{form.revision}:{form.key}"[:CUSTOM_ID_MAX]
+        super().__init__(title=form.title[:MODAL_TITLE_MAX], custom_id=custom_id, timeout=None)
+        for field in form.fields:
+            self.add_item(
+                discord.ui.TextInput(
+                    label=field.label[:MODAL_LABEL_MAX],
+                    custom_id=field.name,
+                    default=field.value or None,
+                    required=field.required,
+                    max_length=field.max_length,
+                    style=discord.TextStyle.paragraph if field.long else discord.TextStyle.short,
+                )
+            )
+        # Stateless from here: a submission is read back from its custom_id, so a form
+        # opened before a restart still saves.
+        self.stop()
+
+
+def submitted_form(data: dict[str, Any]) -> tuple[str, int, str, dict[str, str]] | None:
+    """`(kind, revision, key, values)` of a submitted form of ours, None for another's;
+    raises ValueError for one of ours that is not what we sent (a forged custom_id)."""
+    custom_id = str(data.get("custom_id", ""))
+    if not custom_id.startswith(FORM_PREFIX):
+        return None
+    match = re.fullmatch(FORM_TEMPLATE, custom_id)
+    if match is None:
+        raise ValueError(f"malformed form id {custom_id!r}")
+    values = {
+        component["custom_id"]: component.get("value") or ""
+        for row in data.get("components", [])
+        for component in row.get("components") or [row.get("component") or {}]
+        if "custom_id" in component
+    }
+    return match["kind"], int(match["revision"]), match["key"], values
 
 
 def message_kwargs(payload: dict[str, Any], view: discord.ui.View | None) -> dict[str, Any]:
@@ -65,18 +139,27 @@ def message_kwargs(payload: dict[str, Any], view: discord.ui.View | None) -> dic
     return kwargs
 
 
-def page_view(components: list[dict[str, Any]]) -> discord.ui.View:
-    """A persistent view holding the page buttons described by a payload's components."""
+def _item(button: dict[str, Any]) -> discord.ui.DynamicItem[discord.ui.Button] | None:
+    page = re.fullmatch(PAGE_TEMPLATE, button["custom_id"])
+    if page:
+        return PageButton(page["command"], int(page["page"]), page["token"], button["label"])
+    pick = re.fullmatch(PICK_TEMPLATE, button["custom_id"])
+    if pick:
+        return PickButton(pick["command"], pick["option"], pick["value"], button["label"])
+    return None
+
+
+def components_view(components: list[dict[str, Any]]) -> discord.ui.View | None:
+    """A persistent view holding the buttons a payload's components describe, row by row."""
+    if not components:
+        return None
     view = discord.ui.View(timeout=None)
-    for row in components:
+    for number, row in enumerate(components):
         for button in row["components"]:
-            match = re.fullmatch(PAGE_TEMPLATE, button["custom_id"])
-            if match:
-                view.add_item(
-                    PageButton(
-                        match["command"], int(match["page"]), match["token"], button["label"]
-                    )
-                )
+            item = _item(button)
+            if item is not None:
+                item.row = number
+                view.add_item(item)
     return view
 
 

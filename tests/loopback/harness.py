@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import loopback.objects as obj
-from bot.briefing.answers import Briefer
+from bot.__main__ import http_server
+from bot.app import App
 from bot.config import Config
-from bot.discord_adapter.client import BriefBot, serve
+from bot.discord_adapter.client import BriefBot, DiscordFrontEnd
+from bot.http_server import HttpServer
+from bot.run import Runner
 from loopback.server import TOKEN, InteractionRecord, LoopbackDiscord, Request
 from store.fact_store import FactStore
 
@@ -91,6 +94,7 @@ class LoopbackBot:
         *,
         today: date | None = None,
         config: Config | None = None,
+        http: bool = False,
     ) -> None:
         self.server = LoopbackDiscord()
         self.store = store
@@ -98,14 +102,23 @@ class LoopbackBot:
         self.base_config = config or Config(
             store_path=store.path, guild_ids=(obj.GUILD_ID,), locale="ko"
         )
+        # With `http`, the bot's HTTP application runs beside it on a free loopback port.
+        self.with_http = http
+        self.http: HttpServer | None = None
         self.tmp_path = tmp_path
         self.bot: BriefBot | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
 
     @property
     def config(self) -> Config:
         return replace(
-            self.base_config, api_base=self.server.api_base, gateway_url=self.server.gateway_url
+            self.base_config,
+            api_base=self.server.api_base,
+            gateway_url=self.server.gateway_url,
+            http_enabled=self.with_http,
+            http_host="127.0.0.1",
+            http_port=0,
         )
 
     async def __aenter__(self) -> LoopbackBot:
@@ -117,18 +130,25 @@ class LoopbackBot:
         await self.stop_bot()
         await self.server.stop()
 
-    def today_function(self) -> Callable[[], date]:
-        return (lambda: self.today) if self.today else date.today
+    def today_function(self) -> Callable[[], date] | None:
+        """The pinned day lookups answer for, if any (else the app's clock decides)."""
+        return (lambda: self.today) if self.today else None
 
     async def start_bot(self) -> BriefBot:
-        """Start the bot exactly as `run_discord` does; return once it is connected and has
-        received the test server (it answers from then on; discord.py fires `on_ready`
-        only after its `guild_ready_timeout`, 2 s later, which `wait_until_ready` awaits)."""
-        bot = BriefBot(self.config, self.store, Briefer(self.store, today=self.today_function()))
+        """Start the bot exactly as `python -m bot` does (the runner with the Discord front
+        end); return once it is connected, has received the test server and its digest
+        scheduler runs (it answers from then on; discord.py fires `on_ready` only after its
+        `guild_ready_timeout`, 2 s later, which `wait_until_ready` awaits)."""
+        front_end = DiscordFrontEnd(
+            App(self.config, self.store, today=self.today_function()), TOKEN
+        )
+        bot = front_end.bot
         self.bot = bot
-        self._task = asyncio.create_task(serve(bot, TOKEN))
+        self.http = http_server(bot.app, [front_end])
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(Runner(bot.app, [front_end], self.http).run(self._stop))
         deadline = time.perf_counter() + SETTLE_TIMEOUT_S
-        while bot.get_guild(obj.GUILD_ID) is None:
+        while bot.get_guild(obj.GUILD_ID) is None or bot.app.digests.scheduler.scheduler is None:
             if self._task.done():
                 await self._task  # raises what stopped the bot
                 raise AssertionError("the bot stopped before connecting")
@@ -137,8 +157,7 @@ class LoopbackBot:
         return bot
 
     async def stop_bot(self) -> None:
-        if self.bot is not None:
-            await self.bot.close()
+        self._stop.set()
         if self._task is not None:
             await self._task
         self.bot, self._task = None, None

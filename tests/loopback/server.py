@@ -95,6 +95,8 @@ class LoopbackDiscord:
         self.interactions: dict[str, InteractionRecord] = {}
         self.identifies = 0
         self.resumes = 0
+        # False: the gateway refuses new connections (503), as during an outage.
+        self.gateway_open = True
         self.session: GatewaySession | None = None
         self._failures: list[Failure] = []
         self._socket: web.WebSocketResponse | None = None
@@ -199,7 +201,9 @@ class LoopbackDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return record
 
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if not self.gateway_open:
+            return web.Response(status=503, text="gateway unavailable")
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
         self._socket, self._socket_request = socket, request
