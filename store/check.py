@@ -9,7 +9,7 @@ import sqlite_utils
 from store.conflicts import rows_out_of_step_with_log
 from store.dates import FuzzyDate
 from store.errors import InvalidInput
-from store.fact_sources import fact_source_problems
+from store.fact_sources import citation_problems
 from store.search_index import entity_documents
 
 _REQUIRED_TRIGGERS = ("revisions_append_only_update", "revisions_append_only_delete")
@@ -86,7 +86,7 @@ def check_store(db: sqlite_utils.Database, *, deep: bool = True) -> list[str]:
             db.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
         except Exception as exc:
             problems.append(f"full-text index {table} is inconsistent: {exc}")
-    problems += fact_source_problems(db)
+    problems += citation_problems(db)
     problems += _check_dates(db)
     if deep:
         problems += _check_search_documents(db)

@@ -112,9 +112,10 @@ def replace_sources(changes: ChangeSet, fact_id: int, source_ids: Sequence[str])
     _link_rows(changes, fact_id, source_ids)
 
 
-def fact_source_problems(db: sqlite_utils.Database) -> list[str]:
-    """Link rows that contradict the rule above: a fact's first source repeated as a further
-    one, or further positions that are not 1, 2, … without gaps."""
+def citation_problems(db: sqlite_utils.Database) -> list[str]:
+    """Citations that contradict the rules above: a fact's first source repeated as a
+    further one, further positions that are not 1, 2, … without gaps, or a publication
+    date confirmed by a source the store does not have."""
     problems = [
         f"fact {fact_id} cites its primary source {source_id} again as a further source"
         for fact_id, source_id in db.execute(
@@ -127,6 +128,13 @@ def fact_source_problems(db: sqlite_utils.Database) -> list[str]:
         for fact_id, count in db.execute(
             "SELECT fact_id, count(*) FROM fact_sources GROUP BY fact_id"
             " HAVING min(position) != 1 OR max(position) != count(*)"
+        )
+    ]
+    problems += [
+        f"source {source_id}: its date is confirmed by {cited}, which is not a source"
+        for source_id, cited in db.execute(
+            "SELECT s.id, j.value FROM sources s, json_each(s.published_confirmed_by) j"
+            " WHERE j.value NOT IN (SELECT id FROM sources)"
         )
     ]
     return problems

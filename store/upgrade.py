@@ -151,6 +151,8 @@ class UpgradeReport:
     dry_run: bool
     applied: tuple[AppliedStep, ...] = ()
     conflicts: tuple[UpgradeConflict, ...] = ()
+    # False for a store of a data set no release shipped (an imported or synthetic one).
+    bundled: bool = True
 
     @property
     def upgraded(self) -> bool:
@@ -160,6 +162,12 @@ class UpgradeReport:
     def summary(self, locale: str) -> str:
         """One sentence: from which version to which, how many changes and conflicts."""
         en = locale == "en"
+        if not self.bundled:
+            return (
+                f"Data set {self.from_version!r} is not a bundled version; nothing to apply."
+                if en
+                else f"데이터 세트 {self.from_version!r}은(는) 번들 버전이 아니라 적용할 것이 없습니다."
+            )
         if not self.upgraded:
             return (
                 f"Data set version {self.from_version}: up to date, nothing to apply."
@@ -645,14 +653,15 @@ def _meta(db: sqlite_utils.Database) -> dict[str, str]:
 def upgrade_store(db: sqlite_utils.Database, *, dry_run: bool = False) -> UpgradeReport:
     """Bring the store to the newest bundled data set, one version at a time, as revisions.
 
-    The caller holds the write transaction (`FactStore.upgrade`, which rolls a dry run back;
-    `dry_run` only marks the report). A store of a data set that is not a bundled version
-    (an imported or synthetic one), or already at the newest, is left as it is.
+    The caller holds the write transaction, so an upgrade lands whole or not at all
+    (`FactStore.upgrade`, which rolls a dry run back; `dry_run` only marks the report).
+    A store of a data set that is not a bundled version (an imported or synthetic one),
+    or already at the newest, is left as it is.
     """
     current = _meta(db).get("dataset_version")
     versions = bundled_versions()
     if current is None or not current.isdigit() or int(current) not in versions:
-        return UpgradeReport(current, current, dry_run)
+        return UpgradeReport(current, current, dry_run, bundled=False)
     target = max(versions)
     applied: list[AppliedStep] = []
     conflicts: list[UpgradeConflict] = []

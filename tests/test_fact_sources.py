@@ -160,3 +160,15 @@ def test_the_readable_view_lists_every_source_of_a_fact_in_order(store: FactStor
         "SELECT source_id FROM readable_facts WHERE fact_id = ?", [fact_id]
     ).fetchall()
     assert [r[0] for r in rows] == [THIRD, SOURCE, OTHER]
+
+
+def test_check_finds_citations_out_of_rule(store: FactStore) -> None:
+    fact_id = _goal(store, "점검용", [SOURCE, OTHER])
+    store.db.execute("PRAGMA foreign_keys = OFF")
+    store.db.execute("UPDATE fact_sources SET source_id = ? WHERE fact_id = ?", [SOURCE, fact_id])
+    store.db.execute(
+        "UPDATE sources SET published_confirmed_by = '[\"gone\"]' WHERE id = ?", [OTHER]
+    )
+    problems = store.check(deep=False)
+    assert f"fact {fact_id} cites its primary source {SOURCE} again as a further source" in problems
+    assert f"source {OTHER}: its date is confirmed by gone, which is not a source" in problems

@@ -217,6 +217,7 @@ def test_a_store_of_another_data_set_is_left_alone(tmp_path: Path) -> None:
     opened = FactStore.open(path)
     try:
         report = opened.upgrade()
-        assert not report.upgraded and report.applied == ()
+        assert not report.upgraded and not report.bundled and report.applied == ()
+        assert "not a bundled version" in report.summary("en")
     finally:
         opened.close()
