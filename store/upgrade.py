@@ -288,7 +288,9 @@ class _Planner:
                 [RowWrite(table, None, {"id": row["id"], **row_content(self.mapped(row))})],
             )
         for old, row in changed:
-            self._change_row(table, old, self.mapped(row), ours.get(old["id"]))
+            change = self._changed_row(table, old, self.mapped(row), ours.get(old["id"]))
+            if change is not None:
+                self.step(f"{table[:-1]}.update", [change[1]], [change[0]])
 
     def _known_url(self, row: dict[str, Any]) -> bool:
         """True (and citations redirected) when the store has this article under another id."""
@@ -306,39 +308,26 @@ class _Planner:
         )
         return True
 
-    def _change_row(
-        self,
-        table: str,
-        old: dict[str, Any],
-        row: dict[str, Any],
-        held: dict[str, Any] | None,
-        writes: list[Write] | None = None,
-        lines: list[str] | None = None,
-    ) -> None:
-        """Three-way on one keyed row: apply where the store holds the base row."""
+    def _changed_row(
+        self, table: str, old: dict[str, Any], row: dict[str, Any], held: dict[str, Any] | None
+    ) -> tuple[RowWrite, str] | None:
+        """Three-way on one keyed row: its write and diff line where the store holds the
+        base row; None where nothing changes, the store has the new row already, or an
+        admin changed it (then a conflict is reported)."""
         changed = row_differences(old, row)
-        if not changed:
-            return
+        if not changed or (held is not None and all(held.get(k) == v for k, v in changed.items())):
+            return None
         noun_ko, noun_en = TABLE_NOUNS[table]
         if held is not None and row_content(held) == row_content(old):
-            write, line = (
-                RowWrite(table, old["id"], changed),
-                changed_line(f"{noun_en} {old['id']}", old, changed),
-            )
-            if writes is None or lines is None:
-                self.step(f"{table[:-1]}.update", [line], [write])
-            else:
-                writes.append(write)
-                lines.append(line)
-        elif held is not None and all(held.get(k) == v for k, v in changed.items()):
-            return
-        else:
-            self.conflict(
-                f"{noun_ko} {old['id']}: 버전 {self.version - 1} 이후 이 저장소에서 바뀌어"
-                f" 버전 {self.version}의 변경({', '.join(changed)})을 적용하지 않았습니다.",
-                f"{noun_en} {old['id']}: changed in this store since version {self.version - 1};"
-                f" version {self.version}'s change ({', '.join(changed)}) was not applied.",
-            )
+            line = changed_line(f"{noun_en} {old['id']}", old, changed)
+            return RowWrite(table, old["id"], changed), line
+        self.conflict(
+            f"{noun_ko} {old['id']}: 버전 {self.version - 1} 이후 이 저장소에서 바뀌어"
+            f" 버전 {self.version}의 변경({', '.join(changed)})을 적용하지 않았습니다.",
+            f"{noun_en} {old['id']}: changed in this store since version {self.version - 1};"
+            f" version {self.version}'s change ({', '.join(changed)}) was not applied.",
+        )
+        return None
 
     def _entities(self) -> None:
         self._refuse_removal("entities")
@@ -350,9 +339,10 @@ class _Planner:
             writes: list[Write] = []
             lines: list[str] = []
             if entity_id in base:
-                self._change_row(
-                    "entities", base[entity_id], row, ours.get(entity_id), writes, lines
-                )
+                change = self._changed_row("entities", base[entity_id], row, ours.get(entity_id))
+                if change is not None:
+                    writes.append(change[0])
+                    lines.append(change[1])
             elif entity_id in ours:
                 if row_content(ours[entity_id]) != row_content(row):
                     self.conflict(

@@ -221,3 +221,20 @@ def test_a_store_of_another_data_set_is_left_alone(tmp_path: Path) -> None:
         assert "not a bundled version" in report.summary("en")
     finally:
         opened.close()
+
+
+def test_an_entity_an_admin_edited_keeps_their_summary_and_gains_the_new_names(
+    store: FactStore,
+) -> None:
+    exported = store.export()
+    project = next(e for e in exported["entities"] if e["id"] == PROJECT)
+    project["summary"]["ko"] = "관리자가 고친 요약"
+    store.import_dataset(exported, actor="import:edit.yaml")
+    report = store.upgrade()
+    assert any(
+        c.message("en").startswith(f"entity {PROJECT}: changed in this store")
+        for c in report.conflicts
+    )
+    assert store.entity(PROJECT).summary_ko == "관리자가 고친 요약"
+    assert store.resolve("독파모").entity.id == PROJECT  # the names still arrive
+    assert store.check() == []
