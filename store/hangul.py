@@ -17,9 +17,15 @@ _COMPAT_CONSONANTS = frozenset("ㄱㄲㄳㄴㄵㄶㄷㄸㄹㄺㄻㄼㄽㄾㄿㅀ
 # Characters that carry no meaning in a name: spacing, quotes, brackets, dots, dashes.
 _NAME_NOISE = re.compile(r"[\s\"'‘’“”「」『』()\[\]{}<>·・.,、:;!?\-–—_/]+")
 _SPACES = re.compile(r"\s+")
-# Punctuation that joins the parts of one word (`A.X`, `K-EXAONE`, `LG's`); any other noise
-# between two Latin words (a space, `/`, `,`, `·`, brackets) separates them.
-_WORD_JOINERS = frozenset(".-'’_")
+# Between two letters or digits of a spaced script (not Hangul: `[^\W_]` is a letter or
+# digit), a run of noise with a separator in it (a space, `/`, `,`, `·`, brackets) is a word
+# boundary; one of only joiners (`A.X`, `K-EXAONE`, `LG's`) is not, nor a thousands comma.
+_SPACED = r"[^\W_\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]"
+_SEPARATORS = r"\s\"‘“”「」『』()\[\]{}<>·・,、:;!?–—/"
+_JOINERS = r".\-'’_"
+_WORD_BREAK = re.compile(
+    rf"(?<={_SPACED})(?!(?<=\d),\d)[{_JOINERS}]*[{_SEPARATORS}][{_SEPARATORS}{_JOINERS}]*(?={_SPACED})"
+)
 
 
 def nfc(text: str) -> str:
@@ -41,32 +47,11 @@ def search_key(text: str) -> str:
     `name_key` joins everything, which is right for names but lets a query match across a
     word boundary: `GPU` would be found in "linkin**g pu**blic". Marks inside a word
     (`A.X`, `K-EXAONE`) still join it, and Korean spacing is loose (`연구 거점` /
-    `연구거점`, `946억 원`), so spaces next to Hangul still go.
+    `연구거점`, `946억 원`), so spaces next to Hangul still go. The kept boundary is marked
+    with NUL (never in a text: `nfc` drops it) while the noise goes, then becomes a space.
     """
     folded = unicodedata.normalize("NFC", text.replace("\x00", "")).casefold()
-
-    def joint(match: re.Match[str]) -> str:
-        start, end = match.start(), match.end()
-        if start == 0 or end == len(folded):
-            return ""
-        before, after = folded[start - 1], folded[end]
-        thousands = match.group() == "," and before.isdigit() and after.isdigit()
-        keep = (
-            not thousands
-            and not _WORD_JOINERS.issuperset(match.group())
-            and _spaced_script(before)
-            and _spaced_script(after)
-        )
-        return " " if keep else ""
-
-    return _NAME_NOISE.sub(joint, folded)
-
-
-def _spaced_script(ch: str) -> bool:
-    """True for a letter or digit of a script that separates words with spaces (not Hangul)."""
-    code = ord(ch)
-    hangul = is_hangul(ch) or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
-    return ch.isalnum() and not hangul
+    return _NAME_NOISE.sub("", _WORD_BREAK.sub("\x00", folded)).replace("\x00", " ")
 
 
 def jamo(text: str) -> str:
