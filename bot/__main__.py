@@ -1,4 +1,5 @@
-"""`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, else the local console),
+"""`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, Slack with `SLACK_BOT_TOKEN`
+and `SLACK_APP_TOKEN`, both with all three; else the local console),
 or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`; `check-config`
 and `healthcheck` are for operators. A configuration error exits 78."""
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from bot import cli
 from bot.app import App, fixed_clock
-from bot.config import ConfigError, load_config
+from bot.config import Config, ConfigError, load_config
 from bot.console import Console, ask, console_actor, run_console
 from bot.digest.delivery import utc_now
 from bot.http_server import HttpServer, ListenError
@@ -58,32 +59,49 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def chat_front_ends(app: App) -> list[FrontEnd]:
+def chat_front_ends(app: App, http: HttpServer | None = None) -> list[FrontEnd]:
     """The chat platforms whose credentials are configured (their clients imported only
-    then, so the console starts without them)."""
+    then, so the console starts without them); `http` is the web application a front end
+    in HTTP mode answers on. Raises ConfigError for a platform that cannot start."""
+    config = app.config
     front_ends: list[FrontEnd] = []
-    token = app.config.token()
+    token = config.token()
     if token:
         from bot.discord_adapter.client import DiscordFrontEnd
 
         front_ends.append(DiscordFrontEnd(app, token))
+    slack_token = config.slack_bot_token()
+    if slack_token:
+        from bot.slack_adapter.front_end import SlackFrontEnd
+
+        slack = SlackFrontEnd(
+            app,
+            slack_token,
+            app_token=config.slack_app_token(),
+            signing_secret=config.slack_signing_secret(),
+            http=http,
+        )
+        front_ends.append(slack)
     return front_ends
 
 
-def http_server(app: App, front_ends: list[FrontEnd]) -> HttpServer | None:
-    """The one HTTP application beside the chat front ends, with every route that joins it
-    (health and metrics), unless `[http] enabled` is false."""
-    if not app.config.http_enabled:
-        return None
-    http = HttpServer(app.config.http_host, app.config.http_port)
+def http_server(config: Config) -> HttpServer | None:
+    """The one HTTP application, unless `[http] enabled` is false; a front end in HTTP mode
+    adds its routes when it is built, the others join in `add_routes`."""
+    return HttpServer(config.http_host, config.http_port) if config.http_enabled else None
+
+
+def add_routes(http: HttpServer, app: App, front_ends: list[FrontEnd]) -> None:
+    """Every route that joins the HTTP application beside the chat front ends."""
     add_monitoring(http, app, front_ends)
-    return http
 
 
-def serve(app: App, front_ends: list[FrontEnd]) -> int:
+def serve(app: App, front_ends: list[FrontEnd], http: HttpServer | None) -> int:
     """Run the chat front ends and the HTTP application until stopped."""
+    if http is not None:
+        add_routes(http, app, front_ends)
     try:
-        return run(app, front_ends, http_server(app, front_ends))
+        return run(app, front_ends, http)
     except ListenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -110,9 +128,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode == "ask":
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
-        front_ends = chat_front_ends(app)
+        http = http_server(config)
+        try:
+            front_ends = chat_front_ends(app, http)
+        except ConfigError as exc:
+            print(f"config error: {exc}", file=sys.stderr)
+            return cli.EX_CONFIG
         if front_ends:
-            return serve(app, front_ends)
+            return serve(app, front_ends, http)
         return run_console(console, locale=locale)
     finally:
         store.close()

@@ -25,15 +25,20 @@ from bot.digest.specs import DIGEST_COMMANDS, SCHEDULE, TIMEZONE
 from bot.discord_adapter import ids as discord_ids
 from bot.i18n import t
 from bot.metrics import Metrics
+from bot.slack_adapter import ids as slack_ids
 from bot.trust import TrustRules
 from store.fact_store import FactStore
 
 
 def trust_rules(config: Config) -> TrustRules:
-    """The configured fact admins as the ids their front ends give them."""
+    """The configured fact admins as the ids their front ends give them (Slack's users by
+    the role naming their user id: see `bot.slack_adapter.ids`)."""
+    slack_roles = {slack_ids.user_role(u) for u in config.slack_admin_user_ids}
+    if config.slack_workspace_admins:
+        slack_roles.add(slack_ids.WORKSPACE_ADMIN)
     return TrustRules(
         admin_ids=frozenset(discord_ids.actor(u) for u in config.admin_user_ids),
-        admin_roles=frozenset(discord_ids.role(r) for r in config.admin_role_ids),
+        admin_roles=frozenset(discord_ids.role(r) for r in config.admin_role_ids) | slack_roles,
         admin_scopes=frozenset(discord_ids.scope(g) for g in config.admin_guild_ids),
     )
 

@@ -618,6 +618,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "서버 설정에서 봇에게 이 채널의 '채널 보기', '메시지 보내기', '링크 첨부' 권한을 주세요.",
         "In the server settings, give the bot View Channel, Send Messages and Embed Links there.",
     ),
+    # The Slack front end's own words (bot/slack_adapter, bot/render/slack_blocks).
+    "slack.fix.forbidden": (
+        "그 채널에서 `/invite @briefbot`으로 봇을 초대해 주세요 (비공개 채널은 꼭 필요합니다)."
+        " 보관된 채널이라면 보관을 해제하거나 다른 채널을 구독해 주세요.",
+        "Invite the bot there with `/invite @briefbot` (a private channel needs it). If the"
+        " channel is archived, unarchive it or subscribe another one.",
+    ),
+    "slack.modal.close": ("취소", "Cancel"),
+    "slack.form.submit": ("저장", "Save"),
+    "slack.pick.program": ("프로그램 찾기", "Find a program"),
+    "slack.pick.institution": ("기관 찾기", "Find an institution"),
+    "slack.pick.placeholder": ("이름, 약어 또는 초성", "A name, an acronym or 초성"),
+    "slack.pick.submit": ("보기", "Show"),
+    "slack.home.more": (
+        "더 있습니다: `/milestones`와 `/digest list`로 모두 보세요.",
+        "There is more: see it all with `/milestones` and `/digest list`.",
+    ),
+    "slack.more": (
+        "답이 길어 여기까지만 보여 드립니다. 범위를 좁혀 다시 물어 주세요.",
+        "The answer is too long to show in full here; please ask for less at a time.",
+    ),
+    "slack.err.channel": (
+        "`channel`은 `#`을 입력해 고른 채널이어야 합니다 (입력: {value}).",
+        "`channel` must be a channel picked by typing `#` (got {value}).",
+    ),
+    "slack.usage.title": ("브리핑봇 명령", "briefbot commands"),
+    "slack.usage.hint": (
+        "`/brief 명령 옵션` 또는 각 명령을 바로 쓰세요. 예: `/brief program 국가 AI 연구거점`",
+        "Type `/brief COMMAND OPTIONS` or each command directly, e.g. `/brief program KAIST`",
+    ),
     "digest.notice.channel_gone": (
         "{channel} 채널을 찾을 수 없어 일정 브리핑을 중단했습니다. 다른 채널에서"
         " `/digest subscribe`로 다시 구독해 주세요.",

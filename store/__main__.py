@@ -6,6 +6,10 @@ python -m store [--db PATH] export [--output FILE]
 python -m store [--db PATH] backup PATH
 python -m store [--db PATH] import FILE [--dry-run] [--reason TEXT]
 python -m store [--db PATH] upgrade [--dry-run] [--locale ko|en]
+
+It never creates a store (the bot creates its own on first use): a mistyped `--db` is
+an error, not a new empty store. Whatever goes wrong with the file (missing, not a
+store, busy, read-only, disk full) is one line on stderr and exit status 1.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import sys
 from pathlib import Path
 
 from store.dataset import DatasetError, dump_yaml, read_dataset
-from store.errors import InvalidInput
+from store.errors import InvalidInput, StoreFault
 from store.fact_store import FactStore
 
 
@@ -80,33 +84,51 @@ def main(argv: list[str] | None = None) -> int:
     upgrade.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
     upgrade.add_argument("--locale", choices=("ko", "en"), default="ko", help="report language")
     args = parser.parse_args(argv)
-
-    store = FactStore.open(args.db)
     try:
-        if args.command == "stats":
-            _print_stats(store.stats(), args.json)
-        elif args.command == "check":
-            problems = store.check()
-            for problem in problems:
-                print(f"problem: {problem}", file=sys.stderr)
-            print(f"{store.path}: {'ok' if not problems else f'{len(problems)} problems'}")
-            return 1 if problems else 0
-        elif args.command == "export":
-            text = dump_yaml(store.export())
-            if args.output:
-                args.output.write_text(text, encoding="utf-8")
-            else:
-                sys.stdout.write(text)
-        elif args.command == "backup":
-            store.backup(args.path)
-            print(f"backed up {store.path} to {args.path}")
-        elif args.command == "import":
-            return _import(store, args.file, dry_run=args.dry_run, reason=args.reason)
-        elif args.command == "upgrade":
-            for line in store.upgrade(dry_run=args.dry_run).lines(args.locale):
-                print(line)
+        store = FactStore.open(args.db, create=False)
+    except StoreFault as exc:
+        print(f"error: {exc.en}", file=sys.stderr)
+        return 1
+    try:
+        return _run(store, args)
+    except StoreFault as exc:
+        print(f"error: {exc.en}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # an --output that cannot be written
+        print(f"error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
     finally:
         store.close()
+
+
+def _run(store: FactStore, args: argparse.Namespace) -> int:
+    """Carry out one command on an open store; its exit status."""
+    if args.command == "stats":
+        _print_stats(store.stats(), args.json)
+    elif args.command == "check":
+        problems = store.check()
+        for problem in problems:
+            print(f"problem: {problem}", file=sys.stderr)
+        if store.read_only:
+            print(
+                f"note: {store.path} is read-only: full-text indexes not checked", file=sys.stderr
+            )
+        print(f"{store.path}: {'ok' if not problems else f'{len(problems)} problems'}")
+        return 1 if problems else 0
+    elif args.command == "export":
+        text = dump_yaml(store.export())
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    elif args.command == "backup":
+        store.backup(args.path)
+        print(f"backed up {store.path} to {args.path}")
+    elif args.command == "import":
+        return _import(store, args.file, dry_run=args.dry_run, reason=args.reason)
+    elif args.command == "upgrade":
+        for line in store.upgrade(dry_run=args.dry_run).lines(args.locale):
+            print(line)
     return 0
 
 

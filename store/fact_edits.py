@@ -189,6 +189,11 @@ def set_fact(
     attr, is_new = _attribute_for(db, attribute, value, value_type, label_ko, label_en, today)
     cited = [s.id for s in find_sources(db, source)]
     values = parse_value(db, attr, value, today=today, unit=unit, text_en=text_en)
+    if values["value_entity"] == subject.id:
+        raise InvalidInput(
+            f"{subject.name_ko}의 {attr.label_ko}을(를) 자기 자신으로 할 수 없습니다.",
+            f"{subject.name('en')} cannot be its own {attr.label_en}.",
+        )
     current = current_facts(db, subject.id, attr.id)
     superseded = _superseded(db, current, replaces, add, subject, attr)
     listed = {row["id"]: json.loads(row[SOURCES_KEY]) for row in with_sources(db, current)}

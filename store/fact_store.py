@@ -3,6 +3,11 @@
 Front ends call its methods from worker threads (so the event loop never waits on
 SQLite); one connection is shared and a lock serialises use of it, which is plenty
 for reads that take milliseconds.
+
+Every method is a door into the store, so each checks what comes in (`check_storable`)
+before any statement runs, and turns a file SQLite cannot use (busy, full, read-only)
+into a `StoreFault`: bad input and bad luck both end as one polite sentence with nothing
+changed, never as a traceback.
 """
 
 from __future__ import annotations
@@ -20,7 +25,15 @@ import sqlite_utils
 from store import entity_edits, fact_edits, importer, milestone_edits, source_edits
 from store.check import check_store, store_stats
 from store.dataset import DATASET_PATH, export_dataset, load_dataset, read_dataset
-from store.db import connect, default_path, write_transaction
+from store.db import (
+    connect,
+    default_path,
+    faults_reported,
+    make_parent_folder,
+    refuse_directory,
+    writable,
+    write_transaction,
+)
 from store.fact_edits import current_facts
 from store.fact_sources import further_sources
 from store.history import HISTORY_LIMIT, describe_change, history, revert_revision
@@ -46,6 +59,7 @@ from store.resolve import Candidate, Resolution, match_entities, resolve_entity
 from store.revisions import Change, Revision, latest_revision_id, revisions_since
 from store.schema import migrate
 from store.search import SearchResults, search_entities
+from store.storable import check_storable
 from store.upgrade import UpgradeReport, rolled_back, upgrade_store
 
 P = ParamSpec("P")
@@ -55,9 +69,12 @@ R = TypeVar("R")
 def _locked(
     method: Callable[Concatenate[FactStore, P], R],
 ) -> Callable[Concatenate[FactStore, P], R]:
+    """A read: arguments checked, the connection locked, SQLite's faults as `StoreFault`."""
+
     @functools.wraps(method)
     def wrapper(self: FactStore, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self._lock:
+        check_storable(args, kwargs)
+        with self._lock, faults_reported():
             return method(self, *args, **kwargs)
 
     return wrapper
@@ -66,10 +83,12 @@ def _locked(
 def _writes(
     operation: Callable[Concatenate[sqlite_utils.Database, P], R],
 ) -> Callable[Concatenate[FactStore, P], R]:
-    """A method running an edit function on the store's connection, locked, as one transaction."""
+    """A method running an edit function on the store's connection, locked, as one transaction
+    (whose faults `write_transaction` reports), once its arguments are checked."""
 
     @functools.wraps(operation)
     def method(self: FactStore, *args: P.args, **kwargs: P.kwargs) -> R:
+        check_storable(args, kwargs)
         with self._lock, write_transaction(self.db):
             return operation(self.db, *args, **kwargs)
 
@@ -85,28 +104,52 @@ class FactStore:
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *, dataset: Path = DATASET_PATH) -> FactStore:
-        """Open (creating and seeding from the bundled data set on first use) a store."""
+    def open(
+        cls, path: str | Path | None = None, *, create: bool = True, dataset: Path = DATASET_PATH
+    ) -> FactStore:
+        """Open a store, migrating it if its schema is behind.
+
+        With `create`, a missing store is created and seeded from the bundled data set;
+        pass it only for a path you mean to create (the configured default), so that a
+        mistyped path is `StoreMissing` rather than a new store. Raises a `StoreFault`
+        (missing, not a store, busy, read-only) with a one-line explanation.
+        """
         resolved = Path(path) if path is not None else default_path()
-        db = connect(resolved)
-        migrate(db)
-        store = cls(resolved, db)
-        store.seed(dataset)
+        db = connect(resolved, create=create)
+        try:
+            with faults_reported(resolved):
+                migrate(db)
+                store = cls(resolved, db)
+                if create:
+                    store.seed(dataset)
+        except BaseException:
+            db.conn.close()
+            raise
         return store
+
+    @property
+    def read_only(self) -> bool:
+        """True when this process cannot change the store (its file or folder is read-only)."""
+        return not writable(self.path)
 
     def seed(self, dataset: Path = DATASET_PATH) -> bool:
         """Load the data set as revision 1 if the store is empty; True when it loaded.
 
         A new store loads the newest bundled version directly. Its content is what a store
         of an older version gets from `upgrade()` (tests/test_upgrade.py holds the two
-        equal), so loading one version is the same data at a fraction of the cost.
+        equal), so loading one version is the same data at a fraction of the cost. A
+        seeded store is only read, so opening one never waits for the write lock that
+        another process (a long import) may hold.
         """
-        with self._lock, write_transaction(self.db):
+        with self._lock:
             if latest_revision_id(self.db):
                 return False
-            data, digest = read_dataset(dataset)
-            load_dataset(self.db, data, digest)
-            return True
+            with write_transaction(self.db):
+                if latest_revision_id(self.db):
+                    return False
+                data, digest = read_dataset(dataset)
+                load_dataset(self.db, data, digest)
+                return True
 
     def upgrade(self, dry_run: bool = False) -> UpgradeReport:
         """Apply newer bundled data set versions as revisions by `dataset:N` (see
@@ -260,8 +303,16 @@ class FactStore:
 
     @_locked
     def backup(self, target: str | Path) -> None:
-        """A consistent copy of the live database, taken with SQLite's online backup API."""
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(str(target)) as dest:
-            self.db.conn.backup(dest)
-        dest.close()
+        """A consistent copy of the live database, taken with SQLite's online backup API.
+
+        Raises a `StoreFault` when the copy cannot be written (a folder, a full disk).
+        """
+        target = Path(target)
+        refuse_directory(target)
+        make_parent_folder(target)
+        dest = sqlite3.connect(target)
+        try:
+            with faults_reported(target):
+                self.db.conn.backup(dest)
+        finally:
+            dest.close()

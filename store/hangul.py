@@ -3,6 +3,14 @@
 Input can arrive in NFD (macOS keyboards, some chat clients), with odd spacing or
 with typographic quotes. Everything that compares names goes through `name_key`, so
 `국가AI연구거점`, `국가 AI 연구거점` and an NFD-decomposed copy all compare equal.
+
+Invisible characters are removed, not refused: zero-width spaces and joiners, bidi
+controls, soft hyphens, the Hangul fillers (Unicode's default-ignorable code points,
+variation selectors aside). Nobody can see them, so a refusal would bounce a name
+pasted from a web page that looks exactly right; kept, they would make look-alikes
+(`E\u200bTRI` shown as ETRI but never found) and let a bidi override show a name
+reversed. Removed on the way in (`nfc`) and when comparing (`name_key`), text shows
+what is stored and `E\u200bTRI` finds ETRI.
 """
 
 from __future__ import annotations
@@ -27,16 +35,27 @@ _WORD_BREAK = re.compile(
     rf"(?<={_SPACED})(?!(?<=\d),\d)[{_JOINERS}]*[{_SEPARATORS}][{_SEPARATORS}{_JOINERS}]*(?={_SPACED})"
 )
 
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e007f\x00]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` without invisible characters (see above) and NUL, which SQLite's FTS5
+    rejects in MATCH and no name contains."""
+    return _INVISIBLE.sub("", text)
+
 
 def nfc(text: str) -> str:
-    """Return `text` in NFC with runs of whitespace folded to one space and trimmed."""
-    # NUL is dropped: no name contains one, and SQLite's FTS5 rejects it in MATCH.
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text.replace("\x00", ""))).strip()
+    """Return `text` visible, in NFC, with runs of whitespace folded to one space and trimmed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", visible(text))).strip()
 
 
 def name_key(text: str) -> str:
-    """The form two names are compared in: NFC, case-folded, without spaces or punctuation."""
-    return _NAME_NOISE.sub("", unicodedata.normalize("NFC", text.replace("\x00", "")).casefold())
+    """The form two names are compared in: visible, NFC, case-folded, without spaces or punctuation."""
+    return _NAME_NOISE.sub("", unicodedata.normalize("NFC", visible(text)).casefold())
 
 
 def search_key(text: str) -> str:
@@ -48,9 +67,9 @@ def search_key(text: str) -> str:
     word boundary: `GPU` would be found in "linkin**g pu**blic". Marks inside a word
     (`A.X`, `K-EXAONE`) still join it, and Korean spacing is loose (`연구 거점` /
     `연구거점`, `946억 원`), so spaces next to Hangul still go. The kept boundary is marked
-    with NUL (never in a text: `nfc` drops it) while the noise goes, then becomes a space.
+    with NUL (never in a text: `visible` drops it) while the noise goes, then becomes a space.
     """
-    folded = unicodedata.normalize("NFC", text.replace("\x00", "")).casefold()
+    folded = unicodedata.normalize("NFC", visible(text)).casefold()
     return _NAME_NOISE.sub("", _WORD_BREAK.sub("\x00", folded)).replace("\x00", " ")
 
 

@@ -76,7 +76,7 @@ def _row_label(db: sqlite_utils.Database, table: str, row: dict[str, Any], local
         ).fetchone()
         return f"{label[0] if label else row['attribute']}: {describe_value(db, row, locale)}"
     if table == "milestones":
-        when = FuzzyDate.from_edtf(row["date_text"], row["date_edtf"], row["precision"])
+        when = FuzzyDate.stored(row["date_text"], row["date_edtf"], row["precision"])
         title = (row["title_en"] or row["title_ko"]) if en else row["title_ko"]
         return f"{title} ({when.label(locale)})"
     if table == "entities":

@@ -55,7 +55,7 @@ def _in(names: tuple[str, str], locale: str) -> str:
 
 def _shown(column: str, row: dict[str, Any], locale: str) -> str:
     if column == "date_text":
-        when = FuzzyDate.from_edtf(row["date_text"], row["date_edtf"], row["precision"])
+        when = FuzzyDate.stored(row["date_text"], row["date_edtf"], row["precision"])
         return when.label(locale)
     if column == "status":
         return _in(_STATUS_NAMES[row["status"]], locale)

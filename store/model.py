@@ -77,7 +77,7 @@ class SourceRef:
 
     @classmethod
     def from_row(cls, row: dict[str, Any], prefix: str = "") -> SourceRef:
-        published = FuzzyDate.from_edtf(
+        published = FuzzyDate.stored(
             row[f"{prefix}published_text"], row[f"{prefix}published_edtf"],
             row[f"{prefix}published_precision"],
         )  # fmt: skip

@@ -8,10 +8,11 @@ keeps sums and comparisons exact; the two formatters give each reader their own 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, Inexact, InvalidOperation, localcontext
 
 from store.errors import InvalidInput
 from store.hangul import nfc
+from store.storable import INTEGER_MAX
 
 _BIG_UNITS = {"조": 10**12, "억": 10**8, "만": 10**4}
 _SMALL_UNITS = {"천": 1000, "백": 100, "십": 10}
@@ -29,6 +30,9 @@ _EN_UNITS = {
 }
 _EN_AMOUNT = re.compile(r"^([\d.,]+)([a-z]+)?$")
 _KO_TOKEN = re.compile(r"(\d+(?:\.\d+)?)|([조억만천백십])")
+# A digit run with commas must group thousands: `2,136억`, `1,000원`, never `1,0,0원`.
+_DIGITS_WITH_COMMAS = re.compile(r"[\d,]*\d,[\d,]*|,")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 _EXAMPLES_KO = "예: 2136억원, 1조 807억 원, 3천억원, ₩213.6 billion"
 _EXAMPLES_EN = "e.g. 2136억원, 1조 807억 원, ₩213.6 billion, 213.6 billion won"
 
@@ -42,7 +46,9 @@ def parse_won(text: str) -> int:
 
     Accepts `2136억원`, `2,136억 원`, `1조807억원`, `3천5백억`, `5000만원`, `1.5조`,
     `1,000원`, `₩213.6 billion`, `213.6 billion won`. Raises `MoneyError` naming
-    the problem (empty, not a number, negative, fractions of a won).
+    the problem (empty, not a number, commas out of place, negative, fractions of a
+    won, more than SQLite's 64-bit integers hold). Arithmetic is exact: no amount is
+    rounded to fit.
     """
     raw = nfc(text)
     if not raw:
@@ -53,24 +59,48 @@ def parse_won(text: str) -> int:
         raise MoneyError(
             f"음수 금액은 받을 수 없습니다: {raw!r}", f"Negative amounts are not accepted: {raw!r}."
         )
-    compact = raw.replace(" ", "").replace(",", "").removesuffix("원").removeprefix("₩")
+    spaceless = raw.replace(" ", "")
+    for digits in _DIGITS_WITH_COMMAS.findall(spaceless):
+        if not _GROUPED.fullmatch(digits):
+            raise MoneyError(
+                f"쉼표는 세 자리마다 찍습니다 (예: 1,000원, 2,136억): {_shown(raw)}",
+                f"Commas go between groups of three digits (e.g. 1,000원, 2,136억): {_shown(raw)}.",
+            )
+    compact = spaceless.replace(",", "").removesuffix("원").removeprefix("₩")
     if not compact:
         raise _unreadable(raw)
-    value = _parse_korean(compact) if re.search(r"[조억만천백십]", compact) else None
-    if value is None:
-        value = _parse_english(compact.lower())
+    # Precision enough for every digit typed, and Inexact trapped: exact or refused.
+    with localcontext() as context:
+        context.prec = 2 * len(compact) + 40
+        context.traps[Inexact] = True
+        try:
+            value = _parse_korean(compact) if re.search(r"[조억만천백십]", compact) else None
+            if value is None:
+                value = _parse_english(compact.lower())
+        except Inexact as exc:
+            raise _unreadable(raw) from exc
     if value != value.to_integral_value():
         raise MoneyError(
             f"원 단위 아래 금액은 받을 수 없습니다: {raw!r}",
             f"Amounts below one won are not accepted: {raw!r}.",
         )
+    if value > INTEGER_MAX:
+        raise MoneyError(
+            f"금액이 너무 큽니다: {_shown(raw)} (최대 {format_won_ko(INTEGER_MAX)}).",
+            f"The amount {_shown(raw)} is too large (at most ₩{INTEGER_MAX:,}).",
+        )
     return int(value)
+
+
+def _shown(text: str) -> str:
+    """`text` quoted for a message, cut short: a reply need not echo 400 digits."""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
 
 
 def _unreadable(text: str) -> MoneyError:
     return MoneyError(
-        f"금액으로 읽을 수 없습니다: {text!r}. {_EXAMPLES_KO}",
-        f"Not an amount of money: {text!r}; {_EXAMPLES_EN}.",
+        f"금액으로 읽을 수 없습니다: {_shown(text)}. {_EXAMPLES_KO}",
+        f"Not an amount of money: {_shown(text)}; {_EXAMPLES_EN}.",
     )
 
 

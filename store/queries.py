@@ -57,7 +57,7 @@ _SOURCE_FIELDS = (
 
 # Reading a date or a source from its columns is pure, and a list of 500 milestones
 # repeats a few dozen sources and dates: each is parsed once (a third of a list's time).
-_date = functools.lru_cache(maxsize=16384)(FuzzyDate.from_edtf)
+_date = functools.lru_cache(maxsize=16384)(FuzzyDate.stored)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -69,16 +69,31 @@ def _source(row: dict[str, Any]) -> SourceRef:
     return _cached_source(tuple(row[f"s_{name}"] for name in _SOURCE_FIELDS))
 
 
+def _qualifier_dates(stored: str) -> dict[str, FuzzyDate]:
+    """A fact's qualifier dates (`start`, `end`, `as_of`). One of another shape shows as a date
+    not known, as any unreadable stored date does; `store check` reports it."""
+    qualifiers = json.loads(stored)
+    if not isinstance(qualifiers, dict):
+        return {}
+    dates = {}
+    for key, value in qualifiers.items():
+        parts = value if isinstance(value, dict) else {}
+        text, edtf, precision = (parts.get(k) for k in ("text", "edtf", "precision"))
+        dates[key] = _date(
+            str(text or ""),
+            edtf if isinstance(edtf, str) else None,
+            precision if isinstance(precision, str) else "unknown",
+        )
+    return dates
+
+
 def _fact(row: dict[str, Any], further: list[SourceRef]) -> FactView:
     date_value = None
     if row["value_date_text"] is not None:
         date_value = _date(
             row["value_date_text"], row["value_date_edtf"], row["value_date_precision"]
         )
-    qualifiers = {
-        key: _date(q["text"], q["edtf"], q["precision"])
-        for key, q in json.loads(row["qualifiers"]).items()
-    }
+    qualifiers = _qualifier_dates(row["qualifiers"])
     return FactView(
         id=row["id"],
         subject=EntityRef.from_row(row, "e_"),

@@ -1,8 +1,10 @@
 """The store's schema as numbered migrations (sqlite-utils `Migrations`).
 
 A migration never changes once released; a new need is a new function below the
-last one. Each runs in its own transaction together with the record of it having run.
-Statements are executed one by one because `executescript()` would COMMIT mid-way.
+last one. Pending migrations run in one write transaction, each together with the
+record of it having run; a store with none pending is only read, so opening it never
+waits for another process's write lock. Statements are executed one by one because
+`executescript()` would COMMIT mid-way.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import sqlite3
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from store.db import MIGRATION_SET, write_transaction
 from store.search_index import rebuild_search
 
-MIGRATIONS = Migrations("briefbot")
+MIGRATIONS = Migrations(MIGRATION_SET)
 
 
 def _execute_all(db: sqlite_utils.Database, script: str) -> None:
@@ -283,6 +286,80 @@ CREATE INDEX fact_sources_source ON fact_sources(source_id);
     )
 
 
+# What migration 007 counts; frozen with it (stats and check keep their own lists).
+_COUNTED_TABLES_007 = (
+    "sources", "entities", "aliases", "attributes", "facts", "milestones", "revisions",
+    "search_docs",
+)  # fmt: skip
+_COUNTED_COLUMNS_007 = (("entities", "class"), ("entities", "kind"), ("facts", "rank"),
+                        ("milestones", "status"))  # fmt: skip
+
+
+def _value_count_step(table: str, column: str, row: str, step: int) -> str:
+    return (
+        f'INSERT INTO _value_counts ("table", "column", value, count)'
+        f" VALUES ('{table}', '{column}', {row}.{column}, {step})"
+        f' ON CONFLICT ("table", "column", value) DO UPDATE SET count = count + ({step});\n'
+    )
+
+
+@MIGRATIONS(name="007_counts")
+def m007_counts(db: sqlite_utils.Database) -> None:
+    """Row counts kept by triggers in the same transaction as every write.
+
+    `/about` and start-up read the counts instead of counting (0.85 s at 100,000
+    entities, 9 s at 1,000,000). Totals are in `_counts` exactly as sqlite-utils'
+    `enable_counts()` keeps them (same table, same trigger names), so
+    `sqlite_utils.Database(path, use_counts_table=True)` and `sqlite-utils reset-counts`
+    work on a store; counts by class, kind, rank and status are in `_value_counts`.
+    Both start from the rows already there; `store check` compares them with real counts.
+    """
+    script = """
+CREATE TABLE IF NOT EXISTS "_counts" (
+   "table" TEXT PRIMARY KEY,
+   count INTEGER DEFAULT 0
+);
+CREATE TABLE _value_counts (
+    "table" TEXT NOT NULL,
+    "column" TEXT NOT NULL,
+    value TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY ("table", "column", value)
+) WITHOUT ROWID;
+"""
+    for table in _COUNTED_TABLES_007:
+        for event, step in (("insert", 1), ("delete", -1)):
+            script += (
+                f'CREATE TRIGGER IF NOT EXISTS "{table}_counts_{event}" AFTER {event.upper()}'
+                f' ON "{table}" BEGIN\n'
+                f"INSERT INTO _counts (\"table\", count) VALUES ('{table}', {step})"
+                f' ON CONFLICT ("table") DO UPDATE SET count = count + ({step});\nEND;\n'
+            )
+        script += (
+            f'INSERT OR REPLACE INTO _counts ("table", count)'
+            f" SELECT '{table}', count(*) FROM \"{table}\";\n"
+        )
+    for table in dict.fromkeys(t for t, _ in _COUNTED_COLUMNS_007):
+        columns = [c for t, c in _COUNTED_COLUMNS_007 if t == table]
+        for event, row, step in (("insert", "new", 1), ("delete", "old", -1)):
+            script += f"CREATE TRIGGER {table}_value_counts_{event} AFTER {event.upper()} ON {table} BEGIN\n"
+            script += "".join(_value_count_step(table, c, row, step) for c in columns) + "END;\n"
+        script += (
+            f"CREATE TRIGGER {table}_value_counts_update AFTER UPDATE OF {', '.join(columns)}"
+            f" ON {table} BEGIN\n"
+        )
+        for column in columns:
+            script += _value_count_step(table, column, "old", -1)
+            script += _value_count_step(table, column, "new", 1)
+        script += "END;\n"
+        for column in columns:
+            script += (
+                f"INSERT INTO _value_counts SELECT '{table}', '{column}', {column}, count(*)"
+                f" FROM {table} GROUP BY {column};\n"
+            )
+    _execute_all(db, script)
+
+
 @MIGRATIONS(name="008_statement_details")
 def m008_statement_details(db: sqlite_utils.Database) -> None:
     """What a statement is, beyond its value: how well it is confirmed, whether its number
@@ -438,5 +515,7 @@ SELECT fact_id, source_id, position FROM fact_sources;
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    """Apply every pending migration, each in its own transaction."""
-    MIGRATIONS.apply(db)
+    """Apply every pending migration, in one write transaction; read only when none is pending."""
+    if MIGRATIONS.pending(db):
+        with write_transaction(db):
+            MIGRATIONS.apply(db)

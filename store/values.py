@@ -8,8 +8,10 @@ type is refused with what was expected and an example, never stored as text inst
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import sqlite_utils
@@ -50,7 +52,21 @@ _EXAMPLES = {
     "entity": "ETRI, 과학기술정보통신부",
 }
 _NUMBER = re.compile(
-    r"^(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>[^\d\s]\S*(?:\s+\S+)*)?$"
+    r"(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?P<unit>[^\d\s]\S*(?:\s+\S+)*)?"
+)
+# A "unit" that is really the rest of a number: `1,00`, `5.5.5`, `1e400`.
+_NOT_A_UNIT = (
+    (
+        re.compile(r"[,，]"),
+        "쉼표는 세 자리마다 찍습니다 (3,000).",
+        "Commas group thousands (3,000).",
+    ),
+    (re.compile(r"\."), "소수점은 하나만 씁니다 (2.5).", "A number has one decimal point (2.5)."),
+    (
+        re.compile(r"[eE][+-]?\d"),
+        "지수 표기(1e5)는 받지 않습니다: 숫자를 풀어 적어 주세요.",
+        "Exponent notation (1e5) is not accepted; write the number out.",
+    ),
 )
 _MONEY_HINT = re.compile(r"[원₩]|krw|\d\s*[조억]", re.IGNORECASE)
 
@@ -121,7 +137,11 @@ def infer_value_type(text: str, today: date) -> str:
         return "date"
     except InvalidInput:
         pass
-    return "number" if _NUMBER.match(raw) else "text"
+    try:
+        _read_number(raw)
+        return "number"
+    except InvalidInput:
+        return "text"
 
 
 def parse_value(
@@ -176,17 +196,50 @@ def parse_value(
     return row
 
 
-def _parse_number(attribute: Attribute, raw: str, unit: str | None) -> tuple[float, str | None]:
-    match = _NUMBER.match(raw)
+def _not_a_number(why_ko: str, why_en: str) -> InvalidInput:
+    example = _EXAMPLES["number"]
+    return InvalidInput(f"{why_ko} 예: {example}", f"{why_en} For example: {example}.")
+
+
+def _read_number(raw: str) -> tuple[float, str | None]:
+    """A number as typed and the unit written after it (`5개팀`, `3,000 명`, `2.5`).
+
+    Refused unless the float SQLite stores reads back as exactly the number typed: not
+    infinite, not rounded (a double keeps 15 significant digits exactly, some of 17),
+    and not a number followed by what only looks like a unit (`1e400`, `1,00`, `5.5.5`).
+    """
+    match = _NUMBER.fullmatch(raw)
     if not match:
-        raise _expected(attribute, raw)
-    written_unit = checked_text(match["unit"], UNIT_MAX, "단위", "unit")
+        raise _not_a_number("숫자로 시작해야 합니다.", "It must start with a number.")
+    unit = match["unit"]
+    for pattern, why_ko, why_en in _NOT_A_UNIT:
+        if unit and pattern.match(unit):
+            raise _not_a_number(why_ko, why_en)
+    digits = match["number"].replace(",", "")
+    value = float(digits)
+    if not math.isfinite(value):
+        raise _not_a_number("숫자가 너무 큽니다.", "The number is too large.")
+    if Decimal(repr(value)) != Decimal(digits):
+        raise _not_a_number(
+            f"유효숫자가 너무 많아 그대로 저장할 수 없습니다 ({value!r}로 바뀝니다)."
+            " 15자리까지는 언제나 정확합니다.",
+            f"The number has more significant digits than can be stored exactly (it would"
+            f" become {value!r}); up to 15 are always kept.",
+        )
+    return value, checked_text(unit, UNIT_MAX, "단위", "unit")
+
+
+def _parse_number(attribute: Attribute, raw: str, unit: str | None) -> tuple[float, str | None]:
+    try:
+        value, written_unit = _read_number(raw)
+    except InvalidInput as exc:
+        raise _expected(attribute, raw, exc) from exc
     if unit and written_unit and unit != written_unit:
         raise InvalidInput(
             f"단위가 두 가지입니다: {written_unit!r}와 {unit!r}.",
             f"Two different units given: {written_unit!r} and {unit!r}.",
         )
-    return float(match["number"].replace(",", "")), unit or written_unit
+    return value, unit or written_unit
 
 
 def describe_value(db: sqlite_utils.Database, row: dict[str, Any], locale: str) -> str:
@@ -200,7 +253,7 @@ def describe_value(db: sqlite_utils.Database, row: dict[str, Any], locale: str) 
         unit = row.get("unit") or ""
         return f"{shown} {unit}" if unit[:1].isascii() and unit[:1].isalpha() else shown + unit
     if row.get("value_date_text") is not None:
-        parsed = FuzzyDate.from_edtf(
+        parsed = FuzzyDate.stored(
             row["value_date_text"], row["value_date_edtf"], row["value_date_precision"]
         )
         return parsed.label(locale)

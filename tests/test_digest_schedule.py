@@ -52,6 +52,12 @@ def test_accepted_schedules_are_stored_in_one_canonical_form(typed: str, canonic
         ("0 9 1 * 1", "not both", "하나만"),
         ("0 25 * * *", "Cannot read the cron line", "cron 식을 읽을 수 없습니다"),
         ("0 9 30 2 *", "never runs", "실행되는 날이 없습니다"),
+        # `²` passes str.isdigit() but not int(): these raised ValueError.
+        ("² 9 * * *", "at most hourly", "한 시간에 한 번"),
+        ("monthly ² 09:00", "1–28 or `last`", "1~28"),
+        ("monthly ²일 09:00", "1–28 or `last`", "1~28"),
+        ("0 9 * * ²", "Cannot read the cron line", "cron 식을 읽을 수 없습니다"),
+        ("daily ²:00", "24-hour HH:MM", "24시간제"),
     ],
 )
 def test_bad_schedules_get_a_bilingual_error_with_examples(

@@ -26,6 +26,7 @@ from store.money import MoneyError, format_won_en, format_won_ko, parse_won
         ("₩213.6 billion", 213_600_000_000),
         ("213.6 billion won", 213_600_000_000),
         ("KRW 1.08 trillion", 1_080_000_000_000),
+        ("9,223,372,036,854,775,807원", 2**63 - 1),
     ],
 )
 def test_parses_korean_and_english_amounts(text: str, won: int) -> None:
@@ -57,6 +58,16 @@ def test_formats_in_both_styles(won: int, ko: str, en: str) -> None:
         ("억원", "No number before"),
         ("1조2조", "out of order"),
         ("5 zillion", "Unknown unit"),
+        # Commas were dropped wherever they stood: 1,0,0원 was 100원.
+        ("1,0,0원", "groups of three"),
+        ("1,00원", "groups of three"),
+        ("1234,567원", "groups of three"),
+        ("2,1364억", "groups of three"),
+        # More than SQLite's 64-bit integers: an OverflowError at the bind.
+        ("9223372036854775808원", "too large"),
+        ("9" * 400 + "원", "too large"),
+        # Rounded to 28 digits, this was exactly 1조.
+        ("1.00000000000000000000000000000001조", "below one won"),
     ],
 )
 def test_bad_amounts_say_what_is_wrong_in_both_languages(text: str, fragment: str) -> None:

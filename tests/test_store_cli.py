@@ -7,7 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
+from conftest import copy_database
+
+
+@pytest.fixture
+def db_path(db_path: Path, seeded_db: Path) -> Path:
+    """A seeded store: the store CLI never creates one (see test_store_faults.py)."""
+    copy_database(seeded_db, db_path)
+    return db_path
 
 
 def _run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -29,8 +29,9 @@ _CRON_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _KEYWORDS = {"daily": "daily", "매일": "daily", "weekly": "weekly", "매주": "weekly"}
 _KEYWORDS |= {"monthly": "monthly", "매월": "monthly", "매달": "monthly"}
 _LAST_DAY = {"last", "말일", "마지막날"}
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-_CRON_RANGE = re.compile(r"^(\*|\w+)(?:-(\w+))?(?:/(\d+))?$")
+# ASCII digits only: `\d` and `str.isdigit()` also take digits `int()` cannot read (`²`).
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$", re.ASCII)
+_CRON_RANGE = re.compile(r"^(\*|\w+)(?:-(\w+))?(?:/(\d+))?$", re.ASCII)
 _EXAMPLES = "`daily 09:00` · `weekly mon 09:00` · `monthly 1 09:00` · `0 9 * * 1-5`"
 _NEVER_AFTER = timedelta(days=366 * 5)
 # Longer than any DST shift in the tz database (Lord Howe's is half an hour, most one).
@@ -39,6 +40,11 @@ _DST_LOOKBACK = timedelta(hours=3)
 
 def _bad(ko: str, en: str) -> InvalidInput:
     return InvalidInput(f"{ko} 예: {_EXAMPLES}", f"{en} Examples: {_EXAMPLES}")
+
+
+def _ascii_number(token: str) -> int | None:
+    """`token` as a whole number when it is written in ASCII digits, else None."""
+    return int(token) if token.isascii() and token.isdigit() else None
 
 
 class WallClockTrigger(CronTrigger):
@@ -193,18 +199,20 @@ def _keyword(kind: str, args: list[str]) -> Schedule:
         days = ",".join(_weekdays(args[0]))
         return Schedule(f"weekly {days} {time}", kind, minute, hour, day_of_week=days)
     day = args[0].removesuffix("일") if args[0] not in _LAST_DAY else "last"
-    if day != "last" and not (day.isdigit() and 1 <= int(day) <= 28):
+    number = _ascii_number(day)
+    if day != "last" and not (number is not None and 1 <= number <= 28):
         raise _bad(
             f"매월 일정의 날짜는 1~28 또는 last(말일)입니다 (입력: {args[0]!r}). 29~31일은 없는 달이 있습니다.",
             f"A monthly day is 1–28 or `last` (got {args[0]!r}); 29–31 are missing from some months.",
         )
-    day = day if day == "last" else str(int(day))
+    day = day if day == "last" else str(number)
     return Schedule(f"monthly {day} {time}", kind, minute, hour, day=day)
 
 
 def _cron_weekday(token: str) -> int:
-    if token.isdigit() and int(token) <= 7:
-        return int(token) % 7
+    number = _ascii_number(token)
+    if number is not None and number <= 7:
+        return number % 7
     if token in _CRON_WEEKDAYS:
         return _CRON_WEEKDAYS.index(token)
     raise ValueError(f"weekday {token!r}")
@@ -234,7 +242,8 @@ def _cron_weekdays(field: str) -> str:
 def _cron(fields: list[str]) -> Schedule:
     minute, hour, day, month, weekday = fields
     text = " ".join(fields)
-    if not (minute.isdigit() and int(minute) <= 59):
+    minute_number = _ascii_number(minute)
+    if minute_number is None or minute_number > 59:
         raise _bad(
             f"cron의 분 필드는 숫자 하나여야 합니다 (한 시간에 한 번 이하, 입력: {minute!r}).",
             f"The cron minute field must be one number, so a digest runs at most hourly (got {minute!r}).",
@@ -246,7 +255,7 @@ def _cron(fields: list[str]) -> Schedule:
         )
     try:
         schedule = Schedule(
-            text, "cron", str(int(minute)), hour, day, month, _cron_weekdays(weekday)
+            text, "cron", str(minute_number), hour, day, month, _cron_weekdays(weekday)
         )
         schedule.trigger(ZoneInfo("UTC"))
     except ValueError as exc:

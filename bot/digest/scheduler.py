@@ -78,6 +78,8 @@ class DigestScheduler:
         self._last_sweep: datetime | None = None
         # time.monotonic() of the last finished sweep (or the start): immune to clock jumps.
         self._swept_at = 0.0
+        # Set once start-up has sent what was missed: from then on it runs as scheduled.
+        self.caught_up = asyncio.Event()
         self._lag: float | None = None
 
     async def start(self) -> bool:
@@ -102,8 +104,9 @@ class DigestScheduler:
         self._swept_at = time.monotonic()
         self._apply(await asyncio.to_thread(self.engine.book.scheduled))
         self.scheduler.start()
-        await self.engine.run_catch_up()
         self._sweeper = asyncio.create_task(self._sweep_forever(), name="digest sweep")
+        await self.engine.run_catch_up()
+        self.caught_up.set()
         return True
 
     async def stop(self) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import loopback.objects as obj
-from bot.__main__ import http_server
+from bot.__main__ import add_routes, http_server
 from bot.app import App
 from bot.config import Config
 from bot.discord_adapter.client import BriefBot, DiscordFrontEnd
@@ -144,11 +144,14 @@ class LoopbackBot:
         )
         bot = front_end.bot
         self.bot = bot
-        self.http = http_server(bot.app, [front_end])
+        self.http = http_server(self.config)
+        if self.http is not None:
+            add_routes(self.http, bot.app, [front_end])
         self._stop = asyncio.Event()
         self._task = asyncio.create_task(Runner(bot.app, [front_end], self.http).run(self._stop))
         deadline = time.perf_counter() + SETTLE_TIMEOUT_S
-        while bot.get_guild(obj.GUILD_ID) is None or bot.app.digests.scheduler.scheduler is None:
+        scheduler = bot.app.digests.scheduler
+        while bot.get_guild(obj.GUILD_ID) is None or not scheduler.caught_up.is_set():
             if self._task.done():
                 await self._task  # raises what stopped the bot
                 raise AssertionError("the bot stopped before connecting")
