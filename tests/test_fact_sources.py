@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from store.dataset import DatasetError, dump_yaml, export_dataset, load_dataset, read_dataset
 from store.db import connect, write_transaction
@@ -143,10 +142,20 @@ def test_export_writes_sources_and_an_import_round_trips(store: FactStore, tmp_p
         ({}, "either source or sources"),
     ],
 )
-def test_the_loader_checks_source_lists(tmp_path: Path, fact: dict, message: str) -> None:
-    data, _ = read_dataset()
-    data = yaml.safe_load(yaml.safe_dump(data))
-    data["entities"][0]["facts"] = [{"attr": "goal", "text": "x", **fact}]
+def test_the_loader_checks_source_lists(fact: dict, message: str) -> None:
+    published = {"text": "2025년 9월 9일", "edtf": "2025-09-09", "precision": "day"}
+    data = {
+        "version": "test",
+        "sources": [
+            {"id": source, "publisher": "p", "title": "t", "published": published}
+            for source in (SOURCE, OTHER)
+        ],
+        "attributes": [{"id": "goal", "ko": "목표", "en": "Goal", "type": "text"}],
+        "entities": [
+            {"id": "e", "class": "program", "kind": "project", "ko": "사업", "source": SOURCE,
+             "facts": [{"attr": "goal", "text": "x", **fact}]}
+        ],
+    }  # fmt: skip
     db = connect(":memory:")
     migrate(db)
     with pytest.raises(DatasetError, match=message), write_transaction(db):
