@@ -5,6 +5,7 @@ python -m store [--db PATH] check
 python -m store [--db PATH] export [--output FILE]
 python -m store [--db PATH] backup PATH
 python -m store [--db PATH] import FILE [--dry-run] [--reason TEXT]
+python -m store [--db PATH] upgrade [--dry-run] [--locale ko|en]
 
 It never creates a store (the bot creates its own on first use): a mistyped `--db` is
 an error, not a new empty store. Whatever goes wrong with the file (missing, not a
@@ -77,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     bulk.add_argument("file", type=Path, help="data set YAML, usually an edited export")
     bulk.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
     bulk.add_argument("--reason", help="why, recorded with every revision")
+    upgrade = commands.add_parser(
+        "upgrade", help="apply newer bundled data set versions as revisions (admin edits kept)"
+    )
+    upgrade.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
+    upgrade.add_argument("--locale", choices=("ko", "en"), default="ko", help="report language")
     args = parser.parse_args(argv)
     try:
         store = FactStore.open(args.db, create=False)
@@ -120,6 +126,9 @@ def _run(store: FactStore, args: argparse.Namespace) -> int:
         print(f"backed up {store.path} to {args.path}")
     elif args.command == "import":
         return _import(store, args.file, dry_run=args.dry_run, reason=args.reason)
+    elif args.command == "upgrade":
+        for line in store.upgrade(dry_run=args.dry_run).lines(args.locale):
+            print(line)
     return 0
 
 

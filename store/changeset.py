@@ -27,6 +27,7 @@ TABLE_NOUNS = {
     "entities": ("항목", "entity"),
     "aliases": ("별칭", "alias"),
     "facts": ("사실", "fact"),
+    "fact_sources": ("사실의 추가 출처", "further source of a fact"),
     "milestones": ("일정", "milestone"),
 }
 
@@ -176,11 +177,18 @@ class ChangeSet:
         summary_en: str,
         reverts: int | None = None,
         row_id: str | int | None = None,
+        reindex: bool = True,
     ) -> EditResult:
-        """Reindex what was touched and append the revision; refused when nothing changed."""
+        """Reindex what was touched and append the revision; refused when nothing changed.
+
+        `reindex=False` is for a caller that writes many revisions in one transaction
+        and reindexes the entities they touched once, before it commits (a data set
+        upgrade touching one entity a hundred times).
+        """
         if not self.changes:
             raise nothing_to_change()
-        reindex_entities(self.db, self.entity_ids())
+        if reindex:
+            reindex_entities(self.db, self.entity_ids())
         revision = record_revision(
             self.db,
             actor=author.actor,

@@ -19,6 +19,7 @@ from store.conflicts import rows_out_of_step_with_log
 from store.dates import FuzzyDate
 from store.db import sqlite_fault
 from store.errors import InvalidInput, StoreBusy, StoreReadOnly
+from store.fact_sources import citation_problems
 from store.hangul import choseong, name_key
 from store.search_index import entity_documents
 
@@ -104,6 +105,7 @@ def check_store(db: sqlite_utils.Database, *, deep: bool = True) -> list[str]:
     problems += _check_triggers(db)
     problems += _check_full_text(db)
     problems += _check_counts(db)
+    problems += citation_problems(db)
     problems += _check_dates(db)
     problems += _check_values(db)
     if deep:
@@ -275,11 +277,11 @@ def _check_alias_keys(db: sqlite_utils.Database) -> list[str]:
 
 def _check_search_documents(db: sqlite_utils.Database) -> list[str]:
     problems = []
-    stored: dict[str, list[tuple[str, str]]] = {}
-    for row in db.query("SELECT entity_id, field, text FROM search_docs ORDER BY id"):
-        stored.setdefault(row["entity_id"], []).append((row["field"], row["text"]))
+    stored: dict[str, list[tuple[str, str, str]]] = {}
+    for row in db.query("SELECT entity_id, field, text, compact FROM search_docs ORDER BY id"):
+        stored.setdefault(row["entity_id"], []).append((row["field"], row["text"], row["compact"]))
     for (entity_id,) in db.execute("SELECT id FROM entities ORDER BY id"):
-        expected = [(d["field"], d["text"]) for d in entity_documents(db, entity_id)]
+        expected = [(d["field"], d["text"], d["compact"]) for d in entity_documents(db, entity_id)]
         if stored.pop(entity_id, []) != expected:
             problems.append(f"search documents of {entity_id} are out of date")
     for entity_id in stored:

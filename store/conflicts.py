@@ -20,14 +20,23 @@ from store.revisions import Change, revisions_since
 
 # `c` is one element of a revision's `changes` array, as `json_each` yields it.
 _TABLE = "json_extract(c.value, '$.table')"
+# A further source of a fact belongs to the fact's entity and attribute. The fact row
+# outlives its links except when a revert removes both, and then the fact's own change
+# in the same revision still names them.
+_FACT_OF_LINK = (
+    "(SELECT {column} FROM facts WHERE id = coalesce(json_extract(c.value, '$.after.fact_id'),"
+    " json_extract(c.value, '$.before.fact_id')))"
+)
 _ENTITY_OF_CHANGE = (
     f"CASE {_TABLE} WHEN 'entities' THEN json_extract(c.value, '$.id')"
+    f" WHEN 'fact_sources' THEN {_FACT_OF_LINK.format(column='entity_id')}"
     " ELSE coalesce(json_extract(c.value, '$.after.entity_id'),"
     " json_extract(c.value, '$.before.entity_id')) END"
 )
 _ATTRIBUTE_OF_CHANGE = (
-    "coalesce(json_extract(c.value, '$.after.attribute'),"
-    " json_extract(c.value, '$.before.attribute'))"
+    f"CASE {_TABLE} WHEN 'fact_sources' THEN {_FACT_OF_LINK.format(column='attribute')}"
+    " ELSE coalesce(json_extract(c.value, '$.after.attribute'),"
+    " json_extract(c.value, '$.before.attribute')) END"
 )
 
 
@@ -64,7 +73,7 @@ def touching_changes(
         where.append(f"{_ENTITY_OF_CHANGE} = ?")
         params.append(entity_id)
     if attribute is not None:
-        where.append(f"{_TABLE} = 'facts' AND {_ATTRIBUTE_OF_CHANGE} = ?")
+        where.append(f"{_TABLE} IN ('facts', 'fact_sources') AND {_ATTRIBUTE_OF_CHANGE} = ?")
         params.append(attribute)
     if not where:
         raise ValueError("name the rows: rows, entity_id or attribute")

@@ -16,7 +16,9 @@ import yaml
 
 from store.dates import FuzzyDate
 from store.errors import InvalidInput
+from store.fact_sources import further_sources
 from store.hangul import choseong, name_key, nfc
+from store.model import CONFIDENCES, FACT_STATUSES
 from store.money import format_won_ko, parse_won
 from store.revisions import record_revision
 from store.search_index import rebuild_search
@@ -30,6 +32,7 @@ VALUE_KEYS = {
     "entity": "entity",
 }
 QUALIFIER_KEYS = ("start", "end", "as_of")
+NAME_FIELDS = ("ko", "en", "acronym")
 
 
 class DatasetError(ValueError):
@@ -86,6 +89,25 @@ class _Loader:
             raise DatasetError(f"{where}: unknown or missing source {source!r}")
         return source
 
+    def _fact_sources(self, where: str, fact: dict[str, Any]) -> list[str]:
+        """A fact's `source: id` or `sources: [a, b]` (exactly one of them), checked."""
+        if ("source" in fact) == ("sources" in fact):
+            raise DatasetError(f"{where}: give either source or sources, got {sorted(fact)}")
+        if "source" in fact:
+            return [self._source(where, fact)]
+        listed = fact["sources"]
+        if not isinstance(listed, list) or not listed or len(set(listed)) != len(listed):
+            raise DatasetError(f"{where}: sources is a list of distinct source ids, got {listed!r}")
+        for source in listed:
+            self._source(where, {"source": source})
+        return listed
+
+    def _choice(self, where: str, item: dict[str, Any], key: str, allowed: tuple[str, ...]) -> Any:
+        value = item.get(key)
+        if value is not None and value not in allowed:
+            raise DatasetError(f"{where}: {key} is one of {', '.join(allowed)}, got {value!r}")
+        return value
+
     def load(self) -> None:
         for i, source in enumerate(self.data.get("sources", [])):
             self._insert_source(f"sources[{i}]", source)
@@ -109,6 +131,9 @@ class _Loader:
 
     def _insert_source(self, where: str, source: dict[str, Any]) -> None:
         published = _date_parts(f"{where}.published", source.get("published"))
+        confirmed_by = source["published"].get("confirmed_by") or []
+        for cited in confirmed_by:
+            self._source(f"{where}.published.confirmed_by", {"source": cited})
         self.db["sources"].insert(
             {
                 "id": source["id"],
@@ -124,12 +149,18 @@ class _Loader:
                 "published_earliest": published.earliest and published.earliest.isoformat(),
                 "published_latest": published.latest and published.latest.isoformat(),
                 "published_note": source.get("published", {}).get("note"),
+                "published_confirmed_by": json.dumps(confirmed_by),
                 "created_rev": self.rev,
             }
         )
 
     def _insert_entity(self, where: str, entity: dict[str, Any]) -> None:
         summary_ko, summary_en = _bilingual(entity.get("summary"))
+        general = entity.get("general_knowledge_names") or []
+        if not set(general) <= set(NAME_FIELDS):
+            raise DatasetError(
+                f"{where}: general_knowledge_names lists {NAME_FIELDS}, got {general}"
+            )
         self.db["entities"].insert(
             {
                 "id": entity["id"],
@@ -142,6 +173,8 @@ class _Loader:
                 "summary_en": summary_en,
                 "source_id": self._source(where, entity),
                 "created_rev": self.rev,
+                "name_is_description": int(bool(entity.get("name_is_description"))),
+                "general_knowledge_names": json.dumps(general),
             }
         )
         add_aliases(
@@ -165,14 +198,22 @@ class _Loader:
             raise DatasetError(
                 f"{where}: attribute {attr!r} takes a {value_type} value, got {present}"
             )
+        sources = self._fact_sources(where, fact)
+        speaker = fact.get("speaker")
+        if speaker is not None and speaker not in self.entities:
+            raise DatasetError(f"{where}: speaker is an unknown entity {speaker!r}")
         row: dict[str, Any] = {
             "entity_id": entity_id,
             "attribute": attr,
             "value_text_en": fact.get("text_en"),
             "unit": fact.get("unit"),
             "rank": fact.get("rank", "normal"),
-            "source_id": self._source(where, fact),
+            "source_id": sources[0],
             "created_rev": self.rev,
+            "confidence": self._choice(where, fact, "confidence", CONFIDENCES),
+            "approximate": int(bool(fact.get("approximate"))),
+            "speaker": speaker,
+            "status": self._choice(where, fact, "status", FACT_STATUSES),
         }
         value = fact[value_type]
         if value_type == "text":
@@ -200,7 +241,11 @@ class _Loader:
             if fact.get(key)
         }
         row["qualifiers"] = json.dumps(qualifiers, ensure_ascii=False)
-        self.db["facts"].insert(row)
+        fact_id = self.db["facts"].insert(row).last_pk
+        self.db["fact_sources"].insert_all(
+            {"fact_id": fact_id, "position": position, "source_id": source}
+            for position, source in enumerate(sources[1:], start=1)
+        )
 
     def _insert_milestone(self, where: str, entity_id: str, milestone: dict[str, Any]) -> None:
         title_ko, title_en = _bilingual(milestone.get("title"))
@@ -246,9 +291,18 @@ def add_aliases(
 
 
 def load_dataset(
-    db: sqlite_utils.Database, data: dict[str, Any], digest: str, *, actor: str = "dataset"
+    db: sqlite_utils.Database,
+    data: dict[str, Any],
+    digest: str,
+    *,
+    actor: str = "dataset",
+    index: bool = True,
 ) -> int:
-    """Load a data set into an empty store as one revision; the caller owns the transaction."""
+    """Load a data set into an empty store as one revision; the caller owns the transaction.
+
+    `index=False` skips the search documents, for a scratch store that is only compared
+    row by row (an import's or an upgrade's) and never searched.
+    """
     counts = {k: len(data.get(k) or []) for k in ("sources", "attributes", "entities")}
     revision = record_revision(
         db,
@@ -264,7 +318,8 @@ def load_dataset(
          {"key": "dataset_sha256", "value": digest}],
         replace=True,
     )  # fmt: skip
-    rebuild_search(db)
+    if index:
+        rebuild_search(db)
     return revision
 
 
@@ -295,6 +350,8 @@ def export_dataset(db: sqlite_utils.Database) -> dict[str, Any]:
         published = _date_out(s["published_text"], s["published_edtf"], s["published_precision"])
         if s["published_note"]:
             published["note"] = s["published_note"]
+        if json.loads(s["published_confirmed_by"]):
+            published["confirmed_by"] = json.loads(s["published_confirmed_by"])
         sources.append(
             _compact({"id": s["id"], "file": s["file"], "publisher": s["publisher"],
                       "publisher_en": s["publisher_en"], "author": s["author"], "title": s["title"],
@@ -324,10 +381,9 @@ def _export_entity(db: sqlite_utils.Database, e: dict[str, Any]) -> dict[str, An
         )
         if a["alias"] not in own
     ]
-    facts = [
-        _export_fact(f)
-        for f in db.query("SELECT * FROM facts WHERE entity_id = ? ORDER BY id", [e["id"]])
-    ]
+    rows = list(db.query("SELECT * FROM facts WHERE entity_id = ? ORDER BY id", [e["id"]]))
+    further = further_sources(db, [f["id"] for f in rows])
+    facts = [_export_fact(f, further.get(f["id"], [])) for f in rows]
     milestones = [
         {
             "title": _bilingual_out(m["title_ko"], m["title_en"]),
@@ -345,6 +401,8 @@ def _export_entity(db: sqlite_utils.Database, e: dict[str, Any]) -> dict[str, An
             "ko": e["name_ko"],
             "en": e["name_en"],
             "acronym": e["acronym"],
+            "name_is_description": True if e["name_is_description"] else None,
+            "general_knowledge_names": json.loads(e["general_knowledge_names"]) or None,
             "aliases": aliases or None,
             "summary": _bilingual_out(e["summary_ko"], e["summary_en"]),
             "source": e["source_id"],
@@ -354,7 +412,7 @@ def _export_entity(db: sqlite_utils.Database, e: dict[str, Any]) -> dict[str, An
     )
 
 
-def _export_fact(f: dict[str, Any]) -> dict[str, Any]:
+def _export_fact(f: dict[str, Any], further: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {"attr": f["attribute"]}
     if f["value_text"] is not None:
         out["text"] = f["value_text"]
@@ -371,12 +429,19 @@ def _export_fact(f: dict[str, Any]) -> dict[str, Any]:
         out["entity"] = f["value_entity"]
     out["text_en"] = f["value_text_en"]
     out["unit"] = f["unit"]
+    out["approximate"] = True if f["approximate"] else None
     out["role"] = _bilingual_out(f["role_ko"], f["role_en"])
     out.update(json.loads(f["qualifiers"]))
     out["note"] = _bilingual_out(f["note_ko"], f["note_en"])
+    out["speaker"] = f["speaker"]
+    out["status"] = f["status"]
     if f["rank"] != "normal":
         out["rank"] = f["rank"]
-    out["source"] = f["source_id"]
+    out["confidence"] = f["confidence"]
+    if further:
+        out["sources"] = [f["source_id"], *further]
+    else:
+        out["source"] = f["source_id"]
     return _compact(out)
 
 

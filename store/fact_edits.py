@@ -8,6 +8,7 @@ caller holds the write transaction (`FactStore` does).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -18,6 +19,7 @@ import sqlite_utils
 from store.changeset import ChangeSet, EditResult, authorship
 from store.conflicts import require_untouched
 from store.errors import InvalidInput
+from store.fact_sources import SOURCES_KEY, find_sources, insert_fact, with_sources
 from store.hangul import nfc
 from store.limits import NAME_MAX, checked_text, required_text
 from store.model import EntityRef
@@ -25,7 +27,6 @@ from store.references import (
     Attribute,
     find_attribute,
     find_entity,
-    find_source,
     lookup_attribute,
     unknown_attribute,
 )
@@ -156,7 +157,7 @@ def set_fact(
     entity: str,
     attribute: str,
     value: str,
-    source: str,
+    source: str | Sequence[str],
     actor: str,
     reason: str | None = None,
     unit: str | None = None,
@@ -171,6 +172,9 @@ def set_fact(
 ) -> EditResult:
     """State `value` as `entity`'s `attribute` on `source`, superseding what it replaces.
 
+    `source` is one source id or URL, or several (a list, or one string separated by
+    commas or spaces as typed in chat); the first is the statement's primary source.
+
     With no current statement of the attribute, the new one is added; with exactly one,
     that one is superseded (rank `deprecated`). With several (five teams, two goals),
     name the one to supersede with `replaces` (a fact id) or keep them all with
@@ -183,7 +187,7 @@ def set_fact(
     today = resolved_today(today)
     subject = find_entity(db, entity)
     attr, is_new = _attribute_for(db, attribute, value, value_type, label_ko, label_en, today)
-    cited = find_source(db, source)
+    cited = [s.id for s in find_sources(db, source)]
     values = parse_value(db, attr, value, today=today, unit=unit, text_en=text_en)
     if values["value_entity"] == subject.id:
         raise InvalidInput(
@@ -192,8 +196,9 @@ def set_fact(
         )
     current = current_facts(db, subject.id, attr.id)
     superseded = _superseded(db, current, replaces, add, subject, attr)
+    listed = {row["id"]: json.loads(row[SOURCES_KEY]) for row in with_sources(db, current)}
     for fact in current:
-        if fact["source_id"] == cited.id and all(fact[c] == values[c] for c in VALUE_COLUMNS):
+        if listed[fact["id"]] == cited and all(fact[c] == values[c] for c in VALUE_COLUMNS):
             raise InvalidInput(
                 f"같은 진술이 이미 있습니다 (#{fact['id']}).",
                 f"That statement is already there (#{fact['id']}).",
@@ -209,10 +214,7 @@ def set_fact(
         )  # fmt: skip
     for fact in superseded:
         changes.update("facts", fact["id"], {"rank": "deprecated"})
-    fact_id = changes.insert(
-        "facts",
-        {"entity_id": subject.id, "attribute": attr.id, **values, "source_id": cited.id},
-    )
+    fact_id = insert_fact(changes, {"entity_id": subject.id, "attribute": attr.id, **values}, cited)
     new_ko, new_en = describe_value(db, values, "ko"), describe_value(db, values, "en")
     if superseded:
         summary_ko = f"{_values_shown(db, superseded, 'ko')} → {new_ko}"

@@ -35,6 +35,7 @@ from store.db import (
     write_transaction,
 )
 from store.fact_edits import current_facts
+from store.fact_sources import further_sources
 from store.history import HISTORY_LIMIT, describe_change, history, revert_revision
 from store.model import EntityDetail, EntityRef, MilestoneView, SourceRef
 from store.queries import (
@@ -59,6 +60,7 @@ from store.revisions import Change, Revision, latest_revision_id, revisions_sinc
 from store.schema import migrate
 from store.search import SearchResults, search_entities
 from store.storable import check_storable
+from store.upgrade import UpgradeReport, rolled_back, upgrade_store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -133,7 +135,10 @@ class FactStore:
     def seed(self, dataset: Path = DATASET_PATH) -> bool:
         """Load the data set as revision 1 if the store is empty; True when it loaded.
 
-        A seeded store is only read, so opening one never waits for the write lock that
+        A new store loads the newest bundled version directly. Its content is what a store
+        of an older version gets from `upgrade()` (tests/test_upgrade.py holds the two
+        equal), so loading one version is the same data at a fraction of the cost. A
+        seeded store is only read, so opening one never waits for the write lock that
         another process (a long import) may hold.
         """
         with self._lock:
@@ -145,6 +150,12 @@ class FactStore:
                 data, digest = read_dataset(dataset)
                 load_dataset(self.db, data, digest)
                 return True
+
+    def upgrade(self, dry_run: bool = False) -> UpgradeReport:
+        """Apply newer bundled data set versions as revisions by `dataset:N` (see
+        `store.upgrade`); with `dry_run`, report what would change and write nothing."""
+        with self._lock, (rolled_back if dry_run else write_transaction)(self.db):
+            return upgrade_store(self.db, dry_run=dry_run)
 
     def close(self) -> None:
         with self._lock:
@@ -261,12 +272,19 @@ class FactStore:
         self, entity: str, attribute: str
     ) -> tuple[str, str, list[dict[str, Any]]]:
         """The entity's and attribute's ids, and the entity's current statements of the
-        attribute (to prefill an edit form); `InvalidInput` for an unknown name."""
+        attribute (to prefill an edit form), each with `sources`: every source id it cites,
+        the primary first; `InvalidInput` for an unknown name."""
         entity_id, attribute_id = (
             find_entity(self.db, entity).id,
             find_attribute(self.db, attribute).id,
         )
-        return entity_id, attribute_id, current_facts(self.db, entity_id, attribute_id)
+        rows = current_facts(self.db, entity_id, attribute_id)
+        further = further_sources(self.db, [row["id"] for row in rows])
+        return (
+            entity_id,
+            attribute_id,
+            [{**row, "sources": [row["source_id"], *further.get(row["id"], [])]} for row in rows],
+        )
 
     @_locked
     def describe_change(self, change: Change, locale: str) -> str:

@@ -25,6 +25,16 @@ _COMPAT_CONSONANTS = frozenset("ㄱㄲㄳㄴㄵㄶㄷㄸㄹㄺㄻㄼㄽㄾㄿㅀ
 # Characters that carry no meaning in a name: spacing, quotes, brackets, dots, dashes.
 _NAME_NOISE = re.compile(r"[\s\"'‘’“”「」『』()\[\]{}<>·・.,、:;!?\-–—_/]+")
 _SPACES = re.compile(r"\s+")
+# Between two letters or digits of a spaced script (not Hangul: `[^\W_]` is a letter or
+# digit), a run of noise with a separator in it (a space, `/`, `,`, `·`, brackets) is a word
+# boundary; one of only joiners (`A.X`, `K-EXAONE`, `LG's`) is not, nor a thousands comma.
+_SPACED = r"[^\W_\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]"
+_SEPARATORS = r"\s\"‘“”「」『』()\[\]{}<>·・,、:;!?–—/"
+_JOINERS = r".\-'’_"
+_WORD_BREAK = re.compile(
+    rf"(?<={_SPACED})(?!(?<=\d),\d)[{_JOINERS}]*[{_SEPARATORS}][{_SEPARATORS}{_JOINERS}]*(?={_SPACED})"
+)
+
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
@@ -46,6 +56,21 @@ def nfc(text: str) -> str:
 def name_key(text: str) -> str:
     """The form two names are compared in: visible, NFC, case-folded, without spaces or punctuation."""
     return _NAME_NOISE.sub("", unicodedata.normalize("NFC", visible(text)).casefold())
+
+
+def search_key(text: str) -> str:
+    """The form search documents are matched in: `name_key`, but where a space or a
+    separating mark (`/`, `,`, `·`, …) stands between two words of a spaced script (Latin
+    letters, digits), one space stays (a thousands comma, `2,136`, does not separate).
+
+    `name_key` joins everything, which is right for names but lets a query match across a
+    word boundary: `GPU` would be found in "linkin**g pu**blic". Marks inside a word
+    (`A.X`, `K-EXAONE`) still join it, and Korean spacing is loose (`연구 거점` /
+    `연구거점`, `946억 원`), so spaces next to Hangul still go. The kept boundary is marked
+    with NUL (never in a text: `visible` drops it) while the noise goes, then becomes a space.
+    """
+    folded = unicodedata.normalize("NFC", visible(text)).casefold()
+    return _NAME_NOISE.sub("", _WORD_BREAK.sub("\x00", folded)).replace("\x00", " ")
 
 
 def jamo(text: str) -> str:

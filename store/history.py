@@ -83,6 +83,8 @@ def _row_label(db: sqlite_utils.Database, table: str, row: dict[str, Any], local
         return (row["name_en"] or row["name_ko"]) if en else row["name_ko"]
     if table == "aliases":
         return row["alias"]
+    if table == "fact_sources":
+        return f"#{row['fact_id']} ← {row['source_id']}"
     if table == "sources":
         return f"{row['publisher']} «{row['title']}»"
     if table == "attributes":

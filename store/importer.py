@@ -25,6 +25,7 @@ from store.changeset import TABLE_NOUNS, Authorship, ChangeSet, EditResult, auth
 from store.dataset import load_dataset
 from store.db import connect, write_transaction
 from store.errors import InvalidInput
+from store.fact_sources import SOURCES_KEY, insert_fact, with_sources
 from store.schema import migrate
 from store.values import describe_value
 
@@ -62,13 +63,17 @@ class ImportResult:
         return [line for step in self.steps for line in step.lines]
 
 
-def _scratch_store(data: dict[str, Any]) -> sqlite_utils.Database:
-    """The file loaded into an in-memory store, or the loader's complaint as `InvalidInput`."""
+def scratch_store(data: dict[str, Any]) -> sqlite_utils.Database:
+    """The file loaded into an in-memory store, or the loader's complaint as `InvalidInput`.
+
+    Loading normalises exactly as a real load does (amounts, dates, alias keys), so rows of
+    the scratch store compare with a store's rows column by column.
+    """
     scratch = connect(":memory:")
     migrate(scratch)
     try:
         with write_transaction(scratch):
-            load_dataset(scratch, data, "", actor="import")
+            load_dataset(scratch, data, "", actor="import", index=False)
     except (ValueError, KeyError, TypeError, sqlite3.Error) as exc:
         raise InvalidInput(
             f"가져올 파일이 데이터 세트 형식에 맞지 않습니다: {exc}",
@@ -77,7 +82,7 @@ def _scratch_store(data: dict[str, Any]) -> sqlite_utils.Database:
     return scratch
 
 
-def _content(row: dict[str, Any]) -> dict[str, Any]:
+def row_content(row: dict[str, Any]) -> dict[str, Any]:
     """A row without the columns its store assigns, qualifiers in a canonical order."""
     content = {k: v for k, v in row.items() if k not in _ASSIGNED_COLUMNS}
     if "qualifiers" in content:
@@ -85,19 +90,21 @@ def _content(row: dict[str, Any]) -> dict[str, Any]:
     return content
 
 
-def _rows(
+def table_rows(
     db: sqlite_utils.Database, table: str, where: str = "1", params: Sequence[Any] = ()
 ) -> list[dict[str, Any]]:
+    """Rows of `table` matching `where`, in the order they were written."""
     return list(db.query(f"SELECT * FROM {table} WHERE {where} ORDER BY rowid", list(params)))
 
 
-def _differences(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
+def row_differences(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, Any]:
     """The columns of `theirs` (content only) whose values differ from `ours`."""
-    ours_content = _content(ours)
-    return {k: v for k, v in _content(theirs).items() if ours_content.get(k) != v}
+    ours_content = row_content(ours)
+    return {k: v for k, v in row_content(theirs).items() if ours_content.get(k) != v}
 
 
-def _changed_line(label: str, ours: dict[str, Any], changed: dict[str, Any]) -> str:
+def changed_line(label: str, ours: dict[str, Any], changed: dict[str, Any]) -> str:
+    """`~ label: column: old → new, …`, one line of a diff."""
     fields = ", ".join(f"{k}: {ours.get(k)!r} → {v!r}" for k, v in changed.items())
     return f"~ {label}: {fields}"
 
@@ -116,20 +123,20 @@ def _keyed_steps(
     db: sqlite_utils.Database, scratch: sqlite_utils.Database, table: str, noun: str
 ) -> Iterator[ImportStep]:
     """Rows keyed by their own id (sources, attributes): added or changed, never removed."""
-    ours = {r["id"]: r for r in _rows(db, table)}
-    theirs = {r["id"]: r for r in _rows(scratch, table)}
+    ours = {r["id"]: r for r in table_rows(db, table)}
+    theirs = {r["id"]: r for r in table_rows(scratch, table)}
     _refuse_removal(table, [i for i in ours if i not in theirs])
     for row_id, row in theirs.items():
         if row_id not in ours:
             yield ImportStep(
                 f"{noun}.add",
                 (f"+ {noun} {row_id}",),
-                (RowWrite(table, None, {"id": row_id, **_content(row)}),),
+                (RowWrite(table, None, {"id": row_id, **row_content(row)}),),
             )
-        elif changed := _differences(ours[row_id], row):
+        elif changed := row_differences(ours[row_id], row):
             yield ImportStep(
                 f"{noun}.update",
-                (_changed_line(f"{noun} {row_id}", ours[row_id], changed),),
+                (changed_line(f"{noun} {row_id}", ours[row_id], changed),),
                 (RowWrite(table, row_id, changed),),
             )
 
@@ -138,25 +145,25 @@ def _entity_steps(
     db: sqlite_utils.Database, scratch: sqlite_utils.Database
 ) -> Iterator[ImportStep]:
     """New entities, changed entity rows, and names an entity gains (names are never dropped)."""
-    ours = {r["id"]: r for r in _rows(db, "entities")}
-    theirs = _rows(scratch, "entities")
+    ours = {r["id"]: r for r in table_rows(db, "entities")}
+    theirs = table_rows(scratch, "entities")
     _refuse_removal("entities", sorted(ours.keys() - {r["id"] for r in theirs}))
     for row in theirs:
         entity_id = row["id"]
         writes: list[RowWrite] = []
         lines: list[str] = []
         if entity_id not in ours:
-            writes.append(RowWrite("entities", None, {"id": entity_id, **_content(row)}))
+            writes.append(RowWrite("entities", None, {"id": entity_id, **row_content(row)}))
             lines.append(f"+ entity {entity_id} ({row['name_ko']})")
-        elif changed := _differences(ours[entity_id], row):
+        elif changed := row_differences(ours[entity_id], row):
             writes.append(RowWrite("entities", entity_id, changed))
-            lines.append(_changed_line(f"entity {entity_id}", ours[entity_id], changed))
-        our_aliases = _rows(db, "aliases", "entity_id = ?", [entity_id])
-        their_aliases = _rows(scratch, "aliases", "entity_id = ?", [entity_id])
+            lines.append(changed_line(f"entity {entity_id}", ours[entity_id], changed))
+        our_aliases = table_rows(db, "aliases", "entity_id = ?", [entity_id])
+        their_aliases = table_rows(scratch, "aliases", "entity_id = ?", [entity_id])
         known = {a["key"] for a in our_aliases}
         for alias in their_aliases:
             if alias["key"] not in known:
-                writes.append(RowWrite("aliases", None, _content(alias)))
+                writes.append(RowWrite("aliases", None, row_content(alias)))
                 lines.append(f"+ alias {entity_id}: {alias['alias']}")
         kept = {a["key"] for a in their_aliases}
         _refuse_removal(
@@ -169,7 +176,7 @@ def _entity_steps(
 
 
 def _fact_key(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in _content(row).items() if k != "rank"}
+    return {k: v for k, v in row_content(row).items() if k != "rank"}
 
 
 def _title(row: dict[str, Any]) -> str:
@@ -189,23 +196,24 @@ def _take(
 
 def _unmatched(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`theirs` rows with no identical row in `ours`; the identical ones leave `ours`."""
-    return [row for row in theirs if _take(ours, row, _content) is None]
+    return [row for row in theirs if _take(ours, row, row_content) is None]
 
 
 def _fact_steps(
     db: sqlite_utils.Database, scratch: sqlite_utils.Database, entity_id: str
 ) -> Iterator[ImportStep]:
     """Per attribute: statements added, re-ranked, or deprecated because the file dropped them."""
-    ours = _rows(db, "facts", "entity_id = ?", [entity_id])
+    ours = with_sources(db, table_rows(db, "facts", "entity_id = ?", [entity_id]))
+    theirs = with_sources(scratch, table_rows(scratch, "facts", "entity_id = ?", [entity_id]))
     by_attribute: dict[str, list[tuple[RowWrite, str]]] = {}
-    for row in _unmatched(ours, _rows(scratch, "facts", "entity_id = ?", [entity_id])):
+    for row in _unmatched(ours, theirs):
         label = f"fact {entity_id}.{row['attribute']}: {describe_value(db, row, 'ko')}"
         reranked = _take(ours, row, _fact_key)
         if reranked is not None:
             write = RowWrite("facts", reranked["id"], {"rank": row["rank"]})
             line = f"~ {label}: rank {reranked['rank']} → {row['rank']}"
         else:
-            write, line = RowWrite("facts", None, _content(row)), f"+ {label}"
+            write, line = RowWrite("facts", None, row_content(row)), f"+ {label}"
         by_attribute.setdefault(row["attribute"], []).append((write, line))
     for row in ours:
         if row["rank"] != "deprecated":
@@ -225,8 +233,8 @@ def _milestone_steps(
     db: sqlite_utils.Database, scratch: sqlite_utils.Database, entity_id: str
 ) -> Iterator[ImportStep]:
     """Milestones added or changed; an edited one is matched by its title, else by order."""
-    ours = _rows(db, "milestones", "entity_id = ?", [entity_id])
-    theirs = _unmatched(ours, _rows(scratch, "milestones", "entity_id = ?", [entity_id]))
+    ours = table_rows(db, "milestones", "entity_id = ?", [entity_id])
+    theirs = _unmatched(ours, table_rows(scratch, "milestones", "entity_id = ?", [entity_id]))
     pairs = []
     for row in list(theirs):
         titled = _take(ours, row, _title)
@@ -236,23 +244,23 @@ def _milestone_steps(
     pairs += zip(ours, theirs, strict=False)
     _refuse_removal("milestones", [f"{o['title_ko']} (#{o['id']})" for o in ours[len(theirs) :]])
     for old, new in pairs:
-        changed = _differences(old, new)
+        changed = row_differences(old, new)
         yield ImportStep(
             "milestone.update",
-            (_changed_line(f"milestone {entity_id} #{old['id']} {old['title_ko']}", old, changed),),
+            (changed_line(f"milestone {entity_id} #{old['id']} {old['title_ko']}", old, changed),),
             (RowWrite("milestones", old["id"], changed),),
         )
     for new in theirs[len(ours) :]:
         yield ImportStep(
             "milestone.add",
             (f"+ milestone {entity_id}: {new['title_ko']} ({new['date_text']})",),
-            (RowWrite("milestones", None, _content(new)),),
+            (RowWrite("milestones", None, row_content(new)),),
         )
 
 
 def plan_import(db: sqlite_utils.Database, data: dict[str, Any]) -> list[ImportStep]:
     """What applying `data` (a data set, usually an edited export) would change, in order."""
-    scratch = _scratch_store(data)
+    scratch = scratch_store(data)
     try:
         steps = [
             *_keyed_steps(db, scratch, "sources", "source"),
@@ -267,13 +275,21 @@ def plan_import(db: sqlite_utils.Database, data: dict[str, Any]) -> list[ImportS
         scratch.conn.close()
 
 
+def apply_write(changes: ChangeSet, write: RowWrite) -> None:
+    """Write one row as planned; a new fact's `SOURCES_KEY` becomes its source links."""
+    if write.row_id is not None:
+        changes.update(write.table, write.row_id, write.values)
+    elif write.table == "facts":
+        values = dict(write.values)
+        insert_fact(changes, values, json.loads(values.pop(SOURCES_KEY)))
+    else:
+        changes.insert(write.table, write.values)
+
+
 def _apply(db: sqlite_utils.Database, step: ImportStep, author: Authorship) -> EditResult:
     changes = ChangeSet(db)
     for write in step.writes:
-        if write.row_id is None:
-            changes.insert(write.table, write.values)
-        else:
-            changes.update(write.table, write.row_id, write.values)
+        apply_write(changes, write)
     summary = "; ".join(step.lines)
     return changes.commit(author, step.action, summary_ko=summary, summary_en=summary)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,38 +12,47 @@ from typing import Any
 import sqlite_utils
 
 from store.dates import FuzzyDate
+from store.fact_sources import further_sources
 from store.model import EntityDetail, EntityRef, FactView, MilestoneView, SourceRef
 
 _SOURCE_COLUMNS = (
     "s.id AS s_id, s.publisher AS s_publisher, s.publisher_en AS s_publisher_en,"
     " s.title AS s_title, s.author AS s_author, s.url AS s_url,"
     " s.published_text AS s_published_text, s.published_edtf AS s_published_edtf,"
-    " s.published_precision AS s_published_precision, s.published_note AS s_published_note"
+    " s.published_precision AS s_published_precision, s.published_note AS s_published_note,"
+    " s.published_confirmed_by AS s_published_confirmed_by"
 )
 _SUBJECT_COLUMNS = (
     "e.id AS e_id, e.class AS e_class, e.kind AS e_kind, e.name_ko AS e_name_ko,"
-    " e.name_en AS e_name_en, e.acronym AS e_acronym"
+    " e.name_en AS e_name_en, e.acronym AS e_acronym, e.name_is_description AS e_name_is_description"
 )
 _LINKED_COLUMNS = (
     "l.id AS l_id, l.class AS l_class, l.kind AS l_kind, l.name_ko AS l_name_ko,"
-    " l.name_en AS l_name_en, l.acronym AS l_acronym"
+    " l.name_en AS l_name_en, l.acronym AS l_acronym, l.name_is_description AS l_name_is_description"
+)
+_SPEAKER_COLUMNS = (
+    "p.id AS p_id, p.class AS p_class, p.kind AS p_kind, p.name_ko AS p_name_ko,"
+    " p.name_en AS p_name_en, p.acronym AS p_acronym, p.name_is_description AS p_name_is_description"
 )
 _FACT_SELECT = (
     f"SELECT f.*, a.label_ko, a.label_en, a.value_type, {_SOURCE_COLUMNS}, {_SUBJECT_COLUMNS},"
-    f" {_LINKED_COLUMNS} FROM facts f"
+    f" {_LINKED_COLUMNS}, {_SPEAKER_COLUMNS} FROM facts f"
     " JOIN attributes a ON a.id = f.attribute JOIN sources s ON s.id = f.source_id"
     " JOIN entities e ON e.id = f.entity_id LEFT JOIN entities l ON l.id = f.value_entity"
+    " LEFT JOIN entities p ON p.id = f.speaker"
 )
 # Positional, in `MilestoneView` order: a list of 500 builds no dict or name per row.
 _MILESTONE_COLUMNS = (
     "m.id, m.title_ko, m.title_en, m.date_text, m.date_edtf, m.precision, m.status,"
-    " m.source_id, m.created_rev, e.id, e.class, e.kind, e.name_ko, e.name_en, e.acronym"
+    " m.source_id, m.created_rev, e.id, e.class, e.kind, e.name_ko, e.name_en, e.acronym,"
+    " e.name_is_description"
 )
 # Linking facts an entity detail carries per subject class (a card shows up to 12).
 INBOUND_PER_CLASS = 25
 _SOURCE_FIELDS = (
     "id", "publisher", "publisher_en", "title", "author", "url",
     "published_text", "published_edtf", "published_precision", "published_note",
+    "published_confirmed_by",
 )  # fmt: skip
 
 # Reading a date or a source from its columns is pure, and a list of 500 milestones
@@ -78,7 +87,7 @@ def _qualifier_dates(stored: str) -> dict[str, FuzzyDate]:
     return dates
 
 
-def _fact(row: dict[str, Any]) -> FactView:
+def _fact(row: dict[str, Any], further: list[SourceRef]) -> FactView:
     date_value = None
     if row["value_date_text"] is not None:
         date_value = _date(
@@ -105,15 +114,55 @@ def _fact(row: dict[str, Any]) -> FactView:
         note_ko=row["note_ko"],
         note_en=row["note_en"],
         rank=row["rank"],
-        source=_source(row),
+        sources=(_source(row), *further),
         created_rev=row["created_rev"],
+        confidence=row["confidence"],
+        approximate=bool(row["approximate"]),
+        speaker=EntityRef.from_row(row, "p_") if row["p_id"] else None,
+        status=row["status"],
     )
+
+
+def _facts(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> list[FactView]:
+    """Fact views of `_FACT_SELECT` rows, each with all of its sources (one query for the
+    further sources of the lot)."""
+    listed = list(rows)
+    further = further_sources(db, [row["id"] for row in listed])
+    wanted = sorted({i for ids in further.values() for i in ids})
+    refs = {s.id: s for s in sources_by_id(db, wanted)}
+    return [_fact(row, [refs[i] for i in further.get(row["id"], [])]) for row in listed]
+
+
+def sources_by_id(db: sqlite_utils.Database, ids: Sequence[str]) -> list[SourceRef]:
+    """The sources with these ids (any order)."""
+    if not ids:
+        return []
+    return [
+        SourceRef.from_row(r)
+        for r in db.query(f"SELECT * FROM sources WHERE id IN ({', '.join('?' * len(ids))})", ids)
+    ]
+
+
+def facts_by_id(db: sqlite_utils.Database, fact_ids: Sequence[int]) -> dict[int, FactView]:
+    """Fact views by id (any rank)."""
+    if not fact_ids:
+        return {}
+    marks = ", ".join("?" * len(fact_ids))
+    rows = db.query(f"{_FACT_SELECT} WHERE f.id IN ({marks})", list(fact_ids))
+    return {fact.id: fact for fact in _facts(db, rows)}
 
 
 def _milestone(row: Sequence[Any], source: SourceRef) -> MilestoneView:
     date_value = _date(row[3], row[4], row[5])
     return MilestoneView(
-        row[0], EntityRef(*row[9:15]), row[1], row[2], date_value, row[6], source, row[8]
+        row[0],
+        EntityRef(*row[9:15], bool(row[15])),
+        row[1],
+        row[2],
+        date_value,
+        row[6],
+        source,
+        row[8],
     )
 
 
@@ -134,13 +183,13 @@ def entity_detail(db: sqlite_utils.Database, entity_id: str) -> EntityDetail | N
     if not rows:
         return None
     row = rows[0]
-    facts = [
-        _fact(r)
-        for r in db.query(
+    facts = _facts(
+        db,
+        db.query(
             f"{_FACT_SELECT} WHERE f.entity_id = ? AND f.rank != 'deprecated' ORDER BY f.id",
             [entity_id],
-        )
-    ]
+        ),
+    )
     inbound, inbound_counts = _inbound(db, entity_id)
     deprecated = db.execute(
         "SELECT count(*) FROM facts WHERE entity_id = ? AND rank = 'deprecated'", [entity_id]
@@ -163,6 +212,7 @@ def entity_detail(db: sqlite_utils.Database, entity_id: str) -> EntityDetail | N
         inbound_counts=inbound_counts,
         milestones=entity_milestones(db, entity_id),
         deprecated_count=deprecated,
+        general_knowledge_names=tuple(json.loads(row["general_knowledge_names"])),
     )
 
 
@@ -188,12 +238,23 @@ def _inbound(db: sqlite_utils.Database, entity_id: str) -> tuple[list[FactView],
         return [], counts
     marks = ", ".join("?" * len(chosen))
     facts = db.query(f"{_FACT_SELECT} WHERE f.id IN ({marks}) ORDER BY f.id", chosen)
-    return [_fact(r) for r in facts], counts
+    return _facts(db, facts), counts
 
 
 def newest_source(db: sqlite_utils.Database) -> SourceRef | None:
-    """The most recently published source (by the latest day its date allows)."""
-    rows = list(db.query("SELECT * FROM sources ORDER BY published_latest DESC, id LIMIT 1"))
+    """The most recently published source, by the earliest day its date allows.
+
+    A page whose date is not printed is known only to be after the event it reports and
+    before it was read (`2025-12-30/2026-12-01`); ranked by its latest day, it would pass
+    for the newest source while nothing shows it is that new.
+    """
+    rows = list(
+        db.query(
+            "SELECT * FROM sources"
+            " ORDER BY coalesce(published_earliest, published_latest) DESC, published_latest DESC,"
+            " id LIMIT 1"
+        )
+    )
     return SourceRef.from_row(rows[0]) if rows else None
 
 
@@ -261,14 +322,44 @@ def _picked(
         f" JOIN entities e ON e.id = m.entity_id ORDER BY {order}",
         params,
     ).fetchall()
-    wanted = sorted({row[7] for row in rows})
-    sources = {
-        r["id"]: SourceRef.from_row(r)
-        for r in db.query(
-            f"SELECT * FROM sources WHERE id IN ({', '.join('?' * len(wanted))})", wanted
-        )
-    }
+    sources = {s.id: s for s in sources_by_id(db, sorted({row[7] for row in rows}))}
     return [_milestone(row, sources[row[7]]) for row in rows]
+
+
+def milestones_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, MilestoneView]:
+    """Milestone views by id."""
+    if not ids:
+        return {}
+    where = f"m.id IN ({', '.join('?' * len(ids))})"
+    return {m.id: m for m in _picked(db, where, "m.id", list(ids), None)}
+
+
+def roles_of(
+    db: sqlite_utils.Database, person_ids: Sequence[str], per_person: int = 3
+) -> dict[str, list[FactView]]:
+    """The current statements naming each person in a role (`배경훈 — 장관 @ MSIT`), the
+    newest first by their start or as-of date, at most `per_person` each."""
+    if not person_ids:
+        return {}
+    rows = db.execute(
+        "SELECT id FROM facts WHERE value_entity IN"
+        f" ({', '.join('?' * len(person_ids))}) AND rank != 'deprecated' AND role_ko IS NOT NULL",
+        list(person_ids),
+    ).fetchall()
+    out: dict[str, list[FactView]] = {}
+    for fact in sorted(facts_by_id(db, [r[0] for r in rows]).values(), key=_when, reverse=True):
+        assert fact.linked is not None
+        held = out.setdefault(fact.linked.id, [])
+        if len(held) < per_person:
+            held.append(fact)
+    return out
+
+
+def _when(fact: FactView) -> tuple[date, int]:
+    """When a statement was true, for ordering: its start or as-of date (latest possible day)."""
+    dated = [q.latest or q.earliest for k, q in fact.qualifiers.items() if k in ("start", "as_of")]
+    known = [d for d in dated if d is not None]
+    return (max(known) if known else date.min, fact.id)
 
 
 def overdue_milestones(

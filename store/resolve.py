@@ -38,7 +38,9 @@ _FUZZY_CUTOFF = 62.0
 _FUZZY_NEIGHBOURS = 100
 _FUZZY_PER_TRIGRAM = 40
 _FUZZY_TRIGRAMS = 8
-_ENTITY_COLUMNS = "e.id, e.class, e.kind, e.name_ko, e.name_en, e.acronym"
+_ENTITY_COLUMNS = "e.id, e.class, e.kind, e.name_ko, e.name_en, e.acronym, e.name_is_description"
+# Where the matched name and its key (or tier, or alias id) follow the entity columns.
+_MATCHED, _KEY = 7, 8
 # CROSS JOIN fixes the join order (SQLite's documented hint): aliases found by key first,
 # then their entities. Without ANALYZE statistics, which a store never gathers, SQLite
 # otherwise walks every entity of the class and probes its aliases (3.8 → 0.3 ms at 10k).
@@ -76,7 +78,7 @@ def _class_filter(classes: Sequence[str] | None) -> tuple[str, list[str]]:
 
 
 def _ref(row: Sequence[Any]) -> EntityRef:
-    return EntityRef(row[0], row[1], row[2], row[3], row[4], row[5])
+    return EntityRef(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
 
 
 def _query(
@@ -86,8 +88,8 @@ def _query(
     out = []
     for row in db.execute(sql, params):
         # Shorter names that contain the input more fully rank higher within a tier.
-        score = 100.0 * len(key) / max(len(row[7]), 1)
-        out.append(Candidate(_ref(row), row[6], tier, min(score, 100.0)))
+        score = 100.0 * len(key) / max(len(row[_KEY]), 1)
+        out.append(Candidate(_ref(row), row[_MATCHED], tier, min(score, 100.0)))
     return out
 
 
@@ -110,7 +112,7 @@ def _id_or_exact(
     """
     wanted = list(classes or ())
     rows = db.conn.execute(_id_or_exact_sql(len(wanted)), [raw, *wanted, key, *wanted])
-    return [Candidate(_ref(row), row[6], row[7], 100.0) for row in rows]
+    return [Candidate(_ref(row), row[_MATCHED], row[_KEY], 100.0) for row in rows]
 
 
 def _prefix(
@@ -221,7 +223,7 @@ def _fuzzy(
         f" WHERE a.id IN ({', '.join('?' * len(scores))}){where}",
         [*scores, *params],
     )
-    return [Candidate(_ref(row), row[6], "fuzzy", scores[row[7]]) for row in rows]
+    return [Candidate(_ref(row), row[_MATCHED], "fuzzy", scores[row[_KEY]]) for row in rows]
 
 
 def _distinct(candidates: Iterable[Candidate]) -> list[Candidate]:

@@ -15,6 +15,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from store.db import MIGRATION_SET, write_transaction
+from store.search_index import rebuild_search
 
 MIGRATIONS = Migrations(MIGRATION_SET)
 
@@ -259,6 +260,32 @@ CREATE INDEX milestones_open ON milestones(latest) WHERE status IN ('planned', '
     )
 
 
+@MIGRATIONS(name="006_fact_sources")
+def m006_fact_sources(db: sqlite_utils.Database) -> None:
+    """A fact's further sources, in order: one statement, many references (Wikidata's model).
+
+    A fact's first source stays in `facts.source_id`, so every fact stored before keeps its
+    one source unchanged and everything that reads the first source keeps working; this
+    table holds the second (`position` 1), third, … Only rows written since this migration
+    appear here, so a revision from before it can still be reverted (a link row pointing
+    at every old fact would make removing one refused).
+    """
+    _execute_all(
+        db,
+        """
+CREATE TABLE fact_sources (
+    id INTEGER PRIMARY KEY,
+    fact_id INTEGER NOT NULL REFERENCES facts(id),
+    position INTEGER NOT NULL CHECK (position >= 1),
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    UNIQUE (fact_id, position),
+    UNIQUE (fact_id, source_id)
+);
+CREATE INDEX fact_sources_source ON fact_sources(source_id);
+""",
+    )
+
+
 # What migration 007 counts; frozen with it (stats and check keep their own lists).
 _COUNTED_TABLES_007 = (
     "sources", "entities", "aliases", "attributes", "facts", "milestones", "revisions",
@@ -331,6 +358,35 @@ CREATE TABLE _value_counts (
                 f" FROM {table} GROUP BY {column};\n"
             )
     _execute_all(db, script)
+
+
+@MIGRATIONS(name="008_statement_details")
+def m008_statement_details(db: sqlite_utils.Database) -> None:
+    """What a statement is, beyond its value: how well it is confirmed, whether its number
+    is approximate (`80여 석`), who said it (a quote), whether it is only planned; whether
+    an entity's name is a description and which names come from general knowledge; which
+    later sources confirmed an inferred publication date.
+
+    Each is a column with a default that describes every existing row as it was read
+    before (no confidence assessed, exact, no speaker, a state of affairs, a real name,
+    names as printed), so the migration changes no meaning.
+    """
+    _execute_all(
+        db,
+        """
+ALTER TABLE facts ADD COLUMN confidence TEXT
+    CHECK (confidence IN ('single', 'same_outlet', 'confirmed'));
+ALTER TABLE facts ADD COLUMN approximate INTEGER NOT NULL DEFAULT 0 CHECK (approximate IN (0, 1));
+ALTER TABLE facts ADD COLUMN speaker TEXT REFERENCES entities(id);
+ALTER TABLE facts ADD COLUMN status TEXT CHECK (status IN ('planned', 'done'));
+ALTER TABLE entities ADD COLUMN name_is_description INTEGER NOT NULL DEFAULT 0
+    CHECK (name_is_description IN (0, 1));
+ALTER TABLE entities ADD COLUMN general_knowledge_names TEXT NOT NULL DEFAULT '[]'
+    CHECK (json_valid(general_knowledge_names));
+ALTER TABLE sources ADD COLUMN published_confirmed_by TEXT NOT NULL DEFAULT '[]'
+    CHECK (json_valid(published_confirmed_by));
+""",
+    )
 
 
 # A fact's value as `store.values.describe_value` writes it in Korean, in SQL: money in
@@ -424,6 +480,36 @@ FROM milestones m
 JOIN entities e ON e.id = m.entity_id
 JOIN sources s ON s.id = m.source_id
 ORDER BY m.latest IS NULL, coalesce(m.earliest, m.latest), m.latest, m.id;
+""",
+    )
+
+
+@MIGRATIONS(name="012_search_words")
+def m012_search_words(db: sqlite_utils.Database) -> None:
+    """Search documents again, in `search_key` form: a space between two Latin words stays.
+
+    The old form joined every word, so `GPU` matched "linkin**g pu**blic" (and a
+    two-letter query matched across any word boundary in `chars`).
+    """
+    rebuild_search(db)
+
+
+@MIGRATIONS(name="014_fact_citations")
+def m014_fact_citations(db: sqlite_utils.Database) -> None:
+    """`fact_citations` with every source of a fact: the primary one (`facts.source_id`,
+    position 0) and the further ones of migration 006 (positions 1, 2, …).
+
+    Migration 010 left this view as the one place to change when facts gained several
+    sources; `readable_facts` now shows one row per fact and source without changing.
+    """
+    _execute_all(
+        db,
+        """
+DROP VIEW fact_citations;
+CREATE VIEW fact_citations AS
+SELECT id AS fact_id, source_id, 0 AS position FROM facts
+UNION ALL
+SELECT fact_id, source_id, position FROM fact_sources;
 """,
     )
 

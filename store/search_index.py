@@ -15,16 +15,21 @@ from typing import Any
 
 import sqlite_utils
 
-from store.hangul import name_key, nfc
+from store.hangul import nfc, search_key
 from store.money import format_won_ko
 
+# Stands for a space between two words in `chars`: unicode61 drops spaces, so without a
+# token of its own a one- or two-letter phrase could match across the boundary. A
+# private-use character is a token that no query contains.
+WORD_BOUNDARY = "\ue000"
 # How much a hit in each field counts when ranking entities.
 FIELD_WEIGHTS = {"name": 10, "alias": 8, "summary": 3, "fact": 2, "milestone": 2}
 
 
 def spaced(compact: str) -> str:
-    """One space between characters, so unicode61 makes each character a token."""
-    return " ".join(compact)
+    """One space between characters, so unicode61 makes each character a token; a space
+    between words becomes the boundary token, so a phrase never spans two words."""
+    return " ".join(compact.replace(" ", WORD_BOUNDARY))
 
 
 def _document(
@@ -33,7 +38,7 @@ def _document(
     if not text:
         return
     text = nfc(text)
-    compact = name_key(text)
+    compact = search_key(text)
     if compact:
         yield {
             "entity_id": entity_id,

@@ -498,7 +498,12 @@ def generate(path: Path, entities: int) -> dict[str, float]:
             "INSERT INTO attributes (id, label_ko, label_en, value_type, created_rev) VALUES (?, ?, ?, ?, 1)",
             [(a["id"], a["ko"], a["en"], a["type"]) for a in data["attributes"]],
         )
-        conn.executemany(f"INSERT INTO sources VALUES ({', '.join('?' * 14)})", gen.source_rows())
+        conn.executemany(
+            "INSERT INTO sources (id, publisher, publisher_en, author, title, url, file,"
+            " published_text, published_edtf, published_precision, published_earliest,"
+            f" published_latest, published_note, created_rev) VALUES ({', '.join('?' * 14)})",
+            gen.source_rows(),
+        )
         for batch in _batched(gen.entity_rows(), 5000):  # type: ignore[arg-type]
             conn.executemany(
                 "INSERT INTO entities (id, class, kind, name_ko, name_en, acronym, summary_ko,"

@@ -13,6 +13,7 @@ from slack_loopback.server import SlackStandIn
 
 from bot.digest.subscriptions import DigestBook
 from store.fact_store import FactStore
+from store.upgrade import VERSIONS_DIR
 
 # `chromium_page`: a real headless Chromium (tests/browser.py).
 pytest_plugins = ("browser",)
@@ -26,11 +27,27 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "briefbot.db"
 
 
+# Tests of the bot's behaviour run on one fixed data set: version 1, the previous release
+# (kept in the package as the base that upgrades merge against). A new data set version
+# then adds news without rewriting what every card and list test expects. Tests of the
+# bundled data itself, and of answers about it, use `bundled_store`.
+FIXTURE_DATASET = VERSIONS_DIR / "1.yaml"
+
+
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One database seeded from the bundled data set per run (seeding takes ~0.3 s), with
+    """One database seeded from the fixture data set per run (seeding takes ~0.3 s), with
     the bot's own tables, as any database the bot has run on has them."""
     path = tmp_path_factory.mktemp("seeded") / "seeded.db"
+    FactStore.open(path, dataset=FIXTURE_DATASET).close()
+    DigestBook.open(path).close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database seeded from the bundled (newest) data set per run, with the bot's tables."""
+    path = tmp_path_factory.mktemp("bundled") / "bundled.db"
     FactStore.open(path).close()
     DigestBook.open(path).close()
     return path
@@ -51,6 +68,16 @@ def store(db_path: Path, seeded_db: Path) -> Iterator[FactStore]:
     """Each test gets its own file: a copy of the seeded database, opened like any store."""
     copy_database(seeded_db, db_path)
     opened = FactStore.open(db_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def bundled_store(tmp_path: Path, bundled_db: Path) -> Iterator[FactStore]:
+    """A store of the bundled data set as a new install creates it, in its own file."""
+    path = tmp_path / "bundled.db"
+    copy_database(bundled_db, path)
+    opened = FactStore.open(path)
     yield opened
     opened.close()
 

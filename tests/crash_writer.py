@@ -18,12 +18,14 @@ from store.fact_store import FactStore
 
 ACTOR = "crash:writer"
 SOURCE = "byline-2025-foundation-kickoff"
+OTHER_SOURCE = "mediaeconews-2024-10-national-ai-lab"
 PROJECT = "sovereign-ai-foundation-model"
 LAB = "national-ai-research-lab"
 
 
 def _edits(store: FactStore, tag: str) -> list[Callable[[int], EditResult]]:
-    """Edits of every shape: supersede, add, new rows in two tables, in-place updates, reverts."""
+    """Edits of every shape: supersede, add, a fact with several sources, new rows in two
+    tables, in-place updates, reverts."""
     return [
         lambda n: store.set_fact(
             entity=PROJECT, attribute="budget", value=f"{1000 + n}억원", source=SOURCE, actor=ACTOR
@@ -33,6 +35,14 @@ def _edits(store: FactStore, tag: str) -> list[Callable[[int], EditResult]]:
             attribute="goal",
             value=f"목표 {tag}-{n}",
             source=SOURCE,
+            actor=ACTOR,
+            add=True,
+        ),
+        lambda n: store.set_fact(
+            entity=PROJECT,
+            attribute="goal",
+            value=f"목표 {tag}-{n} (두 출처)",
+            source=[SOURCE, OTHER_SOURCE],
             actor=ACTOR,
             add=True,
         ),

@@ -18,7 +18,9 @@ SOURCE = "byline-2025-foundation-kickoff"
 PROJECT = "sovereign-ai-foundation-model"
 LAB = "national-ai-research-lab"
 # The tables an edit may write; search documents are compared by content, not row id.
-FACT_TABLES = ("sources", "attributes", "entities", "aliases", "facts", "milestones")
+FACT_TABLES = (
+    "sources", "attributes", "entities", "aliases", "facts", "fact_sources", "milestones",
+)  # fmt: skip
 
 
 def file_digests(db_path: Path) -> tuple[str, ...]:

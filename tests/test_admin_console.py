@@ -427,6 +427,21 @@ def test_every_fact_form_submitted_untouched_changes_nothing(store: FactStore) -
     assert file_digests(store.path) == before
 
 
+def test_a_fact_form_keeps_every_source_of_the_statement(store: FactStore) -> None:
+    """Regression: the form showed only the primary source, so an untouched form replaced
+    a statement citing several sources with one citing only the first."""
+    cited = "mediaeconews-2024-10-national-ai-lab, byline-2025-foundation-kickoff"
+    store.set_fact(entity="국가 AI 연구거점", attribute="budget", value="946억원", source=cited,
+                   actor="console:test")  # fmt: skip
+    desk = desk_of(store, Config())
+    form = opened(desk, "fact", "national-ai-research-lab|budget")
+    assert form_values(form)["source"] == cited
+    before = file_digests(store.path)
+    answer = desk.submit("fact", form.key, form.revision, form_values(form), OPERATOR, "ko")
+    assert "같은 진술이 이미 있습니다" in text(answer.reply)
+    assert file_digests(store.path) == before
+
+
 @pytest.mark.parametrize(
     ("key", "shown", "typed", "number", "unit"),
     [

@@ -81,3 +81,50 @@ def test_a_full_rebuild_keeps_the_sync_triggers_and_a_sound_index(store: FactSto
         reindex_entities(store.db, ["national-ai-research-lab"])
     assert store.check() == []
     assert _ids(store, "거점") == before
+
+
+def test_a_word_is_found_only_where_it_stands_whole(store: FactStore) -> None:
+    """Issue 12: "GPU" is not in "인재양성 … linking public and private …" (linkin*g pu*blic)."""
+    summit = "ai-strategy-summit"
+    assert summit not in _ids(store, "GPU")
+    assert "sovereign-ai-foundation-model" in _ids(store, "GPU")  # 그래픽처리장치(GPU)
+    assert summit not in _ids(store, "gp")  # nor two letters across the boundary
+    assert summit in _ids(store, "linking")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("2136억원", "sovereign-ai-foundation-model"),  # the text says "2,136억 원"
+        ("연구거점", "national-ai-research-lab"),
+        ("gpu", "sovereign-ai-foundation-model"),  # case-folded
+        (unicodedata.normalize("NFD", "인재양성"), "ai-strategy-summit"),
+    ],
+)
+def test_korean_spacing_thousands_commas_case_and_nfd_still_match(
+    store: FactStore, query: str, expected: str
+) -> None:
+    assert expected in _ids(store, query)
+
+
+def test_hits_carry_what_a_reader_needs_to_trust_them(bundled_store: FactStore) -> None:
+    """A milestone hit has its date and status, a fact hit its statement and all its
+    sources, a person hit their roles, and every snippet its sources."""
+    contest = bundled_store.search("대국민 콘테스트").hits[0]
+    snippet = next(s for s in contest.snippets if s.field == "milestone")
+    assert snippet.milestone is not None
+    assert snippet.milestone.date.label("ko") == "2025년 12월 말"
+    assert snippet.milestone.status == "unknown"
+    assert snippet.sources == (snippet.milestone.source,)
+
+    motif = next(
+        h for h in bundled_store.search("모티프 17개").hits if h.entity.id.startswith("sov")
+    )
+    fact_snippet = next(s for s in motif.snippets if s.fact is not None)
+    assert len(fact_snippet.sources) > 1 and fact_snippet.sources == fact_snippet.fact.sources
+    assert set(motif.sources) >= set(fact_snippet.sources)
+
+    person = next(h for h in bundled_store.search("배경훈").hits if h.entity.id == "bae-kyung-hoon")
+    roles = [(f.subject.id, f.role_ko) for f in person.roles]
+    assert ("msit", "부총리 겸 장관 (과학기술부총리)") in roles
+    assert person.sources  # the name cites the entity's source

@@ -304,7 +304,7 @@ class AdminDesk:
                 row = statements[0]
                 linked = row["value_entity"] and self.store.entity_ref(row["value_entity"])
                 value = _statement_text(row, linked.name_ko if linked else None)
-                value_en, source = row["value_text_en"] or "", row["source_id"]
+                value_en, source = row["value_text_en"] or "", ", ".join(row["sources"])
             return Form(kind, key, revision, t("admin.form.fact", locale), (
                 FormField("value", t("opt.value", locale), value, FACT_TEXT_MAX, True, long=True),
                 FormField("value_en", t("opt.value_en", locale), value_en, FACT_TEXT_MAX, long=True),
