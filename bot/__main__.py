@@ -132,6 +132,24 @@ def serve(app: App, front_ends: list[FrontEnd], http: HttpServer | None) -> int:
         return 1
 
 
+def upgrade(store: FactStore) -> None:
+    """Bring the store to the bundled data set's newest version, as revisions (an admin's
+    later edits are kept: a conflicting change is skipped and reported); say what was done.
+    A store that cannot be written now (read-only, busy) is answered from as it is."""
+    log = logging.getLogger("bot.upgrade")
+    try:
+        report = store.upgrade()
+    except StoreFault as exc:
+        log.warning("data set not upgraded: %s", exc.message("en"))
+        return
+    if report.applied or report.conflicts:
+        log.info("%s", report.summary("en"))
+        for conflict in report.conflicts:
+            log.warning("data set change skipped: %s", conflict.message("en"))
+        for line in report.lines("en")[1:]:
+            log.debug("  %s", line)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.mode in cli.MODES:
@@ -152,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.message(locale)}", file=sys.stderr)
         return 1
     try:
+        if config.store_upgrade_on_start:
+            upgrade(store)
         fixed = args.now if args.mode == "ask" else None
         app = App(config, store, clock=fixed_clock(fixed, config) if fixed else utc_now)
         console = Console(app, console_actor(args.user_id), (args.out or Path.cwd()).absolute())

@@ -75,6 +75,12 @@ class SourceRef:
     # Later sources that confirmed a publication date this source does not print.
     confirmed_by: tuple[str, ...] = ()
 
+    @property
+    def date_inferred(self) -> bool:
+        """Whether the publication date was worked out rather than printed: the data set
+        says so in the date's own wording (`(추정)`, store/data/README.md)."""
+        return "추정" in self.published.text
+
     @classmethod
     def from_row(cls, row: dict[str, Any], prefix: str = "") -> SourceRef:
         published = FuzzyDate.stored(

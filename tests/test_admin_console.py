@@ -490,6 +490,8 @@ class BotProcess:
         self.env["PYTHONPATH"] = os.pathsep.join([str(ROOT), self.env.get("PYTHONPATH", "")])
         self.env["BRIEFBOT_DB"] = str(tmp_path / "default.db")
         self.env["PYTHONIOENCODING"] = "utf-8"
+        # The release-1 data of the seeded copy, as the tests expect it.
+        self.env["BRIEFBOT_STORE_UPGRADE_ON_START"] = "false"
 
     def ask(self, line: str, *args: str) -> str:
         """Answer one line; `ask` always exits 0 (a refusal is an answer)."""

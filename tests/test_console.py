@@ -180,6 +180,9 @@ def _env(tmp_path: Path) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     env["BRIEFBOT_DB"] = str(tmp_path / "default.db")  # never the developer's var/briefbot.db
     env["PYTHONIOENCODING"] = "utf-8"
+    # These tests ask about the release-1 data of the seeded copy; the upgrade at start-up
+    # has its own test below.
+    env["BRIEFBOT_STORE_UPGRADE_ON_START"] = "false"
     return env
 
 
@@ -406,3 +409,18 @@ def test_a_folder_that_cannot_be_written_is_said_politely(store: FactStore, tmp_
     text = ask(desk, "/milestones format:ics", locale="en", as_json=False)
     assert "Could not write the files into" in text and "Traceback" not in text
     assert text.startswith("━━ Calendar file"), "the answer itself is still shown"
+
+
+def test_start_up_upgrades_the_store_to_the_bundled_data_set(
+    run_bot: RunBot, tmp_path: Path
+) -> None:
+    """By default a store of an earlier release is brought to the bundled version at
+    start-up, as revisions, and the bot says so in its log; with the switch off, not."""
+    kept = run_bot("ask", "/about", env={"BRIEFBOT_STORE_UPGRADE_ON_START": "false"})
+    assert "v1 ·" in kept.stdout and kept.stderr == ""
+    upgraded = run_bot("ask", "/about", env={"BRIEFBOT_STORE_UPGRADE_ON_START": "true"})
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "Data set 1 → 2: applied" in upgraded.stderr
+    assert "v2 ·" in upgraded.stdout
+    again = run_bot("ask", "/about", env={"BRIEFBOT_STORE_UPGRADE_ON_START": "true"})
+    assert again.stderr == "", "an up-to-date store is not upgraded again"

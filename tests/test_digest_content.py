@@ -42,7 +42,9 @@ def test_window_is_split_by_precision_with_program_status_and_source_date(
     assert any("출범 · AI 안전연구소" in line for line in overdue)
     assert digest.reply.cards[0].title == "📅 일정 브리핑 · 2025-12-15 ~ 2026-01-14"
     sources = field_lines(digest.reply, "출처")
-    assert sources[0].startswith("[1] 2025년 9월 9일·10월 9일·11월 9일 중 하루 (추정) 바이라인네트워크")
+    assert sources[0].startswith(
+        "[1] 2025년 9월 9일·10월 9일·11월 9일 중 하루 (추정) 바이라인네트워크"
+    )
 
 
 def test_a_narrow_window_makes_late_december_only_possible(

@@ -52,7 +52,7 @@ def _people_lines(group: list[FactView], locale: str, notes: Footnotes) -> list[
         role = fact.role_ko or ""
         role_text = role_in_time(fact, locale, superseded=role in roles_seen)
         roles_seen.add(role)
-        lines.append(line(f"{fact_value(fact, locale, role_text)} ", notes.mark(fact.source)))
+        lines.append(line(f"{fact_value(fact, locale, role_text)} ", *notes.marks(fact.sources)))
     return lines
 
 
@@ -71,7 +71,7 @@ def _fact_sections(facts: Iterable[FactView], locale: str, notes: Footnotes) -> 
         if all(_in_roles(f) for f in group):
             lines = _people_lines(group, locale, notes)
         else:
-            lines = [line(f"{fact_value(f, locale)} ", notes.mark(f.source)) for f in group]
+            lines = [line(f"{fact_value(f, locale)} ", *notes.marks(f.sources)) for f in group]
         sections.append(Section(group[0].label(locale), _capped(lines, locale)))
     return sections
 
@@ -89,7 +89,7 @@ def _inbound_lines(facts: list[FactView], locale: str, notes: Footnotes) -> list
         label = first.label(locale)
         roles = [r for r in dict.fromkeys(f.role(locale) for f in group) if r and r != label]
         text = f"{label}: {'·'.join(roles)}" if roles else label
-        marks = dict.fromkeys(notes.mark(f.source) for f in group)
+        marks = dict.fromkeys(mark for f in group for mark in notes.marks(f.sources))
         lines.append(line(f"{first.subject.display(locale)} — {text} ", *marks))
     return lines
 
@@ -139,14 +139,23 @@ def _kind(kind: str, locale: str) -> str:
 
 
 def _lead(detail: EntityDetail, locale: str) -> tuple[Line, ...]:
-    """The summary, then the kind and every name the entity goes by."""
+    """The summary, then the kind and every name the entity goes by (a name no article
+    prints is marked as general knowledge), and whether its "name" is only a description."""
     ref = detail.ref
-    names = [n for n in (ref.name_ko, ref.name_en, ref.acronym, *detail.aliases) if n]
-    kind_and_names = line(
-        emphasis(_kind(ref.kind, locale)), " · " + " · ".join(dict.fromkeys(names))
-    )
+    names = dict.fromkeys(n for n in (ref.name_ko, ref.name_en, ref.acronym, *detail.aliases) if n)
+    by_field = {"ko": ref.name_ko, "en": ref.name_en, "acronym": ref.acronym}
+    known = {by_field.get(name) for name in detail.general_knowledge_names}
+    marked = [
+        f"{name} ({t('card.general_knowledge', locale)})" if name in known else name
+        for name in names
+    ]
+    lines = [line(emphasis(_kind(ref.kind, locale)), " · " + " · ".join(marked))]
     summary = detail.summary(locale)
-    return (line(summary), kind_and_names) if summary else (kind_and_names,)
+    if summary:
+        lines.insert(0, line(summary))
+    if ref.name_is_description:
+        lines.append(line(t("card.description_name", locale)))
+    return tuple(lines)
 
 
 def entity_card(

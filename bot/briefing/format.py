@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from string import Formatter
 
@@ -21,6 +22,10 @@ class Footnotes:
     def mark(self, source: SourceRef) -> Cite:
         """The mark citing `source`, numbering it if it is new."""
         return Cite(self._order.setdefault(source.id, (len(self._order) + 1, source))[0])
+
+    def marks(self, sources: Iterable[SourceRef]) -> tuple[Cite, ...]:
+        """The marks of every source a statement cites, in its order: `[3][4]`."""
+        return tuple(dict.fromkeys(self.mark(source) for source in sources))
 
     def lines(self, locale: str) -> tuple[Line, ...]:
         """One line per cited source, in numbering order: `[1] 2025-08-13 지디넷코리아 「…」`."""
@@ -45,15 +50,17 @@ def message_line(key: str, locale: str, **values: Inline | str) -> Line:
     return (*parts, *prose(text))
 
 
-def source_date(published: FuzzyDate, locale: str) -> str:
-    """An article's date in ISO form at its real precision; inferred dates say so, and a
-    date worked out as one of several candidates is shown as that set, not as a span."""
+def source_date(published: FuzzyDate, locale: str, *, inferred: bool = False) -> str:
+    """An article's date in ISO form at its real precision. A date the article does not
+    print (`inferred`, or any that is not a day or a month) says so, whatever its
+    precision; one worked out as one of several candidates is shown as that set."""
     if published.edtf and published.edtf.startswith("["):
         return published.label(locale)
+    mark = f" ({t('card.inferred', locale)})" if inferred else ""
     if published.precision == "day" and published.earliest:
-        return published.earliest.isoformat()
+        return published.earliest.isoformat() + mark
     if published.precision == "month" and published.earliest:
-        return published.earliest.isoformat()[:7]
+        return published.earliest.isoformat()[:7] + mark
     first = published.earliest.isoformat() if published.earliest else ""
     last = published.latest.isoformat() if published.latest else ""
     if last.startswith(first[:8]):
@@ -67,10 +74,19 @@ def _publisher(source: SourceRef, locale: str) -> str:
     return (source.publisher_en or source.publisher) if locale == "en" else source.publisher
 
 
+def published_label(source: SourceRef, locale: str) -> str:
+    """A source's publication date as the card shows it: inferred dates marked, and an
+    inference later reports confirmed says so."""
+    label = source_date(source.published, locale, inferred=source.date_inferred)
+    if source.confirmed_by:
+        label = f"{label} · {t('card.date_confirmed', locale)}"
+    return label
+
+
 def source_line(source: SourceRef, locale: str) -> Line:
     """`2025-08-13 지디넷코리아 「title」` — date, publisher, title (linked to the article)."""
     return line(
-        f"{source_date(source.published, locale)} {_publisher(source, locale)} ",
+        f"{published_label(source, locale)} {_publisher(source, locale)} ",
         Span(f"「{source.title}」", link=source.url),
     )
 
@@ -89,7 +105,7 @@ def age_label(days: int, locale: str) -> str:
 
 def as_of(source: SourceRef, locale: str, today: date) -> Line:
     """The footer form, with the source's age: `기준: 2025-08-13 지디넷코리아 · 110일 전`."""
-    published = source_date(source.published, locale)
+    published = published_label(source, locale)
     text = f"{t('card.as_of', locale)}: {published} {_publisher(source, locale)}"
     age = age_in_days(source, today)
     return line(f"{text} · {age_label(age, locale)}" if age is not None else text)
@@ -149,8 +165,7 @@ def fact_value(fact: FactView, locale: str, role: str | None = None) -> str:
     elif fact.money is not None:
         value = money(fact.money, locale)
     elif fact.number is not None:
-        number = int(fact.number) if float(fact.number).is_integer() else fact.number
-        value = f"{number:,}{unit_label(fact.unit, locale)}"
+        value = number_label(fact, locale)
     elif fact.date is not None:
         value = fact.date.label(locale)
     else:
@@ -161,10 +176,29 @@ def fact_value(fact: FactView, locale: str, role: str | None = None) -> str:
     period = period_label(fact, locale)
     if period:
         value = f"{value} ({period})"
+    if fact.speaker is not None:
+        value = f"{value} ({t('fact.said_by', locale, name=fact.speaker.name(locale))})"
     note = fact.note(locale)
     if note:
         value = f"{value} · {note}"
+    if fact.status == "planned":
+        value = f"{value} · {t('fact.planned', locale)}"
+    if fact.single_report:
+        value = f"{value} · {t('fact.single_report', locale)}"
     return value
+
+
+def number_label(fact: FactView, locale: str) -> str:
+    """`5개팀` / `5 teams`; an approximate number as its source gives it: `80여 석` /
+    `about 80 seats`."""
+    assert fact.number is not None
+    number = int(fact.number) if float(fact.number).is_integer() else fact.number
+    unit = unit_label(fact.unit, locale)
+    if not fact.approximate:
+        return f"{number:,}{unit}"
+    if locale == "en":
+        return t("fact.about", locale, value=f"{number:,}{unit}")
+    return f"{number:,}여 {fact.unit}".rstrip() if fact.unit else f"{number:,}여"
 
 
 def period_label(fact: FactView, locale: str) -> str | None:
@@ -205,5 +239,5 @@ def milestone_line(
     return line(
         strong(date_label(milestone, locale)),
         f" {' · '.join(parts)} ",
-        notes.mark(milestone.source),
+        *notes.marks(milestone.sources),
     )

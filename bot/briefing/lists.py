@@ -9,7 +9,10 @@ from bot.briefing.format import (
     Footnotes,
     age_in_days,
     age_label,
+    date_label,
+    fact_value,
     milestone_line,
+    role_in_time,
     source_date,
     source_line,
 )
@@ -30,7 +33,7 @@ from store.dates import shifted
 from store.fact_store import FactStore
 from store.model import EntityRef, MilestoneView, SourceRef
 from store.queries import WindowedMilestone
-from store.search import SearchResults
+from store.search import SearchHit, SearchResults
 
 SEARCH_PAGE_SIZE = 5
 MAX_MILESTONES = 500
@@ -167,18 +170,17 @@ def search_reply(results: SearchResults, page: int, locale: str) -> Reply:
         card = Card(t("err.title", locale), (line(message),), tone="error")
         return Reply((card,), private=True, is_error=True)
     shown = results.hits[(page - 1) * SEARCH_PAGE_SIZE : page * SEARCH_PAGE_SIZE]
-    sections = tuple(
+    notes = Footnotes()
+    sections = [
         Section(
             f"{hit.entity.display(locale)} · {t('kind.' + hit.entity.kind, locale)}",
-            tuple(
-                line(emphasis(t("search.field." + s.field, locale)), f" · {s.text}")
-                for s in hit.snippets
-            )
-            or (line("-"),),
+            _hit_lines(hit, locale, notes) or (line("-"),),
             subject=_card_of(hit.entity, locale),
         )
         for hit in shown
-    )
+    ]
+    if notes.lines(locale):
+        sections.append(Section(t("card.sources", locale), notes.lines(locale), role="sources"))
     more = t("search.more", locale) if results.truncated else ""
     footer = t("search.page", locale, page=page, pages=pages, count=len(results.hits), more=more)
 
@@ -192,8 +194,37 @@ def search_reply(results: SearchResults, page: int, locale: str) -> Reply:
         previous=turn("search.previous", page - 1) if page > 1 else None,
         next=turn("search.next_page", page + 1) if page < pages else None,
     )
-    card = Card(title, (), sections, footer=line(footer))
+    card = Card(title, (), tuple(sections), footer=line(footer))
     return Reply((card,), pagination=pagination)
+
+
+def _hit_lines(hit: SearchHit, locale: str, notes: Footnotes) -> tuple[Line, ...]:
+    """What matched, each with what a reader needs to trust it, as on a card: a
+    milestone's date and status, a person's roles (with when their source says so), and
+    every text's sources."""
+    lines = []
+    for snippet in hit.snippets:
+        # A fact or milestone is shown as on a card, in the reader's language; the search
+        # document's text holds both languages.
+        text = snippet.text
+        if snippet.fact is not None:
+            text = fact_value(snippet.fact, locale)
+        elif snippet.milestone is not None:
+            milestone = snippet.milestone
+            status = t(f"ms.status.{milestone.status}", locale)
+            text = f"{milestone.title(locale)} · {date_label(milestone, locale)} · {status}"
+        field = emphasis(t("search.field." + snippet.field, locale))
+        lines.append(line(field, f" · {text} ", *notes.marks(snippet.sources)))
+    for role in hit.roles:
+        in_time = role_in_time(role, locale, superseded=False) or role.label(locale)
+        lines.append(
+            line(
+                emphasis(t("search.field.role", locale)),
+                f" · {in_time} — {role.subject.display(locale)} ",
+                *notes.marks(role.sources),
+            )
+        )
+    return tuple(lines)
 
 
 def _newest_lines(newest: SourceRef | None, today: date, locale: str) -> tuple[Line, ...]:
