@@ -170,12 +170,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.message(locale)}", file=sys.stderr)
         return 1
     try:
-        if config.store_upgrade_on_start:
-            upgrade(store)
         fixed = args.now if args.mode == "ask" else None
         app = App(config, store, clock=fixed_clock(fixed, config) if fixed else utc_now)
         console = Console(app, console_actor(args.user_id), (args.out or Path.cwd()).absolute())
         if args.mode == "ask":
+            if config.store_upgrade_on_start:
+                upgrade(store)
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
         http = serve_http(config, args) if args.mode == "serve" else http_server(config)
@@ -184,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
         except ConfigError as exc:
             print(f"config error: {exc}", file=sys.stderr)
             return cli.EX_CONFIG
+        # After the configuration is known to be usable, before anything is answered.
+        if config.store_upgrade_on_start:
+            upgrade(store)
         if front_ends or args.mode == "serve":
             return serve(app, front_ends, http)
         return run_console(console, locale=locale)

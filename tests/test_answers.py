@@ -485,8 +485,8 @@ def test_search_pages_link_to_their_neighbours(store: FactStore, locale: str) ->
     assert turns(second) == [{"query": "AI", "page": 1}, {"query": "AI", "page": 3}]
     assert second.pagination and second.pagination.next
     assert second.pagination.next.command == "search"
-    names_1 = {f.name for f in shown(only_card(first))}
-    names_2 = {f.name for f in shown(only_card(second))}
+    names_1 = {s.heading for s in only_card(first).sections if s.role != "sources"}
+    names_2 = {s.heading for s in only_card(second).sections if s.role != "sources"}
     assert len(names_1) == len(names_2) == 5 and not names_1 & names_2
 
 
