@@ -297,16 +297,6 @@ class Briefer:
         )
         return Reply((card,), private=True, is_error=True, suggestions=suggestions)
 
-    def autocomplete(
-        self, command: str, option: str, text: str, locale: str, limit: int = COMPLETION_LIMIT
-    ) -> list[Choice]:
-        """Suggestions for an entity option of a lookup; the value is the entity's id."""
-        spec = COMMANDS.get(command)
-        opt = spec.option(option) if spec else None
-        if opt is None or not opt.autocomplete:
-            return []
-        return self.complete_entities(text, opt.autocomplete, locale, limit)
-
     def complete_entities(
         self, text: str, classes: Sequence[str], locale: str, limit: int = COMPLETION_LIMIT
     ) -> list[Choice]:

@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bot.briefing.answers import Choice
 from bot.briefing.model import (
     Card,
-    Cite,
     FollowUp,
     Form,
     Line,
-    PlaceRef,
     Reply,
     Section,
     Span,
@@ -37,6 +35,7 @@ from bot.briefing.model import (
     prose,
 )
 from bot.i18n import t
+from bot.render.fitting import cut, pack_lines, render_line
 from bot.slack_adapter import ids
 
 BLOCKS_PER_MESSAGE = 50
@@ -125,19 +124,7 @@ def _span(span: Span) -> str:
 
 def inline_mrkdwn(parts: Line) -> str:
     """One line of a reply in Slack mrkdwn."""
-    out = []
-    for part in parts:
-        if isinstance(part, Cite):
-            out.append(f"[{part.number}]")
-        elif isinstance(part, PlaceRef):
-            out.append(place_mention(part.place))
-        else:
-            out.append(_span(part))
-    return "".join(out)
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return render_line(parts, _span, place_mention)
 
 
 def _fit(raw: str, limit: int) -> str:
@@ -156,22 +143,6 @@ def _plain(text: str, limit: int) -> dict[str, Any]:
 
 def _mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text, "verbatim": True}
-
-
-def _pack(lines: Iterable[str], limit: int) -> list[str]:
-    """Lines joined into chunks of at most `limit` characters, never splitting a line that fits."""
-    chunks: list[str] = []
-    current = ""
-    for text in lines:
-        text = _cut(text, limit)
-        candidate = f"{current}\n{text}" if current else text
-        if len(candidate) > limit:
-            chunks.append(current)
-            candidate = text
-        current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def _header(title: str, tone: str) -> dict[str, Any]:
@@ -193,10 +164,12 @@ def _section_blocks(section: Section) -> list[dict[str, Any]]:
     if heading:
         lines.insert(0, f"*{store_text(heading)}*")
     if section.role == "body":
-        return [{"type": "section", "text": _mrkdwn(c)} for c in _pack(lines, SECTION_TEXT_MAX)]
+        return [
+            {"type": "section", "text": _mrkdwn(c)} for c in pack_lines(lines, SECTION_TEXT_MAX)
+        ]
     return [
         {"type": "context", "elements": [_mrkdwn(chunk)]}
-        for chunk in _pack(lines, CONTEXT_TEXT_MAX)
+        for chunk in pack_lines(lines, CONTEXT_TEXT_MAX)
     ]
 
 
@@ -204,12 +177,12 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
     """One card as blocks, each within its own limits (a message may need several)."""
     blocks = [_header(card.title, card.tone)] if card.title.strip() else []
     lead = [text for text in map(inline_mrkdwn, card.lead) if text.strip()]
-    blocks += [{"type": "section", "text": _mrkdwn(c)} for c in _pack(lead, SECTION_TEXT_MAX)]
+    blocks += [{"type": "section", "text": _mrkdwn(c)} for c in pack_lines(lead, SECTION_TEXT_MAX)]
     for section in card.sections:
         blocks += _section_blocks(section)
     footer = inline_mrkdwn(card.footer).strip() if card.footer else ""
     if footer:
-        blocks.append({"type": "context", "elements": [_mrkdwn(_cut(footer, CONTEXT_TEXT_MAX))]})
+        blocks.append({"type": "context", "elements": [_mrkdwn(cut(footer, CONTEXT_TEXT_MAX))]})
     return blocks
 
 
@@ -279,7 +252,7 @@ def _json_size(block: dict[str, Any]) -> int:
 def _fallback(blocks: Sequence[dict[str, Any]], default: str) -> str:
     """A message's notification text: the titles it shows, in plain words."""
     titles = [b["text"]["text"] for b in blocks if b["type"] == "header"]
-    return _cut(" · ".join(titles) or escape(default.strip()) or "-", FALLBACK_MAX)
+    return cut(" · ".join(titles) or escape(default.strip()) or "-", FALLBACK_MAX)
 
 
 class _Packer:
