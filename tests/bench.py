@@ -231,7 +231,7 @@ def measure_store(store: FactStore, calls: int) -> dict[str, Any]:
     )
 
     per_kind = {
-        kind: timed(lambda c: briefer.autocomplete(c[0], "name", c[1], "ko"), typed)
+        kind: timed(lambda c: briefer.complete_entities(c[1], [c[0]], "ko"), typed)
         for kind, typed in inputs.autocomplete().items()
     }
     results["autocomplete_ms"] = _combined(per_kind)
