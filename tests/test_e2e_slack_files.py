@@ -127,18 +127,6 @@ async def test_milestones_as_a_calendar_file_round_trip_through_slack(
     assert stored.alt_txt is None, "a calendar is no picture"
 
 
-async def test_a_pick_answers_with_the_picked_programs_timeline(socket_slack: SlackBot) -> None:
-    asked = await socket_slack.user.command("/program", "sovereign", user=ENGLISH_USER)
-    [picker] = [m for m in asked.messages if m.ephemeral]
-
-    picked = await socket_slack.user.click("bb:pick:0", on=picker, user=ENGLISH_USER)
-
-    card, picture = in_channel(picked)
-    assert headers([card])[0].startswith("Sovereign AI Foundation Model Project")
-    assert shared(picture)[0]["name"] == "timeline-sovereign-ai-foundation-model.png"
-    assert picker.deleted and notes(picked) == ""
-
-
 async def test_a_private_answers_files_go_to_the_askers_direct_messages(
     socket_slack: SlackBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
