@@ -2,12 +2,12 @@
 
 The Slack side of the platform contract: how each element of a reply looks here (a header
 per card, mrkdwn sections, sources and hints as context blocks, `<url|text>` links,
-`<#C…>` channels, page and pick buttons whose `value` carries the follow-up command, the
-reply's web links as link buttons) and
+`<#C…>` channels, page and pick buttons whose `value` carries the follow-up command) and
 every limit of Slack's, enforced once for every answer: 50 blocks and a character budget
 of blocks JSON per message (Slack refuses a long block set as `msg_blocks_too_long`, not
 only a numerous one), 3000 characters of section text, 150 of header, 24 of modal title,
-3000 of `private_metadata`, 75 of button text, 2000 of button value.
+3000 of `private_metadata`, 75 of button text, 2000 of button value, 3000 of a link
+button's URL (a web link: the answer's page or calendar feed).
 
 Nothing from the store can ping or turn into markup: `&`, `<` and `>` are escaped
 everywhere (so `<!everyone>`, `<!here>`, `<@U…>` and `<!subteam^…>` show as text), every

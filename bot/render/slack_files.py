@@ -15,17 +15,13 @@ from typing import Any
 
 from bot.briefing.model import Attachment, Reply, Span, line
 from bot.i18n import t
-from bot.render.slack_blocks import HEADER_MAX, inline_mrkdwn
+from bot.render.slack_blocks import HEADER_MAX, _cut, inline_mrkdwn
 
 # `files.getUploadURLExternal` refuses a longer description (`alt_txt_too_large`).
 ALT_TEXT_MAX = 1000
 # Slack documents no limit for a file's title, which it shows like a heading: kept to a
 # header's length.
 TITLE_MAX = HEADER_MAX
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def file_uploads(files: Sequence[Attachment]) -> list[dict[str, Any]]:
