@@ -42,7 +42,8 @@ OUTSIDE = "C0OUTSIDE1"
 async def slack(
     request: pytest.FixtureRequest, slack_standin: SlackStandIn, store: FactStore
 ) -> AsyncIterator[SlackBot]:
-    """The bot in Socket Mode and in HTTP mode."""
+    """The bot as `test_e2e_slack` runs it (its admin, audit channel and English reader),
+    in Socket Mode and in HTTP mode unless a test asks for one (`SOCKET_MODE`)."""
     async with SlackBot(
         with_cast(slack_standin), store, config=slack_config(store), mode=request.param,
         clock=MovableClock(LOOKUP_TIME),
@@ -50,14 +51,7 @@ async def slack(
         yield running
 
 
-@pytest.fixture
-async def socket_slack(slack_standin: SlackStandIn, store: FactStore) -> AsyncIterator[SlackBot]:
-    slack_standin.channels[OUTSIDE] = Channel(OUTSIDE, "outside", is_member=False)
-    async with SlackBot(
-        with_cast(slack_standin), store, config=slack_config(store),
-        clock=MovableClock(LOOKUP_TIME),
-    ) as running:  # fmt: skip
-        yield running
+SOCKET_MODE = pytest.mark.parametrize("slack", ["socket"], indirect=True)
 
 
 def in_channel(exchange: Exchange, channel: str = CHANNEL_ID) -> list[Message]:
@@ -101,25 +95,27 @@ async def test_a_program_card_shares_its_timeline_beside_it(slack: SlackBot) -> 
     assert link_buttons([card]) == [], "no [web] base_url, no link"
 
 
-async def test_an_institution_card_brings_no_file(socket_slack: SlackBot) -> None:
-    exchange = await socket_slack.user.command("/institution", "ETRI")
+@SOCKET_MODE
+async def test_an_institution_card_brings_no_file(slack: SlackBot) -> None:
+    exchange = await slack.user.command("/institution", "ETRI")
 
     assert len(in_channel(exchange)) == 1
     assert exchange.calls_to("files.getUploadURLExternal") == []
 
 
+@SOCKET_MODE
 @pytest.mark.parametrize("locale", ["ko", "en"])
 async def test_milestones_as_a_calendar_file_round_trip_through_slack(
-    socket_slack: SlackBot, locale: str
+    slack: SlackBot, locale: str
 ) -> None:
     user = USER_ID if locale == "ko" else ENGLISH_USER
-    exchange = await socket_slack.user.command(
+    exchange = await slack.user.command(
         "/milestones", "program:독자 AI 파운데이션 days:365 format:ics", user=user
     )
 
     card, calendar = in_channel(exchange)
     assert "milestones-sovereign-ai-foundation-model.ics" in str(card.body["blocks"])
-    [stored] = socket_slack.standin.shared_files(CHANNEL_ID)
+    [stored] = slack.standin.shared_files(CHANNEL_ID)
     assert shared(calendar)[0]["id"] == stored.id
     assert stored.filename == "milestones-sovereign-ai-foundation-model.ics"
     assert stored.data is not None and "milestone-5@briefbot" in calendar_events(stored.data)
@@ -127,12 +123,13 @@ async def test_milestones_as_a_calendar_file_round_trip_through_slack(
     assert stored.alt_txt is None, "a calendar is no picture"
 
 
+@SOCKET_MODE
 async def test_a_private_answers_files_go_to_the_askers_direct_messages(
-    socket_slack: SlackBot, monkeypatch: pytest.MonkeyPatch
+    slack: SlackBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Slack cannot attach a file to an ephemeral message, and the channel must not see it:
     the calendar goes to the asker's DM with the bot, which the private answer says."""
-    app = socket_slack.app
+    app = slack.app
     assert app is not None
     answer = app.answer
 
@@ -142,13 +139,13 @@ async def test_a_private_answers_files_go_to_the_askers_direct_messages(
 
     monkeypatch.setattr(app, "answer", privately)
 
-    exchange = await socket_slack.user.command("/milestones", "days:60 format:ics")
+    exchange = await slack.user.command("/milestones", "days:60 format:ics")
 
-    assert in_channel(exchange) == [] and socket_slack.standin.shared_files(CHANNEL_ID) == []
-    dm = socket_slack.standin.direct_channel(USER_ID)
+    assert in_channel(exchange) == [] and slack.standin.shared_files(CHANNEL_ID) == []
+    dm = slack.standin.direct_channel(USER_ID)
     assert dm is not None
-    [calendar] = socket_slack.standin.shared_files(dm)
-    [share] = socket_slack.standin.channel_messages(dm)
+    [calendar] = slack.standin.shared_files(dm)
+    [share] = slack.standin.channel_messages(dm)
     assert calendar.filename == "milestones.ics" and calendar.data is not None
     assert share.body["text"].startswith("다음 답에 딸린 파일입니다: *달력 파일")
     card, note = [m for m in exchange.messages if m.ephemeral]
@@ -177,51 +174,54 @@ async def test_with_a_base_url_answers_have_link_buttons_that_are_acked(
     assert clicked.messages == [] and clicked.posts == []
 
 
+@SOCKET_MODE
 async def test_without_files_write_the_card_answers_and_the_asker_is_told(
-    socket_slack: SlackBot,
+    slack: SlackBot,
 ) -> None:
-    socket_slack.standin.scopes.discard("files:write")
+    slack.standin.scopes.discard("files:write")
 
-    exchange = await socket_slack.user.command("/program", "국가 AI 연구거점")
+    exchange = await slack.user.command("/program", "국가 AI 연구거점")
 
     [card] = in_channel(exchange)
     assert headers([card]) == ["국가 AI 연구거점 (National AI Research Lab)"]
     [refused] = exchange.calls_to("files.getUploadURLExternal")
     assert refused.response["error"] == "missing_scope"
     assert f"`{TIMELINE}`" in notes(exchange) and "`files:write` 권한이 없어" in notes(exchange)
-    assert socket_slack.standin.uploads.files == {}
+    assert slack.standin.uploads.files == {}
 
 
+@SOCKET_MODE
 @pytest.mark.parametrize(("times", "arrives"), [(1, True), (3, False)], ids=["once", "lasting"])
 async def test_a_429_on_upload_is_retried_and_a_lasting_one_told(
-    socket_slack: SlackBot, times: int, arrives: bool
+    slack: SlackBot, times: int, arrives: bool
 ) -> None:
     """One `429` is waited out (Retry-After) and the picture arrives; one that outlasts the
     client's two retries is told to the asker, and the card stands."""
-    socket_slack.standin.fail(
-        "files.getUploadURLExternal", "ratelimited", times=times, retry_after=0
-    )
+    slack.standin.fail("files.getUploadURLExternal", "ratelimited", times=times, retry_after=0)
 
-    exchange = await socket_slack.user.command("/program", "국가 AI 연구거점")
+    exchange = await slack.user.command("/program", "국가 AI 연구거점")
 
     statuses = [c.status for c in exchange.calls_to("files.getUploadURLExternal")]
     messages = in_channel(exchange)
     if arrives:
         assert statuses == [429, 200] and len(messages) == 2 and notes(exchange) == ""
-        assert [f.filename for f in socket_slack.standin.shared_files(CHANNEL_ID)] == [TIMELINE]
+        assert [f.filename for f in slack.standin.shared_files(CHANNEL_ID)] == [TIMELINE]
     else:
         assert statuses == [429, 429, 429] and len(messages) == 1
         assert "잠시 후 다시 물어 주세요" in notes(exchange)
 
 
+@SOCKET_MODE
 async def test_in_a_channel_without_the_bot_the_card_answers_and_the_fix_is_said(
-    socket_slack: SlackBot,
+    slack: SlackBot,
 ) -> None:
-    exchange = await socket_slack.user.command("/program", "국가 AI 연구거점", channel=OUTSIDE)
+    slack.standin.channels[OUTSIDE] = Channel(OUTSIDE, "outside", is_member=False)
+
+    exchange = await slack.user.command("/program", "국가 AI 연구거점", channel=OUTSIDE)
 
     [card] = in_channel(exchange, OUTSIDE)
     assert headers([card]) == ["국가 AI 연구거점 (National AI Research Lab)"]
     [refused] = exchange.calls_to("files.completeUploadExternal")
     assert refused.response["error"] == "not_in_channel"
     assert "`/invite @briefbot`" in notes(exchange)
-    assert socket_slack.standin.shared_files(OUTSIDE) == []
+    assert slack.standin.shared_files(OUTSIDE) == []
