@@ -6,7 +6,8 @@ per card, mrkdwn sections, sources and hints as context blocks, `<url|text>` lin
 every limit of Slack's, enforced once for every answer: 50 blocks and a character budget
 of blocks JSON per message (Slack refuses a long block set as `msg_blocks_too_long`, not
 only a numerous one), 3000 characters of section text, 150 of header, 24 of modal title,
-3000 of `private_metadata`, 75 of button text, 2000 of button value.
+3000 of `private_metadata`, 75 of button text, 2000 of button value, 3000 of a link
+button's URL (a web link: the answer's page or calendar feed).
 
 Nothing from the store can ping or turn into markup: `&`, `<` and `>` are escaped
 everywhere (so `<!everyone>`, `<!here>`, `<@U…>` and `<!subteam^…>` show as text), every
@@ -47,6 +48,7 @@ CONTEXT_TEXT_MAX = 2000
 HEADER_MAX = 150
 BUTTON_TEXT_MAX = 75
 BUTTON_VALUE_MAX = 2000
+BUTTON_URL_MAX = 3000
 BUTTONS_PER_BLOCK = 5
 # Slack refuses a message whose blocks serialise to more than about 13,000 characters
 # (`msg_blocks_too_long`; the exact figure is undocumented): this budget keeps a margin.
@@ -66,6 +68,8 @@ OPTIONS_MAX = 100
 # What interactions carry back: action ids of buttons and selects, callback ids of views.
 PAGE_ACTIONS = ("bb:page:previous", "bb:page:next")
 PICK_ACTION = "bb:pick:{number}"
+# A link button opens its URL in the browser; Slack still tells the app, which only acks.
+LINK_ACTION = "bb:link:{number}"
 NAME_ACTION = "bb:name"
 NAME_BLOCK = "name"
 FORM_CALLBACK = "bb:form"
@@ -222,8 +226,29 @@ def _button(label: str, action_id: str, follow_up: FollowUp) -> dict[str, Any] |
     }
 
 
+def _link_buttons(reply: Reply) -> list[dict[str, Any]]:
+    """The reply's web links (its page, its calendar feed) as buttons that open them; a
+    link Slack would refuse (not http(s), too long) is left out, never cut."""
+    links = [
+        link
+        for link in reply.links
+        if link.link
+        and link.link.startswith(("https://", "http://"))
+        and len(link.link) <= BUTTON_URL_MAX
+    ]
+    return [
+        {
+            "type": "button",
+            "action_id": LINK_ACTION.format(number=number),
+            "text": _plain(link.text, BUTTON_TEXT_MAX),
+            "url": link.link,
+        }
+        for number, link in enumerate(links[:BUTTONS_PER_BLOCK])
+    ]
+
+
 def action_blocks(reply: Reply) -> list[dict[str, Any]]:
-    """Buttons: one block of picks (a name to choose), one of page turns."""
+    """Buttons: one block of picks (a name to choose), one of page turns, one of links."""
     blocks = []
     picks = [
         button
@@ -241,6 +266,9 @@ def action_blocks(reply: Reply) -> list[dict[str, Any]]:
     ]
     if pages:
         blocks.append({"type": "actions", "elements": pages})
+    links = _link_buttons(reply)
+    if links:
+        blocks.append({"type": "actions", "elements": links})
     return blocks
 
 
