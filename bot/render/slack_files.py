@@ -15,7 +15,8 @@ from typing import Any
 
 from bot.briefing.model import Attachment, Reply, Span, line
 from bot.i18n import t
-from bot.render.slack_blocks import HEADER_MAX, _cut, inline_mrkdwn
+from bot.render.fitting import cut
+from bot.render.slack_blocks import HEADER_MAX, inline_mrkdwn
 
 # `files.getUploadURLExternal` refuses a longer description (`alt_txt_too_large`).
 ALT_TEXT_MAX = 1000
@@ -31,10 +32,10 @@ def file_uploads(files: Sequence[Attachment]) -> list[dict[str, Any]]:
         upload: dict[str, Any] = {
             "filename": attachment.filename,
             "content": attachment.data,
-            "title": _cut(attachment.description or attachment.filename, TITLE_MAX),
+            "title": cut(attachment.description or attachment.filename, TITLE_MAX),
         }
         if attachment.media_type.startswith("image/") and attachment.description:
-            upload["alt_txt"] = _cut(attachment.description, ALT_TEXT_MAX)
+            upload["alt_txt"] = cut(attachment.description, ALT_TEXT_MAX)
         uploads.append(upload)
     return uploads
 
