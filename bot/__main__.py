@@ -1,5 +1,6 @@
 """`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, else the local console),
-or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`; `check-config`
+or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`; `serve` runs
+the HTTP application with the configured front ends and never the console; `check-config`
 and `healthcheck` are for operators. A configuration error exits 78."""
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from pathlib import Path
 
 from bot import cli
 from bot.app import App, fixed_clock
-from bot.config import ConfigError, load_config
+from bot.config import Config, ConfigError, load_config
 from bot.console import Console, ask, console_actor, run_console
 from bot.digest.delivery import utc_now
+from bot.http_server import HttpServer
 from bot.i18n import LOCALES
 from bot.logs import configure_from
 from bot.run import FrontEnd, run
@@ -52,20 +54,41 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the Discord message payload as JSON"
     )
     one.add_argument("--now", type=date.fromisoformat, help="treat this day (YYYY-MM-DD) as today")
+    serve = sub.add_parser(
+        "serve",
+        parents=[_common(argparse.SUPPRESS)],
+        help="the HTTP application ([http] host/port: Discord's /interactions in"
+        ' [discord] mode = "http") and every configured front end',
+    )
+    serve.add_argument("--host", help="listen on this address (default: [http] host)")
+    serve.add_argument("--port", type=int, help="listen on this port (default: [http] port)")
     cli.add_modes(sub)
     return parser
 
 
-def chat_front_ends(app: App) -> list[FrontEnd]:
+def chat_front_ends(app: App, http: HttpServer | None = None) -> list[FrontEnd]:
     """The chat platforms whose credentials are configured (their clients imported only
-    then, so the console starts without them)."""
+    then, so the console starts without them). Discord in `http` mode answers on `http`."""
     front_ends: list[FrontEnd] = []
     token = app.config.token()
-    if token:
+    if token and app.config.discord_mode == "http" and http is not None:
+        from bot.discord_adapter.http_interactions import DiscordHttpFrontEnd
+
+        front_ends.append(DiscordHttpFrontEnd(app, token, http))
+    elif token:
         from bot.discord_adapter.client import DiscordFrontEnd
 
         front_ends.append(DiscordFrontEnd(app, token))
     return front_ends
+
+
+def http_server(config: Config, args: argparse.Namespace) -> HttpServer | None:
+    """The HTTP application: always for `serve`, else only when Discord needs it."""
+    if args.mode != "serve" and config.discord_mode != "http":
+        return None
+    host = getattr(args, "host", None) or config.http_host
+    port = getattr(args, "port", None)
+    return HttpServer(host, config.http_port if port is None else port)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,9 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode == "ask":
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
-        front_ends = chat_front_ends(app)
-        if front_ends:
-            return run(app, front_ends)
+        http = http_server(config, args)
+        front_ends = chat_front_ends(app, http)
+        if front_ends or args.mode == "serve":
+            return run(app, front_ends, http)
         return run_console(console, locale=locale)
     finally:
         store.close()

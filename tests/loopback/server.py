@@ -18,7 +18,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import WSMsgType, web
+from nacl.signing import SigningKey
 
 import loopback.objects as obj
 from loopback.spec import request_violations
@@ -102,6 +104,8 @@ class LoopbackDiscord:
         self._runner: web.AppRunner | None = None
         self._nonces: dict[tuple[str, str], tuple[float, str]] = {}
         self.port = 0
+        # The application's key pair: Discord signs HTTP interactions with its private half.
+        self.signing_key = SigningKey.generate()
         self._routes: list[tuple[str, re.Pattern[str], Route]] = [
             ("GET", re.compile(r"/users/@me"), self._get_me),
             ("GET", re.compile(r"/oauth2/applications/@me"), self._get_application),
@@ -138,6 +142,11 @@ class LoopbackDiscord:
     @property
     def api_base(self) -> str:
         return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def public_key(self) -> str:
+        """The application's public key, as the developer portal shows it (64 hex digits)."""
+        return self.signing_key.verify_key.encode().hex()
 
     @property
     def gateway_url(self) -> str:
@@ -353,13 +362,19 @@ class LoopbackDiscord:
         record = self.interactions.get(match["token"])
         if record is None or record.id != match["id"]:
             return 404, {"message": "Unknown interaction", "code": 10062}
-        if request.at - record.dispatched_at > INTERACTION_DEADLINE_S:
+        return self.accept_response(record, request.body or {}, request.at)
+
+    def accept_response(
+        self, record: InteractionRecord, body: dict[str, Any], at: float
+    ) -> tuple[int, Any]:
+        """The first response to an interaction, from a callback request or (HTTP mode) the
+        body of the bot's answer to Discord's POST: refused after 3 s or when repeated."""
+        if at - record.dispatched_at > INTERACTION_DEADLINE_S:
             self.violations.append(f"interaction {record.id}: first response after 3 s")
             return 404, {"message": "Unknown interaction", "code": 10062}
         if record.callback_at is not None:
             return 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
-        record.callback_at = request.at
-        body = request.body or {}
+        record.callback_at = at
         kind, data = body.get("type"), body.get("data") or {}
         flags = data.get("flags") or 0
         answer: dict[str, Any] = {
@@ -380,6 +395,42 @@ class LoopbackDiscord:
             answer["interaction"]["response_message_id"] = message["id"]
             answer["resource"] = {"type": kind, "message": message}
         return 200, answer
+
+    # -- HTTP interactions -------------------------------------------------------------
+
+    def signed(self, body: bytes, *, timestamp: str | None = None) -> dict[str, str]:
+        """The headers Discord sends with an interaction POST: an Ed25519 signature of
+        timestamp + body, made with the application's key (its public half is
+        `public_key`)."""
+        stamp = timestamp or str(int(time.time()))
+        signature = self.signing_key.sign(stamp.encode() + body).signature.hex()
+        return {
+            "X-Signature-Ed25519": signature,
+            "X-Signature-Timestamp": stamp,
+            "Content-Type": "application/json",
+        }
+
+    async def post_interaction(
+        self, url: str, payload: dict[str, Any], session: aiohttp.ClientSession
+    ) -> InteractionRecord:
+        """POST an interaction to the bot's endpoint as Discord does, and take the response
+        body as the interaction's first response (checked and recorded like a callback)."""
+        record = InteractionRecord(payload["id"], payload["token"], time.perf_counter(), payload)
+        self.interactions[payload["token"]] = record
+        body = json.dumps(payload).encode()
+        async with session.post(url, data=body, headers=self.signed(body)) as response:
+            answer = await response.json(content_type=None) if response.status == 200 else None
+            at = time.perf_counter()
+            status = response.status
+        path = f"/interactions/{record.id}/{record.token}/callback"
+        recorded = Request("POST", path, {}, answer, at, status)
+        self.requests.append(recorded)
+        if status != 200:
+            self.violations.append(f"interaction {record.id}: the endpoint answered {status}")
+            return record
+        self.violations.extend(request_violations("POST", path, answer))
+        recorded.status = self.accept_response(record, answer, at)[0]
+        return record
 
     async def _followup(self, request: Request, match: re.Match[str]) -> tuple[int, Any]:
         if match["token"] not in self.interactions:
