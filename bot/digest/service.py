@@ -27,7 +27,9 @@ class DigestService:
         self.engine = DigestEngine(
             store, self.book, catch_up=timedelta(hours=config.digest_catch_up_hours), clock=clock
         )
-        self.scheduler = DigestScheduler(self.engine, config.zone)
+        self.scheduler = DigestScheduler(
+            self.engine, config.zone, sweep_seconds=config.digest_sweep_seconds
+        )
         self.commands = DigestCommands(
             store, self.book, rules, clock=clock, on_change=self.scheduler.reconcile
         )
