@@ -55,12 +55,15 @@ class BotProcess:
         async for raw in self.process.stderr:
             line = raw.decode(errors="replace").rstrip()
             self.lines.append(line)
-            found = re.search(r"HTTP on (http://\S+)", line)
+            found = re.search(r"(?:HTTP on|Listening at:) (http://\S+)", line)
             if found:
                 self.url = found.group(1)
 
     def said(self, text: str) -> bool:
-        return any(text in line for line in self.lines)
+        return self.said_times(text) > 0
+
+    def said_times(self, text: str) -> int:
+        return sum(text in line for line in self.lines)
 
     @property
     def pid(self) -> int:
@@ -102,16 +105,20 @@ async def spawn(
     )
     started: list[BotProcess] = []
 
-    async def start() -> BotProcess:
+    async def start(*command: str, schedulers: int = 1) -> BotProcess:
+        """`python -m bot serve` (or `command`, run in the config's folder); returns once
+        it listens and `schedulers` processes have said whether they lead."""
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "serve", "--config", str(config),
-            cwd=ROOT, env={**os.environ, "DISCORD_TOKEN": TOKEN},
+            *(command or (sys.executable, "-m", "bot", "serve", "--config", str(config))),
+            cwd=tmp_path, env={**os.environ, "DISCORD_TOKEN": TOKEN, "PYTHONPATH": str(ROOT)},
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
         bot = BotProcess(process)
         bot._reader = asyncio.create_task(bot.read())
         started.append(bot)
-        await wait_for(lambda: bot.url and bot.said("digest scheduler"), "the bot to start")
+        await wait_for(
+            lambda: bot.url and bot.said_times("digest scheduler") >= schedulers, "the bot to start"
+        )
         return bot
 
     yield start
@@ -221,3 +228,22 @@ async def test_a_leader_stuck_posting_loses_the_lead_but_not_its_claim(
     await wait_for(lambda: leader.said("stepping down"), "the old leader to step down")
     assert len({n.rsplit("-", 1)[0] for n in digest_posts(discord, channel)}) == 1
     assert [d.status for d in digest_book.deliveries(subscription)] == [SENT]
+
+
+async def test_gunicorn_workers_share_the_database_and_one_leads_the_digests(
+    spawn: Callable[..., Any], discord: LoopbackDiscord, digest_book: DigestBook
+) -> None:
+    channel = 1300000000000000104
+    subscription = due_subscription(digest_book, channel)
+    workers = await spawn(
+        sys.executable, "-m", "gunicorn", "bot.workers:app", "--worker-class",
+        "aiohttp.GunicornWebWorker", "--workers", "2", "--bind", "127.0.0.1:0",
+        schedulers=2,
+    )  # fmt: skip
+    assert workers.said_times("leading the digest scheduler") == 1
+    assert workers.said_times("follows") == 1
+    for name in ("ETRI", "KAIST", "KISTI", "ETRI") * 3:
+        assert name in text_of(await interact(discord, workers, ("institution",), name=name))
+    [delivered] = digest_book.deliveries(subscription)
+    assert delivered.status == SENT
+    assert len({n.rsplit("-", 1)[0] for n in digest_posts(discord, channel)}) == 1
