@@ -247,3 +247,47 @@ async def test_gunicorn_workers_share_the_database_and_one_leads_the_digests(
     [delivered] = digest_book.deliveries(subscription)
     assert delivered.status == SENT
     assert len({n.rsplit("-", 1)[0] for n in digest_posts(discord, channel)}) == 1
+
+
+OTHER_GUILD_ID = 1200000000004194305  # shard 0 of 2; the loopback's own server is shard 1
+
+
+async def test_two_gateway_shards_in_two_processes_each_answer_their_own_servers(
+    store: FactStore, tmp_path: Path, discord: LoopbackDiscord
+) -> None:
+    discord.guild_ids = [obj.GUILD_ID, OTHER_GUILD_ID]
+
+    def connected(shard: int) -> bool:  # READY and its one server's GUILD_CREATE
+        session = discord.shard_session(shard)
+        return session is not None and session.sequence >= 2
+
+    processes = []
+    for shard in (0, 1):
+        config = tmp_path / f"shard-{shard}.toml"
+        config.write_text(
+            f'[store]\npath = "{store.path}"\n'
+            f"[discord]\nshard_count = 2\nshard_ids = [{shard}]\nguild_ids = [{obj.GUILD_ID}]\n"
+            f'api_base = "{discord.api_base}"\ngateway_url = "{discord.gateway_url}"\n',
+            encoding="utf-8",
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "--config", str(config), cwd=ROOT,
+            env={**os.environ, "DISCORD_TOKEN": TOKEN}, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        processes.append(process)
+    try:
+        await wait_for(lambda: connected(0) and connected(1), "both shards to connect")
+        assert [discord.shard_of(g) for g in discord.guild_ids] == [1, 0]
+        data = {"id": "1", "name": "about", "type": 1, "options": []}
+        records = [
+            await discord.dispatch_interaction(obj.interaction(2, data, guild_id=guild))
+            for guild in (obj.GUILD_ID, OTHER_GUILD_ID)
+        ]
+        await wait_for(lambda: all(r.callback_at for r in records), "both answers")
+        assert discord.dispatched == {1: [records[0].id], 0: [records[1].id]}
+        assert all(r.original and "출처" in text_of(r.original) for r in records)
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        codes = [await asyncio.wait_for(process.wait(), 15) for process in processes]
+    assert codes == [0, 0]

@@ -85,6 +85,15 @@ class GatewaySession:
         return len(self.events)
 
 
+@dataclass
+class ShardLink:
+    """One shard's gateway connection and session."""
+
+    session: GatewaySession | None = None
+    socket: web.WebSocketResponse | None = None
+    request: web.BaseRequest | None = None
+
+
 class LoopbackDiscord:
     """The stand-in. `await start()`, point the bot at `api_base` / `gateway_url`."""
 
@@ -97,10 +106,14 @@ class LoopbackDiscord:
         self.interactions: dict[str, InteractionRecord] = {}
         self.identifies = 0
         self.resumes = 0
-        self.session: GatewaySession | None = None
         self._failures: list[Failure] = []
-        self._socket: web.WebSocketResponse | None = None
-        self._socket_request: web.BaseRequest | None = None
+        # One gateway connection per shard (a bot that does not shard is shard 0 of 1).
+        self._links: dict[int, ShardLink] = {}
+        self.shard_count = 1
+        # The servers the bot is in; each shard gets those Discord's rule gives it.
+        self.guild_ids: list[int] = [obj.GUILD_ID]
+        # Interaction ids delivered to each shard.
+        self.dispatched: dict[int, list[str]] = {}
         self._runner: web.AppRunner | None = None
         self._nonces: dict[tuple[str, str], tuple[float, str]] = {}
         self.port = 0
@@ -134,8 +147,9 @@ class LoopbackDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
-        if self._socket is not None:
-            await self._socket.close()
+        for link in self._links.values():
+            if link.socket is not None:
+                await link.socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -180,38 +194,61 @@ class LoopbackDiscord:
             Failure(method, re.compile(path), 0, None, "", delay=seconds, times=times)
         )
 
-    async def drop_websocket(self) -> None:
-        """Cut the gateway connection as a network failure would (no close frame)."""
-        assert self._socket_request is not None and self._socket_request.transport is not None
-        self._socket_request.transport.abort()
-        self._socket = None
+    async def drop_websocket(self, shard: int = 0) -> None:
+        """Cut a shard's gateway connection as a network failure would (no close frame)."""
+        link = self._links[shard]
+        assert link.request is not None and link.request.transport is not None
+        link.request.transport.abort()
+        link.socket = None
 
     # -- gateway -----------------------------------------------------------------------
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a gateway event; if the socket is down it is replayed on RESUME."""
-        assert self.session is not None, "the bot has not identified yet"
-        frame = {"op": 0, "t": event, "s": self.session.sequence + 1, "d": data}
-        self.session.events.append(frame)
-        if self._socket is not None and not self._socket.closed:
-            await self._socket.send_str(json.dumps(frame))
+    @property
+    def session(self) -> GatewaySession | None:
+        """The session of shard 0 (the only one of a bot that does not shard)."""
+        return self._link(0).session
+
+    @session.setter
+    def session(self, value: GatewaySession | None) -> None:
+        self._link(0).session = value
+
+    def _link(self, shard: int) -> ShardLink:
+        return self._links.setdefault(shard, ShardLink())
+
+    def shard_of(self, guild_id: int) -> int:
+        """Which shard receives a server's events, by Discord's rule."""
+        return (guild_id >> 22) % self.shard_count
+
+    def shard_session(self, shard: int) -> GatewaySession | None:
+        return self._link(shard).session
+
+    async def dispatch(self, event: str, data: dict[str, Any], *, shard: int = 0) -> None:
+        """Send a gateway event to a shard; if its socket is down it is replayed on RESUME."""
+        link = self._link(shard)
+        assert link.session is not None, f"shard {shard} has not identified yet"
+        frame = {"op": 0, "t": event, "s": link.session.sequence + 1, "d": data}
+        link.session.events.append(frame)
+        if link.socket is not None and not link.socket.closed:
+            await link.socket.send_str(json.dumps(frame))
 
     async def dispatch_interaction(
         self, payload: dict[str, Any], *, late_by: float = 0.0
     ) -> InteractionRecord:
-        """Deliver an INTERACTION_CREATE and start its 3-second clock (`late_by` seconds ago,
-        as when the gateway delivers an event late)."""
+        """Deliver an INTERACTION_CREATE to the shard of its server and start its 3-second
+        clock (`late_by` seconds ago, as when the gateway delivers an event late)."""
         record = InteractionRecord(
             payload["id"], payload["token"], time.perf_counter() - late_by, payload
         )
         self.interactions[payload["token"]] = record
-        await self.dispatch("INTERACTION_CREATE", payload)
+        guild = payload.get("guild_id")
+        shard = self.shard_of(int(guild)) if guild is not None else 0
+        self.dispatched.setdefault(shard, []).append(payload["id"])
+        await self.dispatch("INTERACTION_CREATE", payload, shard=shard)
         return record
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
-        self._socket, self._socket_request = socket, request
         await self._send(socket, {"op": 10, "d": {"heartbeat_interval": 41250}})
         async for message in socket:
             if message.type is not WSMsgType.TEXT:
@@ -220,46 +257,65 @@ class LoopbackDiscord:
             if frame["op"] == 1:
                 await self._send(socket, {"op": 11})
             elif frame["op"] == 2:
-                await self._identify(socket, frame["d"])
+                await self._identify(socket, request, frame["d"])
             elif frame["op"] == 6:
-                await self._resume(socket, frame["d"])
+                await self._resume(socket, request, frame["d"])
         return socket
 
     async def _send(self, socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
         await socket.send_str(json.dumps({"s": None, "t": None, **frame}))
 
-    async def _identify(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
+    async def _identify(
+        self, socket: web.WebSocketResponse, request: web.Request, data: dict[str, Any]
+    ) -> None:
+        """A new session for the shard the client names (`[id, count]`; none: 0 of 1), with
+        the servers that shard serves."""
         if data.get("token") != TOKEN:
             await socket.close(code=4004, message=b"Authentication failed.")
             return
+        shard, count = data.get("shard") or (0, 1)
         self.identifies += 1
-        self.session = GatewaySession(uuid.uuid4().hex)
+        self.shard_count = count
+        link = self._link(shard)
+        link.socket, link.request = socket, request
+        link.session = GatewaySession(uuid.uuid4().hex)
+        guilds = [g for g in self.guild_ids if self.shard_of(g) == shard]
         await self.dispatch(
             "READY",
             {
                 "v": 10,
-                "session_id": self.session.id,
+                "session_id": link.session.id,
                 "resume_gateway_url": self.gateway_url,
                 "user": obj.user(obj.BOT_USER_ID, "briefbot", bot=True),
-                "guilds": [{"id": str(obj.GUILD_ID), "unavailable": True}],
+                "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
                 "application": {"id": str(obj.APPLICATION_ID), "flags": 0},
                 "private_channels": [],
                 "relationships": [],
                 "presences": [],
-                "shard": [0, 1],
+                "shard": [shard, count],
             },
+            shard=shard,
         )
-        await self.dispatch("GUILD_CREATE", obj.guild())
+        for guild in guilds:
+            await self.dispatch("GUILD_CREATE", obj.guild(guild), shard=shard)
 
-    async def _resume(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        session = self.session
-        if data.get("token") != TOKEN or session is None or data.get("session_id") != session.id:
+    async def _resume(
+        self, socket: web.WebSocketResponse, request: web.Request, data: dict[str, Any]
+    ) -> None:
+        found = [
+            (shard, link) for shard, link in self._links.items()
+            if link.session is not None and link.session.id == data.get("session_id")
+        ]  # fmt: skip
+        if data.get("token") != TOKEN or not found:
             await self._send(socket, {"op": 9, "d": False})
             return
+        [(shard, link)] = found
+        assert link.session is not None
         self.resumes += 1
-        for frame in session.events[int(data.get("seq") or 0) :]:
+        link.socket, link.request = socket, request
+        for frame in link.session.events[int(data.get("seq") or 0) :]:
             await socket.send_str(json.dumps(frame))
-        await self.dispatch("RESUMED", {})
+        await self.dispatch("RESUMED", {}, shard=shard)
 
     # -- REST --------------------------------------------------------------------------
 
