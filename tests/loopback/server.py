@@ -229,7 +229,10 @@ class LoopbackDiscord:
         frame = {"op": 0, "t": event, "s": link.session.sequence + 1, "d": data}
         link.session.events.append(frame)
         if link.socket is not None and not link.socket.closed:
-            await link.socket.send_str(json.dumps(frame))
+            try:
+                await link.socket.send_str(json.dumps(frame))
+            except aiohttp.ClientConnectionResetError:
+                link.socket = None  # closing under us: the client resumes and gets it then
 
     async def dispatch_interaction(
         self, payload: dict[str, Any], *, late_by: float = 0.0
