@@ -218,9 +218,10 @@ class TrivialBot(discord.Client):
     as the mix, each answered with "ok" (an autocomplete with one choice)."""
 
     def __init__(self) -> None:
-        super().__init__(intents=discord.Intents(guilds=True))
+        super().__init__(
+            intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none()
+        )
         self.tree = app_commands.CommandTree(self)
-        self.ready_to_answer = asyncio.Event()
 
     async def setup_hook(self) -> None:
         async def answer(interaction: discord.Interaction, **_: Any) -> None:
@@ -244,7 +245,6 @@ class TrivialBot(discord.Client):
         guild = discord.Object(id=obj.GUILD_ID)
         self.tree.copy_global_to(guild=guild)
         await self.tree.sync(guild=guild)
-        self.ready_to_answer.set()
 
 
 def _callback(answer: Any, option: str, kind: type) -> Any:
