@@ -32,7 +32,9 @@ def books(db_path: Path, store: FactStore) -> Iterator[tuple[DigestBook, DigestB
     second.close()
 
 
-def test_the_lease_migration_gives_claims_an_owner_and_a_lease(books: tuple[DigestBook, DigestBook]) -> None:
+def test_the_lease_migration_gives_claims_an_owner_and_a_lease(
+    books: tuple[DigestBook, DigestBook],
+) -> None:
     applied = [row["name"] for row in books[0].db["_sqlite_migrations"].rows]
     assert "004_leases" in applied
     assert {"claimed_by", "lease_until"} <= set(books[0].db["digest_deliveries"].columns_dict)
