@@ -46,10 +46,12 @@ from typing import Any
 
 from bench_digest import measure_digests
 from bench_discord import measure_interactions
-from bench_http import measure_http
+from bench_http import measure_http, measure_http_stages
 from bench_store import cache_path, ensure_store
 
+from bot.app import App
 from bot.briefing.answers import Briefer, Invocation
+from bot.config import Config
 from bot.render.discord_payload import reply_payloads
 from store.fact_store import FactStore
 
@@ -335,6 +337,8 @@ def ceilings(store: FactStore, plan: dict[str, Any], gateway: dict[str, Any]) ->
     name."""
     trivial = measure_interactions(store, plan, lambda: TODAY, trivial=True)
     http = measure_http(store, plan)
+    app = App(Config(store_path=store.path), store, today=lambda: TODAY)
+    stages = measure_http_stages(app, plan, plan["count"])
     violations = trivial["loopback_violations"] + http["loopback_violations"]
     if violations:
         raise RuntimeError(f"invalid requests: {violations}")
@@ -350,6 +354,7 @@ def ceilings(store: FactStore, plan: dict[str, Any], gateway: dict[str, Any]) ->
         "http_trivial_ms_at_80": Timing(http["http_trivial"]["at_80_ms"]),
         "http_1_ratio": round(one / ceiling, 3),
         "http_2_vs_1": round(two / one, 3),
+        "http_stages_ms": stages,
     }
 
 

@@ -9,6 +9,10 @@ the 2 cores it shares with the bot go to sending and receiving only. The mix is
 outstanding) gives the rate, then a run offered at 80 % of it gives p50/p99 latency
 (from sending the POST to reading the response, which is the first response).
 
+`http_stages_ms` splits one interaction of the HTTP path into its stages, in this
+process over the same mix: the signature check, parsing, reading names and options,
+the core's answer (or completions), and rendering the response body.
+
 The trivial ceiling: `python tests/bench_http.py trivial PUBLIC_KEY` serves the same
 aiohttp application (`HttpServer`) with the same `SignatureCheck` in front of a handler
 that answers every interaction with one fixed message, driven by the same generator.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import re
 import sys
 import tempfile
@@ -32,13 +37,26 @@ import aiohttp
 import loopback.objects as obj
 import orjson
 from aiohttp import web
-from bench_discord import IN_FLIGHT, LoadDriver
+from bench_discord import IN_FLIGHT, MIX, LoadDriver
 from loopback.harness import LoopbackBot
 from loopback.server import TOKEN, LoopbackDiscord
+from nacl.signing import SigningKey
 
+from bot.app import App
+from bot.briefing.answers import Invocation
 from bot.config import Config
-from bot.discord_adapter.http_interactions import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureCheck
+from bot.discord_adapter.checks import payload_actor
+from bot.discord_adapter.commands import CHOICES_MAX, discord_choices
+from bot.discord_adapter.http_interactions import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    SignatureCheck,
+    command_path,
+    spec_options,
+)
+from bot.discord_adapter.names import option_names, spec_for
 from bot.http_server import HttpServer
+from bot.render.discord_payload import reply_payloads
 from bot.state import migrate_bot, set_state
 from store.fact_store import FactStore
 
@@ -190,6 +208,65 @@ def measure_http(store: FactStore, plan: dict[str, Any]) -> dict[str, Any]:
     """`http_1`, `http_2` (gunicorn workers) and `http_trivial`, each with `per_s`
     (saturated), `saturated_ms` and `at_80_ms` (offered at 80 % of its own rate)."""
     return asyncio.run(_run(Path(store.path), plan))
+
+
+def _stage_payloads(plan: dict[str, Any], count: int) -> list[dict[str, Any]]:
+    """Raw interactions of `MIX`, as Discord sends them (the names are the specs')."""
+    rng = random.Random(5)
+    payloads = []
+    for _ in range(count):
+        _, kind, command, option, source = rng.choices(MIX, [m[0] for m in MIX])[0]
+        if source == "typed":
+            command, value = rng.choice(plan["typed"])
+        elif source == "days":
+            value = rng.choice((7, 30, 90))
+        else:
+            value = rng.choice(plan[source])
+        raw = {"name": option, "type": 4 if source == "days" else 3, "value": value}
+        if kind == 4:
+            raw["focused"] = True
+        data = {"id": "1", "name": command, "type": 1, "options": [raw]}
+        payloads.append(obj.interaction(kind, data))
+    return payloads
+
+
+def measure_http_stages(app: App, plan: dict[str, Any], count: int) -> dict[str, float]:
+    """Mean milliseconds per interaction of each stage of `InteractionsEndpoint`'s work."""
+    key = SigningKey.generate()
+    signatures = SignatureCheck(key.verify_key.encode().hex())
+    stamp = str(int(time.time()))
+    bodies = [orjson.dumps(p) for p in _stage_payloads(plan, count)]
+    signed = [(b, key.sign(stamp.encode() + b).signature.hex()) for b in bodies]
+    totals = dict.fromkeys(("verify", "parse", "names", "core", "render"), 0.0)
+    clock = time.perf_counter
+    for body, signature in signed:
+        t0 = clock()
+        assert signatures.verified(signature, stamp, body)
+        t1 = clock()
+        payload = orjson.loads(body)
+        t2 = clock()
+        path, raw = command_path(payload["data"])
+        spec = spec_for(path)
+        assert spec is not None
+        options = spec_options(payload, spec, raw)
+        t3 = clock()
+        if payload["type"] == 4:
+            option = option_names(spec)[raw[0]["name"]]
+            found = app.complete(spec.name, option.name, str(raw[0]["value"]), "ko", CHOICES_MAX)
+            t4 = clock()
+            choices = [{"name": n, "value": v} for n, v in discord_choices(found, option)]
+            orjson.dumps({"type": 8, "data": {"choices": choices}})
+        else:
+            invocation = Invocation(spec.name, options, "ko", payload_actor(payload))
+            answer = app.answer(invocation)
+            t4 = clock()
+            orjson.dumps({"type": 4, "data": reply_payloads(answer.reply, "ko")[0]})
+        t5 = clock()
+        for stage, start, end in zip(
+            totals, (t0, t1, t2, t3, t4), (t1, t2, t3, t4, t5), strict=True
+        ):
+            totals[stage] += end - start
+    return {stage: round(total / count * 1000, 3) for stage, total in totals.items()}
 
 
 async def _serve_trivial(public_key: str) -> None:

@@ -114,7 +114,9 @@ def _signed_with(key: SigningKey, body: bytes, stamp: str) -> dict[str, str]:
 
 
 async def test_a_body_that_is_not_an_interaction_is_refused_politely(http_bot: LoopbackBot) -> None:
-    for body in (b"not json", b"[1, 2]", b'{"type": 99}'):
+    bad_option = obj.interaction(2, {"name": "milestones", "options": [
+        {"name": "days", "type": 4, "value": "many"}]})  # fmt: skip
+    for body in (b"not json", b"[1, 2]", b'{"type": 99}', json.dumps(bad_option).encode()):
         status, _ = await post_raw(http_bot, body, http_bot.server.signed(body))
         assert status == 400
 

@@ -190,6 +190,10 @@ class InteractionsEndpoint:
         try:
             with log_context(interaction=payload.get("id")):
                 return await handler(payload, request)
+        except (KeyError, ValueError, TypeError) as exc:
+            # Signed by Discord yet not shaped as its documentation says: refuse, quietly.
+            log.warning("refused a malformed interaction: %r", exc)
+            return web.Response(status=400, text="malformed interaction")
         finally:
             self._pending -= 1
             if not self._pending:
