@@ -140,7 +140,7 @@ async def serving(command: list[str], env: dict[str, str]) -> AsyncIterator[str]
             raise RuntimeError(f"{command[:4]} did not start")
         found = re.search(r"(?:HTTP on|Listening at:|TRIVIAL on) (http://\S+)", line)
         url = found.group(1) if found else url
-        ready += "digest scheduler" in line or "TRIVIAL on" in line
+        ready += "is ready" in line or "TRIVIAL on" in line
     drain = asyncio.create_task(process.stderr.read())
     try:
         yield url

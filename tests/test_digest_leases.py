@@ -124,3 +124,29 @@ async def test_two_processes_post_a_due_digest_once_and_the_second_takes_over(
     # The old leader, back, finds it has lost the lead and steps down without posting.
     await a.take_turn()
     assert a.scheduler is None and len(posted_a.posts) == 1
+
+
+class SlackLikePoster(RecordingPoster):
+    """A poster of another platform (its own class, as every front end's poster is)."""
+
+
+async def test_a_process_posting_elsewhere_leads_its_own_scheduler(
+    store: FactStore, books: tuple[DigestBook, DigestBook]
+) -> None:
+    clock = ManualClock(START)
+    made = [
+        DigestScheduler(
+            DigestEngine(store, book, [poster], clock=clock, holder=name),
+            ZoneInfo("Asia/Seoul"), sweep_seconds=3600,
+        )
+        for book, poster, name in zip(
+            books, (RecordingPoster(), SlackLikePoster()), ("a", "b"), strict=True
+        )
+    ]  # fmt: skip
+    try:
+        assert await made[0].start() and await made[1].start()
+        assert made[0].scheduler is not None and made[1].scheduler is not None
+        assert made[0].lease_name != made[1].lease_name
+    finally:
+        for scheduler in made:
+            await scheduler.stop()

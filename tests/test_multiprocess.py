@@ -30,12 +30,15 @@ import pytest
 from loopback.server import TOKEN, LoopbackDiscord
 
 from bot.digest.schedule import parse_schedule
+from bot.digest.scheduler import LEADER_LEASE
 from bot.digest.subscriptions import INTERRUPTED, SENT, DigestBook, Settings
 from bot.discord_adapter import ids
 from store.fact_store import FactStore
 
 ROOT = Path(__file__).resolve().parent.parent
-SWEEP_S = 0.2  # the lease lasts three sweeps: 0.6 s
+# The lease lasts three sweeps, 1.5 s: long enough that a leader starved of CPU by a
+# busy machine keeps it, short enough that a takeover takes seconds.
+SWEEP_S = 0.5
 WAIT_S = 30.0
 SEOUL = ZoneInfo("Asia/Seoul")
 ADMIN_ROLE = obj.ADMIN_ROLE_ID
@@ -105,9 +108,9 @@ async def spawn(
     )
     started: list[BotProcess] = []
 
-    async def start(*command: str, schedulers: int = 1) -> BotProcess:
+    async def start(*command: str, workers: int = 1) -> BotProcess:
         """`python -m bot serve` (or `command`, run in the config's folder); returns once
-        it listens and `schedulers` processes have said whether they lead."""
+        it listens and its `workers` are ready."""
         process = await asyncio.create_subprocess_exec(
             *(command or (sys.executable, "-m", "bot", "serve", "--config", str(config))),
             cwd=tmp_path, env={**os.environ, "DISCORD_TOKEN": TOKEN, "PYTHONPATH": str(ROOT)},
@@ -117,7 +120,7 @@ async def spawn(
         bot._reader = asyncio.create_task(bot.read())
         started.append(bot)
         await wait_for(
-            lambda: bot.url and bot.said_times("digest scheduler") >= schedulers, "the bot to start"
+            lambda: bot.url and bot.said_times("is ready") >= workers, "the bot to start"
         )
         return bot
 
@@ -182,6 +185,17 @@ def due_subscription(book: DigestBook, channel: int) -> int:
     return made.id
 
 
+def leader_pid(book: DigestBook) -> int | None:
+    """The pid of the process holding the digest leader lease (`host:pid:random`)."""
+    held = book.lease_holder(f"{LEADER_LEASE}:DiscordPoster")
+    return int(held[0].split(":")[1]) if held else None
+
+
+def sent(book: DigestBook, subscription_id: int) -> bool:
+    """Whether the subscription's one delivery is complete and went out."""
+    return [d.status for d in book.deliveries(subscription_id)] == [SENT]
+
+
 def digest_posts(discord: LoopbackDiscord, channel: int) -> list[str]:
     """The nonces of the digest messages posted to `channel` (one digest: one nonce prefix)."""
     return [m["nonce"] for m in discord.channel_messages(channel) if m.get("nonce")]
@@ -193,17 +207,19 @@ async def test_two_processes_post_a_due_digest_once_and_a_killed_leader_is_repla
     first_channel, second_channel = 1300000000000000101, 1300000000000000102
     first_id = due_subscription(digest_book, first_channel)
     leader = await spawn()
+    await wait_for(lambda: leader_pid(digest_book) == leader.pid, "the first to lead")
     follower = await spawn()
-    assert leader.said("leading the digest scheduler") and follower.said("follows")
-    await wait_for(lambda: digest_book.deliveries(first_id), "the first digest")
+    await wait_for(lambda: follower.said("follows"), "the second to follow")
+    await wait_for(lambda: sent(digest_book, first_id), "the first digest")
     [delivered] = digest_book.deliveries(first_id)
     assert delivered.status == SENT and f":{leader.pid}:" in (delivered.claimed_by or "")
     assert len({nonce.rsplit("-", 1)[0] for nonce in digest_posts(discord, first_channel)}) == 1
     leader.process.kill()  # kill -9: no clean stop, the lease is left to run out
     await leader.process.wait()
     second_id = due_subscription(digest_book, second_channel)
-    await wait_for(lambda: follower.said("leading the digest scheduler"), "the takeover")
-    await wait_for(lambda: digest_book.deliveries(second_id), "the second digest")
+    await wait_for(lambda: leader_pid(digest_book) == follower.pid, "the takeover")
+    await wait_for(lambda: follower.said("the last leader stopped renewing"), "its warning")
+    await wait_for(lambda: sent(digest_book, second_id), "the second digest")
     [taken_over] = digest_book.deliveries(second_id)
     assert taken_over.status == SENT and taken_over.late
     assert f":{follower.pid}:" in (taken_over.claimed_by or "")
@@ -217,14 +233,15 @@ async def test_a_leader_stuck_posting_loses_the_lead_but_not_its_claim(
 ) -> None:
     channel = 1300000000000000103
     # The post takes longer than the lease: the leader's sweeps stop renewing it.
-    discord.slow("POST", rf"/channels/{channel}/messages", 3.0)
+    discord.slow("POST", rf"/channels/{channel}/messages", 5.0)
     subscription = due_subscription(digest_book, channel)
     leader = await spawn()
+    await wait_for(lambda: leader_pid(digest_book) == leader.pid, "the first to lead")
     follower = await spawn()
-    await wait_for(lambda: follower.said("leading the digest scheduler"), "the takeover")
+    await wait_for(lambda: leader_pid(digest_book) == follower.pid, "the takeover")
     [claim] = digest_book.deliveries(subscription)
     assert claim.status != INTERRUPTED and f":{leader.pid}:" in (claim.claimed_by or "")
-    await wait_for(lambda: digest_book.deliveries(subscription)[0].status == SENT, "the post")
+    await wait_for(lambda: sent(digest_book, subscription), "the post")
     await wait_for(lambda: leader.said("stepping down"), "the old leader to step down")
     assert len({n.rsplit("-", 1)[0] for n in digest_posts(discord, channel)}) == 1
     assert [d.status for d in digest_book.deliveries(subscription)] == [SENT]
@@ -238,10 +255,10 @@ async def test_gunicorn_workers_share_the_database_and_one_leads_the_digests(
     workers = await spawn(
         sys.executable, "-m", "gunicorn", "bot.workers:app", "--worker-class",
         "aiohttp.GunicornWebWorker", "--workers", "2", "--bind", "127.0.0.1:0",
-        schedulers=2,
+        workers=2,
     )  # fmt: skip
-    assert workers.said_times("leading the digest scheduler") == 1
-    assert workers.said_times("follows") == 1
+    await wait_for(lambda: workers.said("follows"), "the second worker to follow")
+    assert workers.said_times("follows") == 1 and leader_pid(digest_book) is not None
     for name in ("ETRI", "KAIST", "KISTI", "ETRI") * 3:
         assert name in text_of(await interact(discord, workers, ("institution",), name=name))
     [delivered] = digest_book.deliveries(subscription)

@@ -50,7 +50,7 @@ MIN_GRACE = timedelta(minutes=10)
 # How far back a restart looks for runs it missed, to log them; older ones are not news.
 MISSED_LOOKBACK = timedelta(days=31)
 # How long a claim's owner vouches for it: far longer than posting one digest takes,
-# even while discord.py waits out a rate limit. A claim still held after this was left
+# even while a chat client waits out a rate limit. A claim still held after this was left
 # by a process that died mid-delivery.
 CLAIM_LEASE = timedelta(minutes=10)
 

@@ -8,7 +8,8 @@ harmless. `misfire_grace_time` is the engine's grace — APScheduler's default o
 second would silently drop a run the event loop was a little late for.
 
 Several processes may share the database; exactly one of them runs the scheduler at a
-time. It holds the leader lease in the database (`DigestBook.hold_lease`), renews it on
+time for the platforms it posts to (processes with other posters, another platform alone, lead
+their own). It holds the leader lease in the database (`DigestBook.hold_lease`), renews it on
 every sweep and before every job, and gives it up on a clean stop. The others try to
 take it on each of their sweeps, which they can once it has run out (`LEASE_SWEEPS`
 sweeps without a renewal: the leader died or hangs); the new leader then catches up,
@@ -65,19 +66,29 @@ class DigestScheduler:
         self.sweep_seconds = sweep_seconds
         self.lease = timedelta(seconds=sweep_seconds * LEASE_SWEEPS)
         self.scheduler: AsyncIOScheduler | None = None
+        self.leased = True
         self._sweeper: asyncio.Task[None] | None = None
 
-    async def start(self) -> bool:
+    @property
+    def lease_name(self) -> str:
+        """The leader lease of the processes that post where this one posts."""
+        posters = sorted(type(poster).__name__ for poster in self.engine.posters)
+        return f"{LEADER_LEASE}:{'+'.join(posters)}"
+
+    async def start(self, *, leased: bool = True) -> bool:
         """Take the lead if no live leader holds it (then build the jobs, start
         APScheduler in the running loop and catch up), and keep trying on every sweep;
         once only.
 
         Returns False (and changes nothing) when already started, so a reconnect that
         runs start-up code again cannot make a second scheduler firing every job twice.
+        `leased=False` leads without a lease: for the local console, whose digests only
+        it can post (to its own output) and which writes nothing when nothing is due.
         """
         if self._sweeper is not None:
             log.warning("digest scheduler already started; not starting it again")
             return False
+        self.leased = leased
         await self.take_turn()
         if self.scheduler is None:
             log.info("another process leads the digest scheduler; %s follows", self.engine.holder)
@@ -86,9 +97,11 @@ class DigestScheduler:
 
     async def _hold_lead(self) -> bool:
         """Take or renew the leader lease; False while another process holds it."""
+        if not self.leased:
+            return True
         now = self.engine.clock()
         return await asyncio.to_thread(
-            self.engine.book.hold_lease, LEADER_LEASE, self.engine.holder, now, now + self.lease
+            self.engine.book.hold_lease, self.lease_name, self.engine.holder, now, now + self.lease
         )
 
     async def take_turn(self) -> None:
@@ -100,7 +113,13 @@ class DigestScheduler:
                 await self._stop_scheduler()
             return
         if self.scheduler is None:
-            log.info("leading the digest scheduler as %s", self.engine.holder)
+            # Leading from the start is the usual case of one process; taking over is news.
+            taking_over = self._sweeper is not None
+            log.log(
+                logging.WARNING if taking_over else logging.DEBUG,
+                "leading the digest scheduler as %s%s", self.engine.holder,
+                " (the last leader stopped renewing its lease)" if taking_over else "",
+            )  # fmt: skip
             await self._lead()
             return
         self._apply(await asyncio.to_thread(self.engine.book.scheduled))
@@ -132,9 +151,10 @@ class DigestScheduler:
             self._sweeper = None
         if self.scheduler is not None:
             await self._stop_scheduler()
-            await asyncio.to_thread(
-                self.engine.book.release_lease, LEADER_LEASE, self.engine.holder
-            )
+            if self.leased:
+                await asyncio.to_thread(
+                    self.engine.book.release_lease, self.lease_name, self.engine.holder
+                )
 
     async def _stop_scheduler(self) -> None:
         """APScheduler shuts an asyncio scheduler down on the loop's next turn; yielding

@@ -38,9 +38,10 @@ class DigestService:
         """Let digests reach the places `poster` owns (before `start`, to catch up on them)."""
         self.engine.posters.append(poster)
 
-    async def start(self) -> bool:
-        """Start the scheduler in the running loop and send missed digests; once only."""
-        return await self.scheduler.start()
+    async def start(self, *, leased: bool = True) -> bool:
+        """Start the scheduler in the running loop (leading it if no other process does)
+        and send missed digests; once only. `leased`: see `DigestScheduler.start`."""
+        return await self.scheduler.start(leased=leased)
 
     async def close(self) -> None:
         await self.scheduler.stop()
