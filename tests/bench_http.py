@@ -144,6 +144,11 @@ async def serving(command: list[str], env: dict[str, str]) -> AsyncIterator[str]
     drain = asyncio.create_task(process.stderr.read())
     try:
         yield url
+    except Exception:
+        process.terminate()
+        tail = (await drain).decode(errors="replace").splitlines()[-30:]
+        print(f"{command[:4]} failed; its last lines:", *tail, sep="\n", file=sys.stderr)
+        raise
     finally:
         process.terminate()
         await process.wait()
