@@ -125,13 +125,15 @@ async def spawn(
         return bot
 
     yield start
+    stopped = []
     for bot in started:
         if bot.process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 bot.process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(bot.process.wait(), 15)
+            stopped.append(await asyncio.wait_for(bot.process.wait(), 15))
         if bot._reader is not None:
             await bot._reader
+    assert stopped == [0] * len(stopped), "a process did not stop cleanly on SIGTERM"
 
 
 async def interact(
