@@ -751,6 +751,18 @@ def test_an_answer_is_reused_until_the_facts_change(store: FactStore) -> None:
     assert changed is not first and "1조 원" in card_text(only_card(changed))
 
 
+def test_a_remembered_completion_follows_a_new_alias_at_once(store: FactStore) -> None:
+    """Completions are remembered per store revision: an edit (from any process) is in
+    the next one, even for text asked before."""
+    briefer = Briefer(store, today=lambda: date(2025, 11, 1))
+    before = briefer.complete_entities("쿼크포톤", ("institution",), "ko")
+    assert "etri" not in [c.value for c in before]
+    assert briefer.complete_entities("쿼크포톤", ("institution",), "ko") == before
+    store.add_alias(entity="ETRI", alias="쿼크포톤", actor="console:local")
+    after = briefer.complete_entities("쿼크포톤", ("institution",), "ko")
+    assert after[0].value == "etri", after
+
+
 # --- read at a glance (issue: answers a reader can trust) ------------------------------
 
 
