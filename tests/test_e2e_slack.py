@@ -33,8 +33,8 @@ from bot.config import Config
 from bot.digest.subscriptions import DISABLED, PAUSED
 from bot.discord_adapter.client import DiscordFrontEnd
 from bot.discord_adapter.poster import DiscordPoster
+from bot.ids import slack as ids
 from bot.run import FrontEnd
-from bot.slack_adapter import ids
 from bot.slack_adapter.poster import SlackPoster
 from store.fact_store import FactStore
 

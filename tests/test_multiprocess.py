@@ -32,7 +32,7 @@ from loopback.server import TOKEN, LoopbackDiscord
 from bot.digest.schedule import parse_schedule
 from bot.digest.scheduler import LEADER_LEASE
 from bot.digest.subscriptions import INTERRUPTED, SENT, DigestBook, Settings
-from bot.discord_adapter import ids
+from bot.ids import discord as ids
 from store.fact_store import FactStore
 
 ROOT = Path(__file__).resolve().parent.parent
