@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 from bot.admin.desk import AdminDesk
 from bot.admin.specs import ADMIN_COMMANDS, ATTRIBUTE, ENTITIES, KIND, MILESTONE, SOURCE
-from bot.briefing.answers import COMPLETION_LIMIT, Briefer, Choice, Invocation, error_reply
+from bot.briefing.answers import (
+    COMPLETION_LIMIT,
+    Briefer,
+    Choice,
+    Invocation,
+    unknown_command_reply,
+)
 from bot.briefing.commands import COMMANDS
 from bot.briefing.model import Answer
 from bot.commandline import ALL_COMMANDS
@@ -24,7 +30,6 @@ from bot.config import Config
 from bot.digest.delivery import Clock, utc_now
 from bot.digest.service import DigestService
 from bot.digest.specs import DIGEST_COMMANDS, SCHEDULE, TIMEZONE
-from bot.i18n import t
 from bot.ids import discord as discord_ids
 from bot.ids import slack as slack_ids
 from bot.metrics import Metrics
@@ -139,9 +144,7 @@ class App:
             return self.admin.answer(invocation)
         if name in DIGEST_COMMANDS:
             return Answer(self.digests.commands.answer(invocation))
-        known = ", ".join(f"/{c}" for c in ALL_COMMANDS)
-        message = t("err.unknown_command", invocation.locale, command=f"/{name}", commands=known)
-        return Answer(error_reply(message, invocation.locale))
+        return Answer(unknown_command_reply(name, ALL_COMMANDS, invocation.locale))
 
     def complete(
         self, command: str, option: str, text: str, locale: str, limit: int = COMPLETION_LIMIT

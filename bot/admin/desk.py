@@ -15,7 +15,13 @@ from datetime import date
 from typing import Any
 
 from bot.admin.specs import ADMIN_COMMANDS, ATTRIBUTE, ENTITY_KINDS, KIND, MILESTONE, SOURCE
-from bot.briefing.answers import COMPLETION_LIMIT, Choice, Invocation, error_reply
+from bot.briefing.answers import (
+    COMPLETION_LIMIT,
+    Choice,
+    Invocation,
+    error_reply,
+    unknown_command_reply,
+)
 from bot.briefing.commands import OptionError, validate_options
 from bot.briefing.model import Answer, Card, Form, FormField, Reply, Section, line, prose
 from bot.i18n import t
@@ -85,11 +91,7 @@ class AdminDesk:
         locale, actor = invocation.locale, invocation.actor
         command = ADMIN_COMMANDS.get(invocation.command)
         if command is None:
-            known = ", ".join(f"/{name}" for name in ADMIN_COMMANDS)
-            message = t(
-                "err.unknown_command", locale, command=f"/{invocation.command}", commands=known
-            )
-            return Answer(error_reply(message, locale))
+            return Answer(unknown_command_reply(invocation.command, ADMIN_COMMANDS, locale))
         if command.name not in READ_ONLY and not may_edit_facts(self.rules, actor):
             return Answer(error_reply(t("admin.refused", locale), locale, refused=True))
         try:

@@ -8,7 +8,7 @@ with the same words. Limits come from the store. Changes are shown only to manag
 
 from __future__ import annotations
 
-from bot.briefing.commands import Command, Option
+from bot.briefing.commands import Command, Option, managed
 from store import limits
 from store.model import INSTITUTION_KINDS, PROGRAM_KINDS
 
@@ -41,15 +41,10 @@ MILESTONE_OPTION = Option(
 )
 
 
-def _admin(name: str, *options: Option) -> Command:
-    """A change to the shared facts: shown to managers, answered privately, in a community."""
-    return Command(name, options, visibility="managers", private=True, scoped=True)
-
-
 ADMIN_COMMANDS: dict[str, Command] = {
     c.name: c
     for c in (
-        _admin(
+        managed(
             "fact set",
             _entity(),
             _attribute(),
@@ -62,17 +57,17 @@ ADMIN_COMMANDS: dict[str, Command] = {
             Option("replaces", "integer", min_value=1, max_value=ID_MAX),
             Option("add", "boolean", default=False),
         ),
-        _admin("fact retire", _entity(), _attribute(), _text("reason", limits.REASON_MAX, True)),
+        managed("fact retire", _entity(), _attribute(), _text("reason", limits.REASON_MAX, True)),
         # Reading the history is for everyone, anywhere.
         Command("fact history", (_entity(), _attribute(required=False)), private=True),
         # A form with the statement's current value (a modal where the front end has one).
-        _admin("fact edit", _entity(), _attribute()),
-        _admin(
+        managed("fact edit", _entity(), _attribute()),
+        managed(
             "fact revert",
             Option("revision", "integer", True, min_value=1, max_value=ID_MAX),
             REASON,
         ),
-        _admin(
+        managed(
             "milestone add",
             _entity("program"),
             _text("title", limits.TITLE_MAX, True),
@@ -81,7 +76,7 @@ ADMIN_COMMANDS: dict[str, Command] = {
             _text("title_en", limits.TITLE_MAX),
             REASON,
         ),
-        _admin(
+        managed(
             "milestone update",
             MILESTONE_OPTION,
             _text("title", limits.TITLE_MAX),
@@ -90,9 +85,9 @@ ADMIN_COMMANDS: dict[str, Command] = {
             _text("title_en", limits.TITLE_MAX),
             REASON,
         ),
-        _admin("milestone done", MILESTONE_OPTION, REASON),
-        _admin("milestone cancel", MILESTONE_OPTION, REASON),
-        _admin(
+        managed("milestone done", MILESTONE_OPTION, REASON),
+        managed("milestone cancel", MILESTONE_OPTION, REASON),
+        managed(
             "entity add",
             Option("kind", "string", True, max_length=40, autocomplete=(KIND,)),
             _text("name_ko", limits.NAME_MAX, True),
@@ -104,8 +99,8 @@ ADMIN_COMMANDS: dict[str, Command] = {
             _text("summary_en", limits.SUMMARY_MAX),
             REASON,
         ),
-        _admin("alias add", _entity(), _text("alias", limits.NAME_MAX, True), REASON),
-        _admin(
+        managed("alias add", _entity(), _text("alias", limits.NAME_MAX, True), REASON),
+        managed(
             "source add",
             _text("title", limits.TITLE_MAX, True),
             _text("publisher", limits.NAME_MAX, True),

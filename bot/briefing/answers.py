@@ -6,7 +6,7 @@ and render what comes back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -102,6 +102,15 @@ def error_reply(message: str, locale: str, *, refused: bool = False) -> Reply:
     return Reply((card,), private=True, is_error=True, refused=refused)
 
 
+def unknown_command_reply(command: str, known: Iterable[str], locale: str) -> Reply:
+    """The answer to a command nobody here handles: it names the ones that are (every
+    part of the core answers a stray invocation the same way)."""
+    commands = ", ".join(f"/{name}" for name in known)
+    return error_reply(
+        t("err.unknown_command", locale, command=f"/{command}", commands=commands), locale
+    )
+
+
 class Briefer:
     """Answers lookups from a `FactStore`; `today` is injectable so windows are testable.
 
@@ -142,15 +151,7 @@ class Briefer:
         locale = invocation.locale
         command = COMMANDS.get(invocation.command)
         if command is None:
-            return error_reply(
-                t(
-                    "err.unknown_command",
-                    locale,
-                    command=f"/{invocation.command}",
-                    commands=", ".join(f"/{c}" for c in COMMANDS),
-                ),
-                locale,
-            )
+            return unknown_command_reply(invocation.command, COMMANDS, locale)
         try:
             values = validate_options(command, invocation.options)
             key = (

@@ -21,8 +21,9 @@ Answer = TypeVar("Answer")
 
 
 class ReplyCache(Generic[Answer]):
-    """A least-recently-used map from an answer's inputs to the answer (a `Reply`, or a
-    tuple of completions): values are never changed once built, so they are shared."""
+    """A least-recently-used map from an answer's inputs to the answer (a `Reply`, a
+    tuple of completions, a timeline picture): values are never changed once built, so
+    they are shared."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size

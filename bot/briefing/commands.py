@@ -84,6 +84,12 @@ class Command:
         return head if sub else None
 
 
+def managed(name: str, *options: Option) -> Command:
+    """A change to what a community shares (its facts, its digests): shown to the
+    community's managers, answered privately, never in a direct message."""
+    return Command(name, options, visibility="managers", private=True, scoped=True)
+
+
 COMMANDS: dict[str, Command] = {
     c.name: c
     for c in (

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.briefing.answers import Choice, Invocation, error_reply
+from bot.briefing.answers import Choice, Invocation, error_reply, unknown_command_reply
 from bot.briefing.commands import OptionError, validate_options
 from bot.briefing.format import message_line
 from bot.briefing.model import Card, Line, PlaceRef, Reply, Section, line, prose
@@ -113,11 +113,7 @@ class DigestCommands:
         locale, actor = invocation.locale, invocation.actor
         spec = DIGEST_COMMANDS.get(invocation.command)
         if spec is None:
-            known = ", ".join(f"/{name}" for name in DIGEST_COMMANDS)
-            message = t(
-                "err.unknown_command", locale, command=f"/{invocation.command}", commands=known
-            )
-            return error_reply(message, locale)
+            return unknown_command_reply(invocation.command, DIGEST_COMMANDS, locale)
         if actor.scope is None:
             return error_reply(t("err.needs_scope", locale), locale)
         if spec.visibility == "managers" and not may_manage_digests(self.rules, actor):

@@ -17,12 +17,12 @@ import os
 import secrets
 import socket
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.briefing.format import message_line
-from bot.briefing.model import Card, PlaceRef, Reply
+from bot.briefing.model import Card, PlaceRef, Reply, Section, prose
 from bot.digest.content import build_digest
 from bot.digest.schedule import period_of
 from bot.digest.subscriptions import (
@@ -123,6 +123,14 @@ def notice(subscription: Subscription, reason: str) -> Reply:
     locale = subscription.language
     text = message_line(f"digest.notice.{reason}", locale, channel=PlaceRef(subscription.place))
     return Reply((Card(t("digest.notice.title", locale), (text,), tone="error"),))
+
+
+def with_fix(message: Reply, how: str, locale: str) -> Reply:
+    """A `notice` with a last section saying how to fix it: only the front end knows what
+    its platform calls the permission the bot lacks."""
+    card = message.cards[0]
+    fix = Section(t("digest.notice.fix", locale), (prose(how),))
+    return replace(message, cards=(replace(card, sections=(*card.sections, fix)),))
 
 
 @dataclass(frozen=True)

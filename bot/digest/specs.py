@@ -9,7 +9,7 @@ typed.
 
 from __future__ import annotations
 
-from bot.briefing.commands import Command, Option
+from bot.briefing.commands import Command, Option, managed
 from bot.i18n import LOCALES
 
 WINDOW_MIN, WINDOW_MAX, WINDOW_DEFAULT = 1, 90, 14
@@ -28,15 +28,10 @@ WINDOW = Option(
 )
 
 
-def _managed(name: str, *options: Option) -> Command:
-    """A change to a community's subscriptions: shown to its managers, answered privately."""
-    return Command(name, options, visibility="managers", private=True, scoped=True)
-
-
 DIGEST_COMMANDS: dict[str, Command] = {
     c.name: c
     for c in (
-        _managed(
+        managed(
             "digest subscribe",
             Option(
                 "schedule",
@@ -66,14 +61,14 @@ DIGEST_COMMANDS: dict[str, Command] = {
             Option("language", "string", choices=LOCALES, description="cmd.digest.language"),
             Option("post_empty", "boolean", default=True, description="cmd.digest.post_empty"),
         ),
-        _managed("digest unsubscribe", CHANNEL),
-        _managed(
+        managed("digest unsubscribe", CHANNEL),
+        managed(
             "digest pause",
             CHANNEL,
             Option("until", "string", max_length=UNTIL_MAX, description="cmd.digest.until"),
         ),
-        _managed("digest resume", CHANNEL),
-        _managed("digest list"),
+        managed("digest resume", CHANNEL),
+        managed("digest list"),
         Command("digest preview", (CHANNEL, WINDOW), private=True, scoped=True),
     )
 }

@@ -10,12 +10,11 @@ Discord's failures become the engine's outcomes: 403 → forbidden, 404 Unknown 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 import discord
 
-from bot.briefing.model import Reply, Section, line
-from bot.digest.delivery import ChannelForbidden, ChannelGone
+from bot.briefing.model import Reply
+from bot.digest.delivery import ChannelForbidden, ChannelGone, with_fix
 from bot.digest.subscriptions import Subscription
 from bot.discord_adapter.views import message_kwargs, post_reply
 from bot.i18n import t
@@ -62,11 +61,7 @@ class DiscordPoster:
         a refusal says which permissions the bot needs here."""
         locale = subscription.language
         if reason == "forbidden":
-            fix = Section(
-                t("digest.notice.fix", locale), (line(t("discord.fix.forbidden", locale)),)
-            )
-            card = message.cards[0]
-            message = replace(message, cards=(replace(card, sections=(*card.sections, fix)),))
+            message = with_fix(message, t("discord.fix.forbidden", locale), locale)
         if self.audit_channel_id is not None:
             target: discord.abc.Messageable = self.client.get_partial_messageable(
                 self.audit_channel_id

@@ -26,17 +26,16 @@ def _runner(interaction: discord.Interaction) -> Any:
     return interaction.client.runner  # type: ignore[attr-defined]
 
 
+def _button(label: str, custom_id: str) -> discord.ui.Button:
+    """A quiet button whose `custom_id` carries all it needs (buttons outlive restarts)."""
+    return discord.ui.Button(label=label, style=discord.ButtonStyle.secondary, custom_id=custom_id)
+
+
 class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=PAGE_TEMPLATE):
     """A page button whose custom_id carries the command, the page and the query."""
 
     def __init__(self, command: str, page: int, token: str, label: str = "▶") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"bb:{command}:{page}:{token}",
-            )
-        )
+        super().__init__(_button(label, f"bb:{command}:{page}:{token}"))
         self.command = command
         self.page = page
         self.token = token
@@ -66,13 +65,7 @@ class PickButton(discord.ui.DynamicItem[discord.ui.Button], template=PICK_TEMPLA
     asks the command again with that entity."""
 
     def __init__(self, command: str, option: str, value: str, label: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"bb:pick:{command}:{option}:{value}",
-            )
-        )
+        super().__init__(_button(label, f"bb:pick:{command}:{option}:{value}"))
         self.command = command
         self.option = option
         self.value = value

@@ -24,7 +24,6 @@ import functools
 import importlib.util
 import io
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -40,6 +39,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from bot.briefing.cache import ReplyCache
 from bot.render.milestone_state import STATES, State, milestone_state, state_word
 from store.model import EntityRef, MilestoneView
 
@@ -327,10 +327,8 @@ class TimelineCache:
     """
 
     def __init__(self, size: int = CACHE_SIZE, draw: Draw = timeline_png) -> None:
-        self.size = size
         self._draw = draw
-        self._pictures: OrderedDict[TimelineKey, bytes] = OrderedDict()
-        self._lock = threading.Lock()
+        self._pictures: ReplyCache[bytes] = ReplyCache(size)
 
     def picture(
         self,
@@ -342,14 +340,7 @@ class TimelineCache:
         locale: str,
     ) -> bytes:
         """The PNG for `program` at `revision`, drawn from `milestones()` if not remembered."""
-        key = TimelineKey(revision, program.id, locale, today)
-        with self._lock:
-            if key in self._pictures:
-                self._pictures.move_to_end(key)
-                return self._pictures[key]
-        png = self._draw(program, milestones(), today=today, locale=locale)
-        with self._lock:
-            self._pictures[key] = png
-            if len(self._pictures) > self.size:
-                self._pictures.popitem(last=False)
-        return png
+        return self._pictures.get_or_build(
+            TimelineKey(revision, program.id, locale, today),
+            lambda: self._draw(program, milestones(), today=today, locale=locale),
+        )

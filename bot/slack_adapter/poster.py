@@ -15,14 +15,13 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.briefing.model import Reply, Section, prose
-from bot.digest.delivery import ChannelForbidden, ChannelGone
+from bot.briefing.model import Reply
+from bot.digest.delivery import ChannelForbidden, ChannelGone, with_fix
 from bot.digest.subscriptions import Subscription
 from bot.i18n import t
 from bot.ids import slack as ids
@@ -121,11 +120,7 @@ class SlackPoster:
         direct message; a refusal says how to let the bot post."""
         locale = subscription.language
         if reason == "forbidden":
-            fix = Section(
-                t("digest.notice.fix", locale), (prose(t("slack.fix.forbidden", locale)),)
-            )
-            card = message.cards[0]
-            message = replace(message, cards=(replace(card, sections=(*card.sections, fix)),))
+            message = with_fix(message, t("slack.fix.forbidden", locale), locale)
         target = self.audit_channel or ids.user_of(subscription.created_by)
         if target is None:
             log.warning("digest %d: nobody on Slack to tell about %s", subscription.id, reason)
