@@ -1,9 +1,9 @@
 """`python -m bot`: run the bot (Discord with `DISCORD_TOKEN`, Slack with `SLACK_BOT_TOKEN`
 and `SLACK_APP_TOKEN`, both with all three; else the local console),
 or answer one command with `python -m bot ask "/program 국가 AI 연구거점"`; `serve` runs
-the HTTP application (the web pages and calendars) with the configured front ends and
-never the console; `check-config` and `healthcheck` are for operators. A configuration
-error exits 78."""
+the HTTP application (the web pages and calendars, Discord's /interactions in
+`[discord] mode = "http"`) with the configured front ends and never the console;
+`check-config` and `healthcheck` are for operators. A configuration error exits 78."""
 
 from __future__ import annotations
 
@@ -68,8 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve",
         parents=[_common(argparse.SUPPRESS)],
-        help="the HTTP application ([http] host/port: the web pages and calendars) and"
-        " every configured front end",
+        help="the HTTP application ([http] host/port: the web pages and calendars, and"
+        " Discord's /interactions in [discord] mode = http) and every configured front end",
     )
     serve.add_argument("--host", help="listen on this address (default: [http] host)")
     serve.add_argument("--port", type=int, help="listen on this port (default: [http] port)")
@@ -80,11 +80,20 @@ def _parser() -> argparse.ArgumentParser:
 def chat_front_ends(app: App, http: HttpServer | None = None) -> list[FrontEnd]:
     """The chat platforms whose credentials are configured (their clients imported only
     then, so the console starts without them); `http` is the web application a front end
-    in HTTP mode answers on. Raises ConfigError for a platform that cannot start."""
+    in HTTP mode answers on (Discord's /interactions, Slack's /slack/events). Raises
+    ConfigError for a platform that cannot start."""
     config = app.config
     front_ends: list[FrontEnd] = []
     token = config.token()
-    if token:
+    if token and config.discord_mode == "http":
+        if http is None:
+            raise ConfigError(
+                'discord.mode = "http" needs the HTTP application: set [http] enabled = true'
+            )
+        from bot.discord_adapter.http_interactions import DiscordHttpFrontEnd
+
+        front_ends.append(DiscordHttpFrontEnd(app, token, http))
+    elif token:
         from bot.discord_adapter.client import DiscordFrontEnd
 
         front_ends.append(DiscordFrontEnd(app, token))
@@ -170,12 +179,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.message(locale)}", file=sys.stderr)
         return 1
     try:
-        if config.store_upgrade_on_start:
-            upgrade(store)
         fixed = args.now if args.mode == "ask" else None
         app = App(config, store, clock=fixed_clock(fixed, config) if fixed else utc_now)
         console = Console(app, console_actor(args.user_id), (args.out or Path.cwd()).absolute())
         if args.mode == "ask":
+            if config.store_upgrade_on_start:
+                upgrade(store)
             print(ask(console, args.line, locale=locale, as_json=args.json))
             return 0
         http = serve_http(config, args) if args.mode == "serve" else http_server(config)
@@ -184,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         except ConfigError as exc:
             print(f"config error: {exc}", file=sys.stderr)
             return cli.EX_CONFIG
+        # After the configuration is known to be usable, before anything is answered.
+        if config.store_upgrade_on_start:
+            upgrade(store)
         if front_ends or args.mode == "serve":
             return serve(app, front_ends, http)
         return run_console(console, locale=locale)

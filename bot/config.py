@@ -67,6 +67,7 @@ class Config:
     source: Path | None = None
     digest_catch_up_hours: float = 6.0
     digest_audit_channel_id: int | None = None
+    digest_sweep_seconds: float = 60.0
     admin_audit_channel_id: int | None = None
     discord_mode: str = "gateway"
     discord_public_key: str | None = None
@@ -437,6 +438,9 @@ SETTINGS: tuple[Setting, ...] = (
         "digest", "catch_up_hours", "digest_catch_up_hours", Number(0, 168, "a number of hours")
     ),
     Setting("digest", "audit_channel_id", "digest_audit_channel_id", DiscordId()),
+    Setting(
+        "digest", "sweep_seconds", "digest_sweep_seconds", Number(0.1, 3600, "a number of seconds")
+    ),
     Setting("logging", "level", "log_level", Choice(("DEBUG", "INFO", "WARNING", "ERROR"), True)),
     Setting("logging", "format", "log_format", Choice(("text", "json"))),
 )

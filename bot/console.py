@@ -167,7 +167,7 @@ async def serve_console(
     lock = threading.Lock()
     app = console.app
     app.digests.add_poster(ConsolePoster(stdout, lock))
-    await app.digests.start()
+    await app.digests.start(leased=False)
     queue: asyncio.Queue[str] = asyncio.Queue()
     reader = threading.Thread(
         target=_read_lines, args=(stdin, asyncio.get_running_loop(), queue), daemon=True

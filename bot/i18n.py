@@ -699,6 +699,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`channel`은 `#`을 입력해 고른 채널이어야 합니다 (입력: {value}).",
         "`channel` must be a channel picked by typing `#` (got {value}).",
     ),
+    "slack.files.for": ("다음 답에 딸린 파일입니다: ", "The files that go with: "),
+    "slack.files.direct": (
+        "{files} 파일은 봇과의 DM으로 보냈습니다 (이 답은 나만 볼 수 있어 채널에 올리지 않았습니다).",
+        "{files} went to your direct messages with the bot (this answer is yours alone, so"
+        " it was not shared in the channel).",
+    ),
+    "slack.files.not_member": (
+        "봇이 이 채널에 없어 {files} 파일을 올리지 못했습니다. `/invite @briefbot`으로 초대한 뒤"
+        " 다시 물어 주세요.",
+        "The bot is not in this channel, so it could not share {files}. Invite it with"
+        " `/invite @briefbot` and ask again.",
+    ),
+    "slack.files.scope": (
+        "봇에게 `{scope}` 권한이 없어 {files} 파일을 올리지 못했습니다. 워크스페이스 관리자에게"
+        " 앱을 `slack-app-manifest.yaml`대로 다시 설치해 달라고 해 주세요.",
+        "The bot lacks the `{scope}` permission, so it could not share {files}. Ask a"
+        " workspace admin to reinstall the app from `slack-app-manifest.yaml`.",
+    ),
+    "slack.files.busy": (
+        "Slack이 요청이 많다며 {files} 파일을 받지 않았습니다. 잠시 후 다시 물어 주세요.",
+        "Slack is busy and did not take {files}; please ask again in a minute.",
+    ),
+    "slack.files.failed": (
+        "{files} 파일을 올리지 못했습니다. 잠시 후 다시 물어 주세요.",
+        "Could not share {files}; please ask again later.",
+    ),
     "slack.usage.title": ("브리핑봇 명령", "briefbot commands"),
     "slack.usage.hint": (
         "`/brief 명령 옵션` 또는 각 명령을 바로 쓰세요. 예: `/brief program 국가 AI 연구거점`",

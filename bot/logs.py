@@ -58,12 +58,19 @@ def current_context() -> dict[str, str]:
     return dict(_context.get())
 
 
+SECRET_MIN_LENGTH = 8
+
+
 class Redactor:
     """Replaces known secret values and anything shaped like a token with `[redacted]`."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        # Longest first, so a secret that contains another is replaced whole.
-        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+        # Longest first, so a secret that contains another is replaced whole. A "secret" of
+        # a few characters (a test's placeholder) would blank every word containing them
+        # and protects nothing: real tokens and signing secrets are dozens long.
+        self.secrets = sorted(
+            {s for s in secrets if len(s) >= SECRET_MIN_LENGTH}, key=len, reverse=True
+        )
 
     def __call__(self, text: str) -> str:
         for secret in self.secrets:

@@ -61,20 +61,33 @@ class Runner:
         self.app = app
         self.front_ends = list(front_ends)
         self.http = http
+        self._started: list[FrontEnd] = []
+
+    async def start(self) -> None:
+        """Start the HTTP server, each front end (ready to post), then the digest scheduler."""
+        if self.http is not None:
+            await self.http.start()
+        for front_end in self.front_ends:
+            await front_end.start()
+            self._started.append(front_end)
+            log.info("%s is ready", front_end.name)
+        await self.app.digests.start()
+
+    async def stop(self) -> None:
+        """Stop what started, in reverse order, and close the app."""
+        for front_end in reversed(self._started):
+            await front_end.stop()
+        self._started.clear()
+        if self.http is not None:
+            await self.http.stop()
+        await self.app.close()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until `stop` is set or a front end stops by itself."""
-        started: list[FrontEnd] = []
         try:
-            if self.http is not None:
-                await self.http.start()
-            for front_end in self.front_ends:
-                await front_end.start()
-                started.append(front_end)
-                log.info("%s is ready", front_end.name)
-            await self.app.digests.start()
+            await self.start()
             waiters = [asyncio.ensure_future(stop.wait())] + [
-                asyncio.ensure_future(front_end.wait_closed()) for front_end in started
+                asyncio.ensure_future(front_end.wait_closed()) for front_end in self._started
             ]
             done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
             for waiter in pending:
@@ -82,11 +95,7 @@ class Runner:
             for waiter in done:
                 waiter.result()  # a front end that died re-raises its error here
         finally:
-            for front_end in reversed(started):
-                await front_end.stop()
-            if self.http is not None:
-                await self.http.stop()
-            await self.app.close()
+            await self.stop()
 
 
 async def serve_until_signalled(runner: Runner) -> None:

@@ -163,6 +163,25 @@ def m003_places(db: sqlite_utils.Database) -> None:
         _insert(db, "digest_deliveries", row)
 
 
+@BOT_MIGRATIONS(name="004_leases")
+def m004_leases(db: sqlite_utils.Database) -> None:
+    """Owners and leases, so several processes can share the digest tables.
+
+    A delivery claim records who took it (`claimed_by`) and until when that process
+    vouches for it (`lease_until`): only a claim whose lease has run out was left by a
+    process that died, and only that one is settled as interrupted. `bot_leases` holds
+    named leases such as the digest scheduler's leader: one holder at a time, renewed
+    before `until`, free for anyone to take after it. Claims made before this have no
+    lease, which reads as run out: no process can still be delivering them.
+    """
+    db.execute("ALTER TABLE digest_deliveries ADD COLUMN claimed_by TEXT")
+    db.execute("ALTER TABLE digest_deliveries ADD COLUMN lease_until TEXT")
+    db.execute(
+        "CREATE TABLE bot_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL,"
+        " until TEXT NOT NULL, taken_at TEXT NOT NULL)"
+    )
+
+
 def migrate_bot(db: sqlite_utils.Database) -> None:
     """Apply the bot's pending migrations in one write transaction (like the store's), and
     only read when none is pending: a read-only store or a long import elsewhere does not

@@ -13,7 +13,12 @@ path the bot itself uses, as p50 and p99 over many calls:
 - `card_ms` a `/program` answer built and rendered to Discord payloads;
 - `digest_ms` one digest built and rendered, and `digests_1000_s` a thousand subscriptions
   due at the same minute delivered through `DigestEngine` (see `bench_digest.py`);
-- `interactions_per_s`: see `bench_discord.py`;
+- `interactions_per_s`: see `bench_discord.py`; with `interaction_ms_at_80` (offered at
+  80 % of that rate) and `gateway_trivial_per_s`, discord.py's own ceiling with a trivial
+  handler in the same run, and their ratio `gateway_ratio`;
+- `http_1_per_s` / `http_2_per_s`: HTTP interactions through one `python -m bot serve`
+  and two gunicorn workers, each with its p50/p99 at 80 %, against `http_trivial_per_s`,
+  the same signature check and aiohttp app answering a fixed message (`bench_http.py`);
 - `startup_s` `python -m bot ask "/about"` from process start to answer, and `rss_mb`
   this process's peak resident memory after serving all of the above.
 
@@ -41,9 +46,12 @@ from typing import Any
 
 from bench_digest import measure_digests
 from bench_discord import measure_interactions
+from bench_http import measure_http, measure_http_stages
 from bench_store import cache_path, ensure_store
 
+from bot.app import App
 from bot.briefing.answers import Briefer, Invocation
+from bot.config import Config
 from bot.render.discord_payload import reply_payloads
 from store.fact_store import FactStore
 
@@ -60,6 +68,9 @@ TARGETS = {
 }
 RESOLVE_FLOOR_FACTOR = 2.0
 MIN_INTERACTIONS_PER_S = 300.0
+# Interactions against their ceilings (issue 15): at least these ratios.
+RATIO_TARGETS = {"gateway_ratio": 0.6, "http_1_ratio": 0.8, "http_2_vs_1": 1.5}
+LATENCY_AT_80 = ("interaction_ms_at_80", "http_1_ms_at_80", "http_2_ms_at_80")
 
 
 @dataclass(frozen=True)
@@ -231,7 +242,7 @@ def measure_store(store: FactStore, calls: int) -> dict[str, Any]:
     )
 
     per_kind = {
-        kind: timed(lambda c: briefer.autocomplete(c[0], "name", c[1], "ko"), typed)
+        kind: timed(lambda c: briefer.complete_entities(c[1], [c[0]], "ko"), typed)
         for kind, typed in inputs.autocomplete().items()
     }
     results["autocomplete_ms"] = _combined(per_kind)
@@ -295,6 +306,7 @@ def run(entities: int, calls: int, load_seconds: float, digests: int) -> dict[st
         digest = measure_digests(store, TODAY, digests)
         plan = Inputs(store, calls).load_plan(calls * 10, load_seconds)
         interactions = measure_interactions(store, plan, lambda: TODAY)
+        results.update(ceilings(store, plan, interactions))
     finally:
         store.close()
     if interactions["loopback_violations"]:
@@ -303,6 +315,7 @@ def run(entities: int, calls: int, load_seconds: float, digests: int) -> dict[st
         digest_ms=Timing(digest["digest_ms"]),
         digests_1000_s=digest["digests_1000_s"],
         interactions_per_s=interactions["interactions_per_s"],
+        interaction_ms_at_80=Timing(interactions["at_80_ms"]),
         interaction_ms=Timing(interactions["at_target_ms"]),
         interaction_ms_saturated=Timing(interactions["saturated_ms"]),
         interactions_late=interactions["interactions_late"],
@@ -315,6 +328,51 @@ def run(entities: int, calls: int, load_seconds: float, digests: int) -> dict[st
         entities=entities,
         store_mb=round(path.stat().st_size / 2**20, 1),
     )
+    return results
+
+
+def ceilings(store: FactStore, plan: dict[str, Any], gateway: dict[str, Any]) -> dict[str, Any]:
+    """discord.py's trivial ceiling, the HTTP path with 1 and 2 workers and its trivial
+    ceiling, in the same run as the gateway measurement `gateway`; the ratios the targets
+    name."""
+    trivial = measure_interactions(store, plan, lambda: TODAY, trivial=True)
+    http = measure_http(store, plan)
+    app = App(Config(store_path=store.path), store, today=lambda: TODAY)
+    stages = measure_http_stages(app, plan, plan["count"])
+    violations = trivial["loopback_violations"] + http["loopback_violations"]
+    if violations:
+        raise RuntimeError(f"invalid requests: {violations}")
+    one, two, ceiling = (http[k]["per_s"] for k in ("http_1", "http_2", "http_trivial"))
+    return {
+        "gateway_trivial_per_s": trivial["interactions_per_s"],
+        "gateway_ratio": round(gateway["interactions_per_s"] / trivial["interactions_per_s"], 3),
+        "http_1_per_s": one,
+        "http_1_ms_at_80": Timing(http["http_1"]["at_80_ms"]),
+        "http_2_per_s": two,
+        "http_2_ms_at_80": Timing(http["http_2"]["at_80_ms"]),
+        "http_trivial_per_s": ceiling,
+        "http_trivial_ms_at_80": Timing(http["http_trivial"]["at_80_ms"]),
+        "http_1_ratio": round(one / ceiling, 3),
+        "http_2_vs_1": round(two / one, 3),
+        "http_stages_ms": stages,
+    }
+
+
+def run_interactions(entities: int, calls: int, load_seconds: float) -> dict[str, Any]:
+    """Only the interaction metrics (the gateway, its ceiling, the HTTP path), which
+    take minutes rather than the whole run's tens of minutes."""
+    store = FactStore.open(ensure_store(entities))
+    try:
+        plan = Inputs(store, calls).load_plan(calls * 10, load_seconds)
+        gateway = measure_interactions(store, plan, lambda: TODAY)
+        results: dict[str, Any] = {
+            "interactions_per_s": gateway["interactions_per_s"],
+            "interaction_ms_at_80": Timing(gateway["at_80_ms"]),
+            **ceilings(store, plan, gateway),
+            "entities": entities,
+        }
+    finally:
+        store.close()
     return results
 
 
@@ -338,6 +396,10 @@ def _verdict(key: str, results: dict[str, Any]) -> str:
         return "ok" if value.percentile(0.99) <= limit else "MISSED"
     if key == "interactions_per_s":
         return "ok" if value >= MIN_INTERACTIONS_PER_S else "MISSED"
+    if key in RATIO_TARGETS:
+        return "ok" if value >= RATIO_TARGETS[key] else "MISSED"
+    if key in LATENCY_AT_80:
+        return "ok" if value.percentile(0.99) <= TARGETS["interaction_ms"] else "MISSED"
     if key not in TARGETS:
         return ""
     measured = value.percentile(0.99) if isinstance(value, Timing) else value
@@ -349,6 +411,10 @@ def table(results: dict[str, Any]) -> str:
     targets = {
         "resolve_ms": f"p99 ≤ {RESOLVE_FLOOR_FACTOR:g}× floor",
         "interactions_per_s": f"≥ {MIN_INTERACTIONS_PER_S:g}/s",
+        "gateway_ratio": f"≥ {RATIO_TARGETS['gateway_ratio']:g} × trivial",
+        "http_1_ratio": f"≥ {RATIO_TARGETS['http_1_ratio']:g} × trivial",
+        "http_2_vs_1": f"≥ {RATIO_TARGETS['http_2_vs_1']:g} × 1 worker",
+        **dict.fromkeys(LATENCY_AT_80, f"p99 ≤ {TARGETS['interaction_ms']:g}"),
         **{k: f"{'p99 ' if k.endswith('_ms') else ''}≤ {v:g}" for k, v in TARGETS.items()},
     }
     rows = [("metric", "p50", "p99", "target", "")]
@@ -383,8 +449,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="few calls and a short load (the smoke test)"
     )
+    parser.add_argument(
+        "--interactions-only",
+        action="store_true",
+        help="only the gateway and HTTP interaction rates, their ceilings and latencies",
+    )
     args = parser.parse_args(argv)
-    if args.quick:
+    if args.interactions_only:
+        results = run_interactions(args.entities, args.calls, load_seconds=10.0)
+    elif args.quick:
         results = run(args.entities, calls=20, load_seconds=1.0, digests=50)
     else:
         results = run(args.entities, args.calls, load_seconds=10.0, digests=1000)

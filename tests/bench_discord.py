@@ -21,6 +21,7 @@ checked once, and the timed runs measure the bot rather than the validator.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import random
 import sys
@@ -31,14 +32,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import discord
 import loopback.objects as obj
 import loopback.server
+from discord import app_commands
 from loopback.harness import HANDLER_TASKS, LoopbackBot
 from loopback.server import TOKEN, LoopbackDiscord, Request
 
 from bot.app import App
 from bot.config import Config
-from bot.discord_adapter.client import DiscordFrontEnd
+from bot.discord_adapter.client import DiscordFrontEnd, point_at
 from bot.run import Runner
 from bot.state import migrate_bot, set_state
 from store.fact_store import FactStore
@@ -163,10 +166,11 @@ async def drive(store_path: Path, plan: dict[str, Any]) -> dict[str, Any]:
         late = sum(
             1 for s in [*saturated, *at_target] if s > loopback.server.INTERACTION_DEADLINE_S
         )
-        sustained_rate, sustained = 0.0, []
+        sustained_rate, sustained, at_80 = 0.0, [], []
         for share in SUSTAINED_SHARES:
             await asyncio.sleep(SETTLE_S)  # let a backlog from the run before drain
             sustained = await load.paced(rate * share, plan["seconds"] / 2)
+            at_80 = at_80 or sustained  # the first share is 80 %
             if sorted(sustained)[int(len(sustained) * 0.99)] <= SUSTAINED_P99_S:
                 sustained_rate = rate * share
                 break
@@ -177,6 +181,7 @@ async def drive(store_path: Path, plan: dict[str, Any]) -> dict[str, Any]:
             "interactions_late": late,
             "sustained_per_s": round(sustained_rate, 1),
             "sustained_ms": [s * 1000 for s in sustained],
+            "at_80_ms": [s * 1000 for s in at_80],
             "loopback_violations": violations,
         }
         print(json.dumps(report))
@@ -189,7 +194,7 @@ async def drive(store_path: Path, plan: dict[str, Any]) -> dict[str, Any]:
 
 
 def measure_interactions(
-    store: FactStore, plan: dict[str, Any], today: Callable[[], date]
+    store: FactStore, plan: dict[str, Any], today: Callable[[], date], *, trivial: bool = False
 ) -> dict[str, Any]:
     """Run the bot here against a loopback and load in a child process; the child's report:
     `interactions_per_s`, per-interaction milliseconds `at_target_ms` and `saturated_ms`,
@@ -201,12 +206,65 @@ def measure_interactions(
     `plan`: `typed` (command, partial name) pairs, `programs`, `institutions` (entity
     ids, as autocomplete sends them), `queries`, `count` for the saturation run and
     `seconds` for the run at `TARGET_RATE`.
+
+    `trivial`: discord.py's ceiling instead of the bot: `TrivialBot`, with the same
+    commands, answering each with one fixed message through the same loopback.
     """
-    return asyncio.run(_serve_while_loaded(store, plan, today))
+    return asyncio.run(_serve_while_loaded(store, plan, today, trivial))
+
+
+class TrivialBot(discord.Client):
+    """discord.py with a handler that does nothing: the same command names and options
+    as the mix, each answered with "ok" (an autocomplete with one choice)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none()
+        )
+        self.tree = app_commands.CommandTree(self)
+
+    async def setup_hook(self) -> None:
+        async def answer(interaction: discord.Interaction, **_: Any) -> None:
+            await interaction.response.send_message("ok")
+
+        async def one_choice(
+            interaction: discord.Interaction, current: str
+        ) -> list[app_commands.Choice[str]]:
+            return [app_commands.Choice(name="ok", value="ok")]
+
+        for name, option, kind in (
+            ("program", "name", str), ("institution", "name", str),
+            ("search", "query", str), ("milestones", "days", int),
+        ):  # fmt: skip
+            callback = _callback(answer, option, kind)
+            if option == "name":  # the mix types names of programs and institutions
+                app_commands.autocomplete(**{option: one_choice})(callback)
+            self.tree.add_command(
+                app_commands.Command(name=name, description=name, callback=callback)
+            )
+        guild = discord.Object(id=obj.GUILD_ID)
+        self.tree.copy_global_to(guild=guild)
+        await self.tree.sync(guild=guild)
+
+
+def _callback(answer: Any, option: str, kind: type) -> Any:
+    """A command callback with one option `option` of type `kind`."""
+
+    async def callback(interaction: discord.Interaction, **values: Any) -> None:
+        await answer(interaction, **values)
+
+    callback.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                              annotation=discord.Interaction),
+            inspect.Parameter(option, inspect.Parameter.KEYWORD_ONLY, annotation=kind),
+        ]
+    )  # fmt: skip
+    return callback
 
 
 async def _serve_while_loaded(
-    store: FactStore, plan: dict[str, Any], today: Callable[[], date]
+    store: FactStore, plan: dict[str, Any], today: Callable[[], date], trivial: bool
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         plan_path = Path(scratch) / "plan.json"
@@ -225,9 +283,13 @@ async def _serve_while_loaded(
         # A fresh loopback knows no commands: make the bot sync as on its first start.
         migrate_bot(store.db)
         set_state(store.db, f"command_hash:{obj.GUILD_ID}", "")
-        front_end = DiscordFrontEnd(App(config, store, today=today), TOKEN)
+        point_at(config.api_base, config.gateway_url)
         stop = asyncio.Event()
-        serving = asyncio.create_task(Runner(front_end.bot.app, [front_end]).run(stop))
+        if trivial:
+            serving = asyncio.create_task(_run_trivial(stop))
+        else:
+            front_end = DiscordFrontEnd(App(config, store, today=today), TOKEN)
+            serving = asyncio.create_task(Runner(front_end.bot.app, [front_end]).run(stop))
         report = await child.stdout.readline()
         await _settle()
         stop.set()
@@ -236,6 +298,18 @@ async def _serve_while_loaded(
         if await child.wait() != 0 or not report:
             raise RuntimeError("the load generator failed; see its output above")
         return json.loads(report)
+
+
+async def _run_trivial(stop: asyncio.Event) -> None:
+    """`TrivialBot` until `stop`; what stops it earlier is raised."""
+    bot = TrivialBot()
+    async with bot:
+        connected = asyncio.create_task(bot.start(TOKEN))
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({connected, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        await bot.close()
+        await connected
 
 
 async def _settle(timeout: float = 60.0) -> None:

@@ -18,6 +18,7 @@ import pytest
 from bot.briefing.answers import COMPLETION_LIMIT, Briefer, Invocation
 from bot.briefing.model import Card, Reply, Span
 from store.fact_store import FactStore
+from tests.app_helpers import make_app
 from tests.reply_helpers import footer, lead, lines
 
 LAB = "국가 AI 연구거점"
@@ -485,8 +486,8 @@ def test_search_pages_link_to_their_neighbours(store: FactStore, locale: str) ->
     assert turns(second) == [{"query": "AI", "page": 1}, {"query": "AI", "page": 3}]
     assert second.pagination and second.pagination.next
     assert second.pagination.next.command == "search"
-    names_1 = {f.name for f in shown(only_card(first))}
-    names_2 = {f.name for f in shown(only_card(second))}
+    names_1 = {s.heading for s in only_card(first).sections if s.role != "sources"}
+    names_2 = {s.heading for s in only_card(second).sections if s.role != "sources"}
     assert len(names_1) == len(names_2) == 5 and not names_1 & names_2
 
 
@@ -649,8 +650,7 @@ def _assert_choices(store: FactStore, choices: list[Any], entity_class: str) -> 
 
 
 def test_autocomplete_partial_korean(store: FactStore) -> None:
-    briefer = Briefer(store)
-    choices = briefer.autocomplete("program", "name", "연구", "ko")
+    choices = make_app(store).complete("program", "name", "연구", "ko")
     _assert_choices(store, choices, "program")
     assert "national-ai-research-lab" in [c.value for c in choices]
     assert "국가 AI 연구거점 (National AI Research Lab)" in [c.name for c in choices]
@@ -658,7 +658,7 @@ def test_autocomplete_partial_korean(store: FactStore) -> None:
 
 @pytest.mark.parametrize("locale", ["ko", "en"])
 def test_autocomplete_exact_acronym_first(store: FactStore, locale: str) -> None:
-    choices = Briefer(store).autocomplete("institution", "name", "KIST", locale)
+    choices = make_app(store).complete("institution", "name", "KIST", locale)
     _assert_choices(store, choices, "institution")
     assert [c.value for c in choices[:2]] == ["kist", "kisti"]
     expected = (
@@ -670,7 +670,7 @@ def test_autocomplete_exact_acronym_first(store: FactStore, locale: str) -> None
 
 
 def test_autocomplete_forgives_a_typo(store: FactStore) -> None:
-    choices = Briefer(store).autocomplete("institution", "name", "ETIR", "ko")
+    choices = make_app(store).complete("institution", "name", "ETIR", "ko")
     _assert_choices(store, choices, "institution")
     assert choices and choices[0].value == "etri"
 
@@ -686,33 +686,31 @@ def test_autocomplete_forgives_a_typo(store: FactStore) -> None:
 def test_autocomplete_before_typing_offers_up_to_25(
     store: FactStore, command: str, option: str, entity_class: str
 ) -> None:
-    choices = Briefer(store).autocomplete(command, option, "", "ko")
+    choices = make_app(store).complete(command, option, "", "ko")
     _assert_choices(store, choices, entity_class)
     known = store.stats()["entities_by_class"][entity_class]
     assert len(choices) == min(known, COMPLETION_LIMIT)
-    assert Briefer(store).autocomplete(command, option, "   ", "en") != []
+    assert make_app(store).complete(command, option, "   ", "en") != []
 
 
 def test_autocomplete_values_resolve_back_to_the_named_card(store: FactStore) -> None:
     """What Discord sends back is the id; the card it opens has the suggested name as title."""
     briefer = Briefer(store, today=lambda: BEFORE)
     for locale in ("ko", "en"):
-        for choice in briefer.autocomplete("program", "name", "", locale):
+        for choice in make_app(store).complete("program", "name", "", locale):
             reply = briefer.answer(Invocation("program", {"name": choice.value}, locale))
             assert only_card(reply).title == choice.name
 
 
 def test_autocomplete_ignores_odd_input_and_other_options(store: FactStore) -> None:
-    briefer = Briefer(store)
+    app = make_app(store)
     for text in ODD_INPUTS:
-        _assert_choices(
-            store, briefer.autocomplete("institution", "name", text, "ko"), "institution"
-        )
-    assert briefer.autocomplete("milestones", "days", "3", "ko") == []
-    assert briefer.autocomplete("search", "query", "AI", "ko") == []
-    assert briefer.autocomplete("nope", "name", "AI", "ko") == []
-    assert briefer.autocomplete("program", "nope", "AI", "ko") == []
-    nfd = briefer.autocomplete(
+        _assert_choices(store, app.complete("institution", "name", text, "ko"), "institution")
+    assert app.complete("milestones", "days", "3", "ko") == []
+    assert make_app(store).complete("search", "query", "AI", "ko") == []
+    assert make_app(store).complete("nope", "name", "AI", "ko") == []
+    assert make_app(store).complete("program", "nope", "AI", "ko") == []
+    nfd = make_app(store).complete(
         "institution", "name", unicodedata.normalize("NFD", "한국전자"), "ko"
     )
     assert nfd and nfd[0].value == "etri"
@@ -751,6 +749,18 @@ def test_an_answer_is_reused_until_the_facts_change(store: FactStore) -> None:
     )  # fmt: skip
     changed = briefer.answer(ask_lab)
     assert changed is not first and "1조 원" in card_text(only_card(changed))
+
+
+def test_a_remembered_completion_follows_a_new_alias_at_once(store: FactStore) -> None:
+    """Completions are remembered per store revision: an edit (from any process) is in
+    the next one, even for text asked before."""
+    briefer = Briefer(store, today=lambda: date(2025, 11, 1))
+    before = briefer.complete_entities("쿼크포톤", ("institution",), "ko")
+    assert "etri" not in [c.value for c in before]
+    assert briefer.complete_entities("쿼크포톤", ("institution",), "ko") == before
+    store.add_alias(entity="ETRI", alias="쿼크포톤", actor="console:local")
+    after = briefer.complete_entities("쿼크포톤", ("institution",), "ko")
+    assert after[0].value == "etri", after
 
 
 # --- read at a glance (issue: answers a reader can trust) ------------------------------

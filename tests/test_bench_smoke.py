@@ -12,9 +12,14 @@ import pytest
 BENCH = Path(__file__).with_name("bench.py")
 TIMINGS = (
     "resolve_ms", "resolve_floor_ms", "autocomplete_ms", "search_ms", "card_ms", "digest_ms",
-    "interaction_ms",
+    "interaction_ms", "interaction_ms_at_80", "http_1_ms_at_80", "http_2_ms_at_80",
+    "http_trivial_ms_at_80",
 )  # fmt: skip
-NUMBERS = ("interactions_per_s", "digests_1000_s", "startup_s", "rss_mb", "entities")
+NUMBERS = (
+    "interactions_per_s", "digests_1000_s", "startup_s", "rss_mb", "entities",
+    "gateway_trivial_per_s", "gateway_ratio", "http_1_per_s", "http_2_per_s",
+    "http_trivial_per_s", "http_1_ratio", "http_2_vs_1",
+)  # fmt: skip
 
 
 # It drives a load generator to saturation on purpose, so on a machine busy with other

@@ -52,6 +52,7 @@ FROM_ENV: dict[str, tuple[str, Any]] = {
     "web_base_url": ("https://brief.example.org", "https://brief.example.org"),
     "digest_catch_up_hours": ("1.5", 1.5),
     "digest_audit_channel_id": ("555", 555),
+    "digest_sweep_seconds": ("0.5", 0.5),
     "log_level": ("warning", "WARNING"),
     "log_format": ("json", "json"),
 }
@@ -172,6 +173,7 @@ def test_an_old_and_a_new_name_together_are_refused(
         ("", {"BRIEFBOT_HTTP_ENABLED": "maybe"}, "http.enabled"),
         ("", {"BRIEFBOT_DIGEST_CATCH_UP_HOURS": "soon"}, "digest.catch_up_hours"),
         ("", {"BRIEFBOT_DIGEST_CATCH_UP_HOURS": "200"}, "digest.catch_up_hours"),
+        ("", {"BRIEFBOT_DIGEST_SWEEP_SECONDS": "0"}, "digest.sweep_seconds"),
         ("", {"BRIEFBOT_ADMINS_DISCORD_USER_IDS": "1,x"}, "admins.discord_user_ids"),
         ("", {"BRIEFBOT_BOT_LOCALE": "fr"}, "bot.locale"),
         ("", {"BRIEFBOT_BOT_TIMEZONE": "Mars/Olympus"}, "bot.timezone"),

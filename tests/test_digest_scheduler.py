@@ -131,8 +131,9 @@ async def test_a_restarted_scheduler_on_the_same_database_does_not_post_again(
         clock.move_to(utc(2025, 12, 15, 0, 0, 30))
         second = RecordingPoster()
         restarted_book = DigestBook.open(db_path)
-        await start(started, store, restarted_book, second)
+        restarted = await start(started, store, restarted_book, second)
         await asyncio.sleep(0.2)
+        await restarted.stop()  # gives up the lead in the book, so before closing it
         restarted_book.close()
     assert (len(first.posts), second.posts) == (1, [])
 

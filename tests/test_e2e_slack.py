@@ -238,8 +238,9 @@ async def test_a_name_is_picked_in_a_modal(slack: SlackBot) -> None:
     assert [o["value"] for o in by_initials.ack["options"]] == ["national-ai-research-lab"]
     assert options[0]["text"]["text"].startswith("국가 AI 연구거점")
     assert picked.ack is None and not modal.open
-    [card] = answered(picked, private=False)
+    card, timeline = answered(picked, private=False)
     assert card.channel == CHANNEL_ID and "946억" in picked.text
+    assert timeline.via == "files.completeUploadExternal", "the program's timeline, beside it"
 
 
 async def test_a_slow_users_info_does_not_delay_the_suggestions(
@@ -292,10 +293,12 @@ async def test_an_ambiguous_name_offers_picks_and_a_pick_answers_in_the_channel(
 
     picked = await socket_slack.user.click("bb:pick:0", on=picker, user=ENGLISH_USER)
 
-    [card] = answered(picked, private=False)
+    card, timeline = answered(picked, private=False)
     assert headers([card]) == [
         "Sovereign AI Foundation Model Project (독자 AI 파운데이션 모델 프로젝트)"
     ]
+    [picture] = timeline.body["files"]  # the picked program's timeline, beside its card
+    assert picture["name"] == "timeline-sovereign-ai-foundation-model.png"
     assert picker.deleted
 
 

@@ -15,7 +15,13 @@ MANIFEST: dict[str, Any] = yaml.safe_load(
     (Path(__file__).resolve().parent.parent / "slack-app-manifest.yaml").read_text("utf-8")
 )
 # The Web API methods the adapter calls with its bot token, and the scope each needs.
-SCOPES = {"chat.postMessage": "chat:write", "users.info": "users:read"}
+SCOPES = {
+    "chat.postMessage": "chat:write",
+    "users.info": "users:read",
+    "conversations.open": "im:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+}
 
 
 def test_the_commands_are_the_ones_the_bot_answers() -> None:

@@ -266,9 +266,11 @@ async def test_python_m_bot_serve_serves_the_pages(tmp_path: Path, seeded_db: Pa
     )  # fmt: skip
     try:
         assert process.stderr is not None
-        line = await asyncio.wait_for(process.stderr.readline(), timeout=30)
-        url = re.search(r"HTTP on (\S+)", line.decode())
-        assert url, line
+        url = None
+        while url is None:  # start-up may log other things first (a data set upgrade)
+            line = await asyncio.wait_for(process.stderr.readline(), timeout=30)
+            assert line, "serve ended before it listened"
+            url = re.search(r"HTTP on (\S+)", line.decode())
         async with (
             aiohttp.ClientSession() as client,
             client.get(f"{url[1]}/institution/ETRI?lang=en") as response,

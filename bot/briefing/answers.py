@@ -127,7 +127,8 @@ class Briefer:
         self.timeline = timeline
         self.calendar = calendar
         self.base_url = base_url
-        self.cache = ReplyCache()
+        self.cache: ReplyCache[Reply] = ReplyCache()
+        self.completions: ReplyCache[tuple[Choice, ...]] = ReplyCache()
         self._handlers: dict[str, Callable[..., Reply]] = {
             "program": self._program,
             "institution": self._institution,
@@ -297,27 +298,24 @@ class Briefer:
         )
         return Reply((card,), private=True, is_error=True, suggestions=suggestions)
 
-    def autocomplete(
-        self, command: str, option: str, text: str, locale: str, limit: int = COMPLETION_LIMIT
-    ) -> list[Choice]:
-        """Suggestions for an entity option of a lookup; the value is the entity's id."""
-        spec = COMMANDS.get(command)
-        opt = spec.option(option) if spec else None
-        if opt is None or not opt.autocomplete:
-            return []
-        return self.complete_entities(text, opt.autocomplete, locale, limit)
-
     def complete_entities(
         self, text: str, classes: Sequence[str], locale: str, limit: int = COMPLETION_LIMIT
     ) -> list[Choice]:
         """At most `limit` entities of `classes` matching `text` (all of them, by name,
-        when nothing is typed yet); the value is the entity's id."""
-        refs: list[EntityRef]
-        try:
-            if not text.strip():
-                refs = self.store.complete_default(classes, limit)
-            else:
-                refs = [c.entity for c in self.store.complete(text[:NAME_MAX], classes, limit)]
-        except InvalidInput:  # text that is no text (a lone surrogate): nothing matches it
-            return []
-        return [Choice(ref.display(locale), ref.id) for ref in refs][:limit]
+        when nothing is typed yet); the value is the entity's id. Remembered per store
+        revision, like answers."""
+        key = (text, tuple(classes), locale, limit, self.store.revision())
+
+        def build() -> tuple[Choice, ...]:
+            refs: list[EntityRef]
+            try:
+                if not text.strip():
+                    refs = self.store.complete_default(classes, limit)
+                else:
+                    found = self.store.complete(text[:NAME_MAX], classes, limit)
+                    refs = [c.entity for c in found]
+            except InvalidInput:  # text that is no text (a lone surrogate): nothing matches
+                return ()
+            return tuple(Choice(ref.display(locale), ref.id) for ref in refs)[:limit]
+
+        return list(self.completions.get_or_build(key, build))

@@ -13,6 +13,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -48,6 +51,10 @@ LATE_AFTER = timedelta(minutes=1)
 MIN_GRACE = timedelta(minutes=10)
 # How far back a restart looks for runs it missed, to log them; older ones are not news.
 MISSED_LOOKBACK = timedelta(days=31)
+# How long a claim's owner vouches for it: far longer than posting one digest takes,
+# even while a chat client waits out a rate limit. A claim still held after this was left
+# by a process that died mid-delivery.
+CLAIM_LEASE = timedelta(minutes=10)
 
 Clock = Callable[[], datetime]
 
@@ -55,6 +62,12 @@ Clock = Callable[[], datetime]
 def utc_now() -> datetime:
     """The real clock: the current time in UTC."""
     return datetime.now(UTC)
+
+
+def process_holder() -> str:
+    """A name for this process in claims and leases: host and pid for whoever reads the
+    table, and a random part so a restarted process with a reused pid is someone else."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class DeliveryError(Exception):
@@ -127,7 +140,8 @@ class Outcome:
 class DigestEngine:
     """Delivers due digests through the posters of their places, at most once per
     subscription and period. A subscription whose place no running front end owns is
-    left alone (not claimed): the process serving that platform delivers it.
+    left alone (not claimed): the process serving that platform delivers it. Claims are
+    made as `holder`, which vouches for each one for `CLAIM_LEASE`.
 
     `on_outcome` hears every outcome the engine records (sent, skipped, failed,
     forbidden, gone, and at start-up missed and interrupted), so they are counted in
@@ -143,6 +157,7 @@ class DigestEngine:
         catch_up: timedelta = timedelta(hours=6),
         clock: Clock = utc_now,
         on_outcome: Callable[[Outcome], None] | None = None,
+        holder: str | None = None,
     ) -> None:
         self.store = store
         self.book = book
@@ -150,6 +165,7 @@ class DigestEngine:
         self.clock = clock
         self.grace = max(catch_up, MIN_GRACE)
         self.on_outcome = on_outcome
+        self.holder = holder or process_holder()
 
     def _report(self, outcome: Outcome) -> Outcome:
         if self.on_outcome is not None:
@@ -171,9 +187,11 @@ class DigestEngine:
         return await self._deliver_due(now or self.clock(), subscription_ids, catching_up=False)
 
     async def run_catch_up(self, now: datetime | None = None) -> list[Outcome]:
-        """At start-up: settle what the last process left, then send missed runs still in grace.
+        """On taking the lead: settle what a stopped process left, then send missed runs
+        still in grace.
 
-        Claims left mid-delivery are marked interrupted (never re-sent); runs missed
+        Claims left mid-delivery (their lease run out) are marked interrupted (never
+        re-sent); a live claim is another process's, still delivering; runs missed
         longer ago than the grace are logged and recorded as missed; the latest run
         within the grace is sent once, marked late.
         """
@@ -254,8 +272,9 @@ class DigestEngine:
         period = period_of(due)
         nonce = digest_nonce(subscription.id, period)
         claimed = await asyncio.to_thread(
-            self.book.claim, subscription.id, period, due, nonce, now, late=late
-        )
+            self.book.claim, subscription.id, period, due, nonce, now, late=late,
+            owner=self.holder, lease_until=now + CLAIM_LEASE,
+        )  # fmt: skip
         if not claimed:
             return None
         done = Outcome(subscription.id, period, SENT, late)

@@ -7,6 +7,14 @@ failed deliveries, calls `DigestEngine.deliver_due`, whose claims make running t
 harmless. `misfire_grace_time` is the engine's grace — APScheduler's default of one
 second would silently drop a run the event loop was a little late for.
 
+Several processes may share the database; exactly one of them runs the scheduler at a
+time for the platforms it posts to (processes with other posters, another platform alone, lead
+their own). It holds the leader lease in the database (`DigestBook.hold_lease`), renews it on
+every sweep and before every job, and gives it up on a clean stop. The others try to
+take it on each of their sweeps, which they can once it has run out (`LEASE_SWEEPS`
+sweeps without a renewal: the leader died or hangs); the new leader then catches up,
+so a digest due meanwhile goes out once, marked late, well within the grace.
+
 The sweep is a plain loop on the event loop's monotonic clock, not an APScheduler
 interval job: after the wall clock jumps (a machine resumed from sleep, a corrected
 clock), APScheduler 3 counts every missed run of a job one by one inside the event
@@ -21,7 +29,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
@@ -36,6 +44,9 @@ JOB_PREFIX = "digest:"
 SWEEP_SECONDS = 60.0
 # Sweeps missed before the scheduler counts as stuck (a delivery hanging on a post).
 OVERDUE_SWEEPS = 3
+LEADER_LEASE = "digest-scheduler"
+# The leader lease lasts this many sweeps: one late sweep (a busy machine) keeps it.
+LEASE_SWEEPS = 3
 
 
 def job_id(subscription_id: int) -> str:
@@ -65,7 +76,8 @@ class SchedulerStatus:
 
 
 class DigestScheduler:
-    """Starts, feeds and stops the `AsyncIOScheduler` that runs the digest engine."""
+    """Starts, feeds and stops the `AsyncIOScheduler` that runs the digest engine, in
+    the one process that holds the leader lease (`scheduler` is None elsewhere)."""
 
     def __init__(
         self, engine: DigestEngine, timezone: ZoneInfo, *, sweep_seconds: float = SWEEP_SECONDS
@@ -73,24 +85,80 @@ class DigestScheduler:
         self.engine = engine
         self.timezone = timezone
         self.sweep_seconds = sweep_seconds
+        self.lease = timedelta(seconds=sweep_seconds * LEASE_SWEEPS)
         self.scheduler: AsyncIOScheduler | None = None
+        self.leased = True
         self._sweeper: asyncio.Task[None] | None = None
         self._last_sweep: datetime | None = None
         # time.monotonic() of the last finished sweep (or the start): immune to clock jumps.
         self._swept_at = 0.0
-        # Set once start-up has sent what was missed: from then on it runs as scheduled.
+        # Set once start-up has had its turn (led and sent what was missed, or found a
+        # leader): from then on it runs as scheduled.
         self.caught_up = asyncio.Event()
         self._lag: float | None = None
 
-    async def start(self) -> bool:
-        """Build the jobs, start APScheduler in the running loop and catch up; once only.
+    @property
+    def lease_name(self) -> str:
+        """The leader lease of the processes that post where this one posts."""
+        posters = sorted(type(poster).__name__ for poster in self.engine.posters)
+        return f"{LEADER_LEASE}:{'+'.join(posters)}"
+
+    async def start(self, *, leased: bool = True) -> bool:
+        """Take the lead if no live leader holds it (then build the jobs, start
+        APScheduler in the running loop and catch up), and keep trying on every sweep;
+        once only.
 
         Returns False (and changes nothing) when already started, so a reconnect that
         runs start-up code again cannot make a second scheduler firing every job twice.
+        `leased=False` leads without a lease: for the local console, whose digests only
+        it can post (to its own output) and which writes nothing when nothing is due.
         """
-        if self.scheduler is not None:
+        if self._sweeper is not None:
             log.warning("digest scheduler already started; not starting it again")
             return False
+        self.leased = leased
+        self._swept_at = time.monotonic()
+        # The sweep loop first sleeps a sweep: started now, it runs (and reports alive)
+        # while start-up catches up.
+        self._sweeper = asyncio.create_task(self._sweep_forever(), name="digest sweep")
+        await self.take_turn()
+        if self.scheduler is None:
+            log.info("another process leads the digest scheduler; %s follows", self.engine.holder)
+        self.caught_up.set()
+        return True
+
+    async def _hold_lead(self) -> bool:
+        """Take or renew the leader lease; False while another process holds it."""
+        if not self.leased:
+            return True
+        now = self.engine.clock()
+        return await asyncio.to_thread(
+            self.engine.book.hold_lease, self.lease_name, self.engine.holder, now, now + self.lease
+        )
+
+    async def take_turn(self) -> None:
+        """One sweep: lead while the lease is ours (follow the table, deliver what is
+        due), start leading when it becomes ours, step down when another took it."""
+        if not await self._hold_lead():
+            if self.scheduler is not None:
+                log.warning("another process leads the digest scheduler now; stepping down")
+                await self._stop_scheduler()
+            return
+        if self.scheduler is None:
+            # Leading from the start is the usual case of one process; taking over is news.
+            taking_over = self.caught_up.is_set()
+            log.log(
+                logging.WARNING if taking_over else logging.DEBUG,
+                "leading the digest scheduler as %s%s", self.engine.holder,
+                " (the last leader stopped renewing its lease)" if taking_over else "",
+            )  # fmt: skip
+            await self._lead()
+            return
+        self._apply(await asyncio.to_thread(self.engine.book.scheduled))
+        await self.engine.deliver_due()
+
+    async def _lead(self) -> None:
+        """Build the jobs, start APScheduler in the running loop and catch up."""
         self.scheduler = AsyncIOScheduler(
             timezone=self.timezone,
             event_loop=asyncio.get_running_loop(),
@@ -101,25 +169,29 @@ class DigestScheduler:
             },
         )
         self.scheduler.add_listener(self._job_submitted, EVENT_JOB_SUBMITTED)
-        self._swept_at = time.monotonic()
         self._apply(await asyncio.to_thread(self.engine.book.scheduled))
         self.scheduler.start()
-        self._sweeper = asyncio.create_task(self._sweep_forever(), name="digest sweep")
         await self.engine.run_catch_up()
-        self.caught_up.set()
-        return True
 
     async def stop(self) -> None:
-        """Stop firing; deliveries in flight are cancelled and marked interrupted next start.
-
-        APScheduler shuts an asyncio scheduler down on the loop's next turn; yielding
-        once here means it has stopped when this returns.
-        """
+        """Stop firing and give up the lead, so another process takes it at once;
+        deliveries in flight are cancelled and settled as interrupted once their claims'
+        leases run out."""
         if self._sweeper is not None:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
             self._sweeper = None
+        if self.scheduler is not None:
+            await self._stop_scheduler()
+            if self.leased:
+                await asyncio.to_thread(
+                    self.engine.book.release_lease, self.lease_name, self.engine.holder
+                )
+
+    async def _stop_scheduler(self) -> None:
+        """APScheduler shuts an asyncio scheduler down on the loop's next turn; yielding
+        once here means it has stopped when this returns."""
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
             await asyncio.sleep(0)
@@ -167,16 +239,22 @@ class DigestScheduler:
         self._lag = (datetime.now(UTC) - max(event.scheduled_run_times)).total_seconds()
 
     async def _fire(self, subscription_id: int) -> None:
+        """A job's run, by the leader only: a process that lost the lead while it was
+        not looking (stopped, or its sweeps late) finds out here and steps down."""
+        if not await self._hold_lead():
+            log.warning("digest %d: no longer leading; leaving it to the leader", subscription_id)
+            await self._stop_scheduler()
+            return
         await self.engine.deliver_due(subscription_ids=[subscription_id])
 
     async def _sweep_forever(self) -> None:
-        """Every `sweep_seconds`: follow the table and deliver (or retry) what is due; a
-        failed sweep is logged and the next one runs as usual."""
+        """Every `sweep_seconds`: renew or try to take the lead and, leading, follow the
+        table and deliver (or retry) what is due; a failed sweep is logged and the next
+        one runs as usual."""
         while True:
             await asyncio.sleep(self.sweep_seconds)
             try:
-                self._apply(await asyncio.to_thread(self.engine.book.scheduled))
-                await self.engine.deliver_due()
+                await self.take_turn()
             except Exception:
                 log.exception("digest sweep failed; trying again in %.0f s", self.sweep_seconds)
             self._swept_at, self._last_sweep = time.monotonic(), datetime.now(UTC)

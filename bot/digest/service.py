@@ -35,7 +35,9 @@ class DigestService:
             store, self.book, catch_up=timedelta(hours=config.digest_catch_up_hours),
             clock=clock, on_outcome=on_outcome,
         )  # fmt: skip
-        self.scheduler = DigestScheduler(self.engine, config.zone)
+        self.scheduler = DigestScheduler(
+            self.engine, config.zone, sweep_seconds=config.digest_sweep_seconds
+        )
         self.commands = DigestCommands(
             store, self.book, rules, clock=clock, on_change=self.scheduler.reconcile
         )
@@ -44,9 +46,10 @@ class DigestService:
         """Let digests reach the places `poster` owns (before `start`, to catch up on them)."""
         self.engine.posters.append(poster)
 
-    async def start(self) -> bool:
-        """Start the scheduler in the running loop and send missed digests; once only."""
-        return await self.scheduler.start()
+    async def start(self, *, leased: bool = True) -> bool:
+        """Start the scheduler in the running loop (leading it if no other process does)
+        and send missed digests; once only. `leased`: see `DigestScheduler.start`."""
+        return await self.scheduler.start(leased=leased)
 
     async def close(self) -> None:
         await self.scheduler.stop()

@@ -5,6 +5,8 @@ fact store's connection) and a lock, so the engine can use it from worker thread
 A delivery is *claimed* before anything is posted and *completed* afterwards; the
 UNIQUE (subscription, period) constraint makes a second claim of a period fail, which
 is what keeps a digest from going out twice across overlapping runs and restarts.
+Several processes may share the file: a claim names its owner and a lease, and named
+leases (`hold_lease`) let exactly one of them lead the scheduler.
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ FORBIDDEN, GONE, INTERRUPTED, CLAIMED = "forbidden", "gone", "interrupted", "cla
 def stamp(moment: datetime) -> str:
     """How every digest timestamp is stored: ISO 8601 in UTC, to the second."""
     return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def lease_stamp(moment: datetime) -> str:
+    """How lease times are stored: as `stamp`, to the microsecond, since a lease can be
+    shorter than a second in a test; only ever compared with each other."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -91,6 +99,7 @@ class Delivery:
     message_id: str | None
     revision: int | None
     error: str | None
+    claimed_by: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Delivery:
@@ -98,7 +107,7 @@ class Delivery:
             row["subscription_id"], row["period"], datetime.fromisoformat(row["scheduled_at"]),
             row["nonce"], row["status"], bool(row["late"]), row["attempts"],
             datetime.fromisoformat(row["claimed_at"]), _moment(row["completed_at"]),
-            row["message_id"], row["revision"], row["error"],
+            row["message_id"], row["revision"], row["error"], row.get("claimed_by"),
         )  # fmt: skip
 
 
@@ -253,30 +262,29 @@ class DigestBook:
         now: datetime,
         *,
         late: bool,
+        owner: str | None = None,
+        lease_until: datetime | None = None,
     ) -> bool:
         """Take a period for delivery; False when it is delivered, in flight or given up on.
 
         A period whose last attempt failed for a passing reason may be claimed again.
+        `owner` vouches for the claim until `lease_until`: until then no other process
+        settles it as interrupted.
         """
         with self._lock, write_transaction(self.db):
             cursor = self.db.execute(
-                "INSERT INTO digest_deliveries"
-                " (subscription_id, period, scheduled_at, nonce, status, late, claimed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO digest_deliveries (subscription_id, period, scheduled_at, nonce,"
+                " status, late, claimed_at, claimed_by, lease_until)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (subscription_id, period) DO UPDATE SET status = excluded.status,"
                 " attempts = attempts + 1, late = excluded.late, claimed_at = excluded.claimed_at,"
+                " claimed_by = excluded.claimed_by, lease_until = excluded.lease_until,"
                 " completed_at = NULL, error = NULL WHERE status = ?",
                 [
-                    subscription_id,
-                    period,
-                    stamp(scheduled_at),
-                    nonce,
-                    CLAIMED,
-                    int(late),
-                    stamp(now),
-                    FAILED,
+                    subscription_id, period, stamp(scheduled_at), nonce, CLAIMED, int(late),
+                    stamp(now), owner, lease_stamp(lease_until) if lease_until else None, FAILED,
                 ],
-            )
+            )  # fmt: skip
             return cursor.rowcount == 1
 
     def complete(
@@ -328,17 +336,45 @@ class DigestBook:
     def interrupt_claims(self, now: datetime) -> list[Delivery]:
         """Mark claims left by a process that stopped mid-delivery; they are never re-sent.
 
-        Whether such a digest reached the channel is unknown, and a digest posted twice
-        is worse than one missed, so the period stays taken.
+        Only claims whose lease has run out: a live one belongs to a process that is
+        still delivering it. Whether such a digest reached the channel is unknown, and a
+        digest posted twice is worse than one missed, so the period stays taken.
         """
         with self._lock, write_transaction(self.db):
             rows = self.db.execute(
                 "UPDATE digest_deliveries SET status = ?, completed_at = ?"
-                " WHERE status = ? RETURNING *",
-                [INTERRUPTED, stamp(now), CLAIMED],
+                " WHERE status = ? AND (lease_until IS NULL OR lease_until <= ?) RETURNING *",
+                [INTERRUPTED, stamp(now), CLAIMED, lease_stamp(now)],
             )
             columns = [c[0] for c in rows.description]
             return [Delivery.from_row(dict(zip(columns, row, strict=True))) for row in rows]
+
+    def hold_lease(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
+        """Take the lease `name` for `holder` until `until`, or renew it; False while
+        another holder's lease has not run out."""
+        with self._lock, write_transaction(self.db):
+            cursor = self.db.execute(
+                "INSERT INTO bot_leases (name, holder, until, taken_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+                " until = excluded.until, taken_at = CASE WHEN bot_leases.holder ="
+                " excluded.holder THEN bot_leases.taken_at ELSE excluded.taken_at END"
+                " WHERE bot_leases.holder = excluded.holder OR bot_leases.until <= ?",
+                [name, holder, lease_stamp(until), lease_stamp(now), lease_stamp(now)],
+            )
+            return cursor.rowcount == 1
+
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give the lease up at once (a clean stop), so another process need not wait."""
+        with self._lock, write_transaction(self.db):
+            self.db.execute("DELETE FROM bot_leases WHERE name = ? AND holder = ?", [name, holder])
+
+    def lease_holder(self, name: str) -> tuple[str, datetime] | None:
+        """Who holds the lease `name` and until when (it may have run out)."""
+        with self._lock:
+            row = self.db.execute(
+                "SELECT holder, until FROM bot_leases WHERE name = ?", [name]
+            ).fetchone()
+        return (row[0], datetime.fromisoformat(row[1])) if row else None
 
     def deliveries(self, subscription_id: int, limit: int | None = None) -> list[Delivery]:
         """The delivery log of a subscription, newest period first."""

@@ -45,13 +45,15 @@ class BriefBot(discord.Client):
     """The Discord front end: a client with a `BriefingTree` of the commands generated
     from the core specs, page and pick buttons, forms, and the digest poster."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, **client_options: Any) -> None:
         self.app = app
         self.config = app.config
         self.store = app.store
         point_at(self.config.api_base, self.config.gateway_url)
         super().__init__(
-            intents=discord.Intents(guilds=True), allowed_mentions=discord.AllowedMentions.none()
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=discord.AllowedMentions.none(),
+            **client_options,
         )
         self.runner = InteractionRunner(app, self)
         self.tree = BriefingTree(self)
@@ -126,6 +128,22 @@ class BriefBot(discord.Client):
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
 
 
+class ShardedBriefBot(BriefBot, discord.AutoShardedClient):
+    """The bot over several gateway shards, or some of them (`[discord] shard_count`,
+    `shard_ids`): Discord sends each shard its servers' events, so each process answers
+    the interactions of its own shards. Digests are posted over REST, by whichever
+    process leads the scheduler."""
+
+
+def make_bot(app: App) -> BriefBot:
+    """The client the configuration asks for: sharded when `shard_count` is set."""
+    config = app.config
+    if config.shard_count is None:
+        return BriefBot(app)
+    shard_ids = list(config.shard_ids) if config.shard_ids is not None else None
+    return ShardedBriefBot(app, shard_count=config.shard_count, shard_ids=shard_ids)
+
+
 # How long a closed bot may take to finish its task before it is cancelled.
 STOP_GRACE_SECONDS = 5.0
 
@@ -137,7 +155,7 @@ class DiscordFrontEnd:
     name = "Discord"
 
     def __init__(self, app: App, token: str) -> None:
-        self.bot = BriefBot(app)
+        self.bot = make_bot(app)
         self.token = token
         self._task: asyncio.Task[None] | None = None
 

@@ -2,12 +2,11 @@
 
 One spec per command, for every front end: here each becomes a discord.py command whose
 parameters are the spec's options (types and ranges within Discord's limits), named
-and described in Korean and English, completed by the app. Visibility follows the spec:
-a group whose subcommands are all for managers is hidden from members without Manage
-Server (`default_permissions`, which only hides; the desks check trust on every call);
-a subcommand for everyone inside such a group becomes its own top-level command
-(`/fact-history`, `/digest-preview`), because Discord can only hide whole top-level
-commands.
+and described in Korean and English, completed by the app. Where each command sits
+(its group, a top-level stand-in for an everyone's subcommand of a hidden group) comes
+from `bot.discord_adapter.names`, which the HTTP interactions endpoint reads too. A
+hidden group gets `default_permissions`, which only hides; the desks check trust on
+every call.
 """
 
 from __future__ import annotations
@@ -19,9 +18,11 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.briefing.answers import Choice
 from bot.briefing.commands import Command, Option
 from bot.commandline import ALL_COMMANDS
 from bot.discord_adapter import ids
+from bot.discord_adapter.names import managed_groups, option_key, placement
 from bot.discord_adapter.respond import InteractionRunner
 from bot.discord_adapter.translator import text
 from bot.render.discord_payload import CUSTOM_ID_MAX, PAGE_ID, PAGED
@@ -63,13 +64,15 @@ def _annotation(spec: Command, option: Option) -> Any:
     return base if option.required else base | None
 
 
-def _managed_groups() -> set[str]:
-    """Groups hidden from members: every subcommand left in them is for managers."""
-    visibility: dict[str, set[str]] = {}
-    for spec in ALL_COMMANDS.values():
-        if spec.group:
-            visibility.setdefault(spec.group, set()).add(spec.visibility)
-    return {group for group, seen in visibility.items() if "managers" in seen}
+def discord_choices(found: list[Choice], option: Option) -> list[tuple[str, str | int]]:
+    """Completions as Discord takes them: at most 25, names cut to 100 characters, values
+    that would not fit left out (a cut value would mean something else), integers as such."""
+    convert = int if option.kind == "integer" else str
+    return [
+        (choice.name[:CHOICE_MAX], convert(choice.value))
+        for choice in found
+        if len(choice.value) <= CHOICE_MAX
+    ][:CHOICES_MAX]
 
 
 class CommandBuilder:
@@ -80,26 +83,24 @@ class CommandBuilder:
 
     def commands(self) -> list[app_commands.Command[Any, ..., None] | app_commands.Group]:
         """Top-level commands and groups, in the catalogue's order."""
-        managed = _managed_groups()
+        managed = managed_groups()
         top: list[app_commands.Command[Any, ..., None] | app_commands.Group] = []
         groups: dict[str, app_commands.Group] = {}
         for spec in ALL_COMMANDS.values():
+            where = placement(spec)
+            if where.group_key is None:
+                top.append(self._command(spec, where.name_key, top_level=True))
+                continue
             group = spec.group
-            sub = spec.name.partition(" ")[2]
-            if group is None:
-                top.append(self._command(spec, f"name.{spec.name}", top_level=True))
-            elif group in managed and spec.visibility == "everyone":
-                top.append(self._command(spec, f"name.{group}-{sub}", top_level=True))
-            else:
-                if group not in groups:
-                    groups[group] = app_commands.Group(
-                        name=text(f"name.{group}"),
-                        description=text(f"cmd.{group}"),
-                        default_permissions=MANAGERS if group in managed else None,
-                        guild_only=spec.scoped,
-                    )
-                    top.append(groups[group])
-                groups[group].add_command(self._command(spec, f"name.{group}.{sub}"))
+            if group not in groups:
+                groups[group] = app_commands.Group(
+                    name=text(where.group_key),
+                    description=text(f"cmd.{group}"),
+                    default_permissions=MANAGERS if group in managed else None,
+                    guild_only=spec.scoped,
+                )
+                top.append(groups[group])
+            groups[group].add_command(self._command(spec, where.name_key))
         return top
 
     def _command(
@@ -127,8 +128,7 @@ class CommandBuilder:
             ]
         )  # fmt: skip
         if spec.options:
-            names = [o.name for o in spec.options]
-            app_commands.rename(**{n: text(f"opt.{n}") for n in names})(callback)
+            app_commands.rename(**{o.name: text(option_key(o)) for o in spec.options})(callback)
             app_commands.describe(**{o.name: text(o.help_key) for o in spec.options})(callback)
         for option in spec.options:
             if option.choices:
@@ -162,11 +162,9 @@ class CommandBuilder:
                 runner.app.complete, spec.name, option.name, current or "",
                 runner.locale(interaction), CHOICES_MAX,
             )  # fmt: skip
-            convert = int if option.kind == "integer" else str
             return [
-                app_commands.Choice(name=c.name[:CHOICE_MAX], value=convert(c.value))
-                for c in found
-                if len(c.value) <= CHOICE_MAX
-            ][:CHOICES_MAX]
+                app_commands.Choice(name=name, value=value)
+                for name, value in discord_choices(found, option)
+            ]
 
         return complete

@@ -21,10 +21,8 @@ from typing import Any
 from bot.briefing.model import (
     Attachment,
     Card,
-    Cite,
     FollowUp,
     Line,
-    PlaceRef,
     Reply,
     Section,
     Span,
@@ -32,6 +30,7 @@ from bot.briefing.model import (
 )
 from bot.discord_adapter import ids
 from bot.i18n import t
+from bot.render.fitting import cut, pack_lines, render_line
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -95,15 +94,7 @@ def place_mention(place: str) -> str:
 
 def inline_markdown(parts: Line) -> str:
     """One line of a reply in Discord markdown."""
-    out = []
-    for part in parts:
-        if isinstance(part, Cite):
-            out.append(f"[{part.number}]")
-        elif isinstance(part, PlaceRef):
-            out.append(place_mention(part.place))
-        else:
-            out.append(_span(part))
-    return "".join(out)
+    return render_line(parts, _span, place_mention)
 
 
 def _span(span: Span) -> str:
@@ -119,37 +110,17 @@ def _span(span: Span) -> str:
     return text
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _continued(text: str, limit: int, locale: str) -> str:
     """`text (계속)` within `limit`, cutting the text rather than the marker."""
     marker = t("card.continued", locale)
-    return f"{_cut(text, limit - len(marker) - 1)} {marker}"
-
-
-def _pack_lines(lines: list[str], limit: int) -> list[str]:
-    """Lines joined into chunks of at most `limit` characters, never splitting a line that fits."""
-    chunks: list[str] = []
-    current = ""
-    for text in lines:
-        text = _cut(text, limit)
-        candidate = f"{current}\n{text}" if current else text
-        if len(candidate) > limit:
-            chunks.append(current)
-            candidate = text
-        current = candidate
-    if current:
-        chunks.append(current)
-    return chunks or ["-"]
+    return f"{cut(text, limit - len(marker) - 1)} {marker}"
 
 
 def _split_section(section: Section, locale: str) -> Iterator[dict[str, Any]]:
     heading = section.heading
-    name = _cut(heading.strip() or BLANK, FIELD_NAME_MAX)
+    name = cut(heading.strip() or BLANK, FIELD_NAME_MAX)
     lines = [inline_markdown(parts) for parts in section.lines]
-    for i, value in enumerate(_pack_lines(lines, FIELD_VALUE_MAX)):
+    for i, value in enumerate(pack_lines(lines, FIELD_VALUE_MAX) or ["-"]):
         title = name if i == 0 else _continued(heading, FIELD_NAME_MAX, locale)
         yield {"name": title, "value": value.strip() or "-", "inline": False}
 
@@ -165,16 +136,16 @@ def embed_length(embed: dict[str, Any]) -> int:
 
 def card_embeds(card: Card, locale: str) -> list[dict[str, Any]]:
     """One card as one or more embeds, each inside every per-embed limit."""
-    title = _cut(card.title or BLANK, TITLE_MAX)
+    title = cut(card.title or BLANK, TITLE_MAX)
     color = COLORS[card.tone]
     head: dict[str, Any] = {"title": title, "type": "rich", "color": color}
     # Footers show no markdown at all: plain words.
     footer_text = plain_text(card.footer) if card.footer else ""
-    footer = {"text": _cut(footer_text, FOOTER_MAX)} if footer_text else None
+    footer = {"text": cut(footer_text, FOOTER_MAX)} if footer_text else None
     description = "\n".join(inline_markdown(parts) for parts in card.lead).strip()
     if description:
         room = EMBED_TOTAL_MAX - len(title) - (len(footer["text"]) if footer else 0)
-        head["description"] = _cut(description, min(DESCRIPTION_MAX, room))
+        head["description"] = cut(description, min(DESCRIPTION_MAX, room))
     if card.image is not None:
         head["image"] = {"url": f"attachment://{card.image.filename}"}
     reserve = len(footer["text"]) if footer else 0
@@ -226,7 +197,7 @@ def pick_custom_id(pick: FollowUp) -> str | None:
 
 
 def _button(label: str, custom_id: str) -> dict[str, Any]:
-    return {"type": 2, "style": 2, "label": _cut(label, BUTTON_LABEL_MAX), "custom_id": custom_id}
+    return {"type": 2, "style": 2, "label": cut(label, BUTTON_LABEL_MAX), "custom_id": custom_id}
 
 
 def _link_buttons(reply: Reply) -> list[dict[str, Any]]:
@@ -235,7 +206,7 @@ def _link_buttons(reply: Reply) -> list[dict[str, Any]]:
         {
             "type": 2,
             "style": LINK_STYLE,
-            "label": _cut(link.text, BUTTON_LABEL_MAX),
+            "label": cut(link.text, BUTTON_LABEL_MAX),
             "url": link.link,
         }
         for link in reply.links
@@ -284,7 +255,7 @@ def _attachment_entries(files: tuple[Attachment, ...]) -> list[dict[str, Any]]:
         {
             "id": str(index),
             "filename": attachment.filename,
-            "description": _cut(
+            "description": cut(
                 attachment.description or attachment.filename, ATTACHMENT_DESCRIPTION_MAX
             ),
         }

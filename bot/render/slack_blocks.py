@@ -6,7 +6,8 @@ per card, mrkdwn sections, sources and hints as context blocks, `<url|text>` lin
 every limit of Slack's, enforced once for every answer: 50 blocks and a character budget
 of blocks JSON per message (Slack refuses a long block set as `msg_blocks_too_long`, not
 only a numerous one), 3000 characters of section text, 150 of header, 24 of modal title,
-3000 of `private_metadata`, 75 of button text, 2000 of button value.
+3000 of `private_metadata`, 75 of button text, 2000 of button value, 3000 of a link
+button's URL (a web link: the answer's page or calendar feed).
 
 Nothing from the store can ping or turn into markup: `&`, `<` and `>` are escaped
 everywhere (so `<!everyone>`, `<!here>`, `<@U…>` and `<!subteam^…>` show as text), every
@@ -19,17 +20,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bot.briefing.answers import Choice
 from bot.briefing.model import (
     Card,
-    Cite,
     FollowUp,
     Form,
     Line,
-    PlaceRef,
     Reply,
     Section,
     Span,
@@ -37,6 +36,7 @@ from bot.briefing.model import (
     prose,
 )
 from bot.i18n import t
+from bot.render.fitting import cut, pack_lines, render_line
 from bot.slack_adapter import ids
 
 BLOCKS_PER_MESSAGE = 50
@@ -48,6 +48,7 @@ CONTEXT_TEXT_MAX = 2000
 HEADER_MAX = 150
 BUTTON_TEXT_MAX = 75
 BUTTON_VALUE_MAX = 2000
+BUTTON_URL_MAX = 3000
 BUTTONS_PER_BLOCK = 5
 # Slack refuses a message whose blocks serialise to more than about 13,000 characters
 # (`msg_blocks_too_long`; the exact figure is undocumented): this budget keeps a margin.
@@ -67,6 +68,8 @@ OPTIONS_MAX = 100
 # What interactions carry back: action ids of buttons and selects, callback ids of views.
 PAGE_ACTIONS = ("bb:page:previous", "bb:page:next")
 PICK_ACTION = "bb:pick:{number}"
+# A link button opens its URL in the browser; Slack still tells the app, which only acks.
+LINK_ACTION = "bb:link:{number}"
 NAME_ACTION = "bb:name"
 NAME_BLOCK = "name"
 FORM_CALLBACK = "bb:form"
@@ -125,19 +128,7 @@ def _span(span: Span) -> str:
 
 def inline_mrkdwn(parts: Line) -> str:
     """One line of a reply in Slack mrkdwn."""
-    out = []
-    for part in parts:
-        if isinstance(part, Cite):
-            out.append(f"[{part.number}]")
-        elif isinstance(part, PlaceRef):
-            out.append(place_mention(part.place))
-        else:
-            out.append(_span(part))
-    return "".join(out)
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return render_line(parts, _span, place_mention)
 
 
 def _fit(raw: str, limit: int) -> str:
@@ -156,22 +147,6 @@ def _plain(text: str, limit: int) -> dict[str, Any]:
 
 def _mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text, "verbatim": True}
-
-
-def _pack(lines: Iterable[str], limit: int) -> list[str]:
-    """Lines joined into chunks of at most `limit` characters, never splitting a line that fits."""
-    chunks: list[str] = []
-    current = ""
-    for text in lines:
-        text = _cut(text, limit)
-        candidate = f"{current}\n{text}" if current else text
-        if len(candidate) > limit:
-            chunks.append(current)
-            candidate = text
-        current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def _header(title: str, tone: str) -> dict[str, Any]:
@@ -193,10 +168,12 @@ def _section_blocks(section: Section) -> list[dict[str, Any]]:
     if heading:
         lines.insert(0, f"*{store_text(heading)}*")
     if section.role == "body":
-        return [{"type": "section", "text": _mrkdwn(c)} for c in _pack(lines, SECTION_TEXT_MAX)]
+        return [
+            {"type": "section", "text": _mrkdwn(c)} for c in pack_lines(lines, SECTION_TEXT_MAX)
+        ]
     return [
         {"type": "context", "elements": [_mrkdwn(chunk)]}
-        for chunk in _pack(lines, CONTEXT_TEXT_MAX)
+        for chunk in pack_lines(lines, CONTEXT_TEXT_MAX)
     ]
 
 
@@ -204,12 +181,12 @@ def card_blocks(card: Card) -> list[dict[str, Any]]:
     """One card as blocks, each within its own limits (a message may need several)."""
     blocks = [_header(card.title, card.tone)] if card.title.strip() else []
     lead = [text for text in map(inline_mrkdwn, card.lead) if text.strip()]
-    blocks += [{"type": "section", "text": _mrkdwn(c)} for c in _pack(lead, SECTION_TEXT_MAX)]
+    blocks += [{"type": "section", "text": _mrkdwn(c)} for c in pack_lines(lead, SECTION_TEXT_MAX)]
     for section in card.sections:
         blocks += _section_blocks(section)
     footer = inline_mrkdwn(card.footer).strip() if card.footer else ""
     if footer:
-        blocks.append({"type": "context", "elements": [_mrkdwn(_cut(footer, CONTEXT_TEXT_MAX))]})
+        blocks.append({"type": "context", "elements": [_mrkdwn(cut(footer, CONTEXT_TEXT_MAX))]})
     return blocks
 
 
@@ -249,8 +226,29 @@ def _button(label: str, action_id: str, follow_up: FollowUp) -> dict[str, Any] |
     }
 
 
+def _link_buttons(reply: Reply) -> list[dict[str, Any]]:
+    """The reply's web links (its page, its calendar feed) as buttons that open them; a
+    link Slack would refuse (not http(s), too long) is left out, never cut."""
+    links = [
+        link
+        for link in reply.links
+        if link.link
+        and link.link.startswith(("https://", "http://"))
+        and len(link.link) <= BUTTON_URL_MAX
+    ]
+    return [
+        {
+            "type": "button",
+            "action_id": LINK_ACTION.format(number=number),
+            "text": _plain(link.text, BUTTON_TEXT_MAX),
+            "url": link.link,
+        }
+        for number, link in enumerate(links[:BUTTONS_PER_BLOCK])
+    ]
+
+
 def action_blocks(reply: Reply) -> list[dict[str, Any]]:
-    """Buttons: one block of picks (a name to choose), one of page turns."""
+    """Buttons: one block of picks (a name to choose), one of page turns, one of links."""
     blocks = []
     picks = [
         button
@@ -268,6 +266,9 @@ def action_blocks(reply: Reply) -> list[dict[str, Any]]:
     ]
     if pages:
         blocks.append({"type": "actions", "elements": pages})
+    links = _link_buttons(reply)
+    if links:
+        blocks.append({"type": "actions", "elements": links})
     return blocks
 
 
@@ -279,7 +280,7 @@ def _json_size(block: dict[str, Any]) -> int:
 def _fallback(blocks: Sequence[dict[str, Any]], default: str) -> str:
     """A message's notification text: the titles it shows, in plain words."""
     titles = [b["text"]["text"] for b in blocks if b["type"] == "header"]
-    return _cut(" · ".join(titles) or escape(default.strip()) or "-", FALLBACK_MAX)
+    return cut(" · ".join(titles) or escape(default.strip()) or "-", FALLBACK_MAX)
 
 
 class _Packer:

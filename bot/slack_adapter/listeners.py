@@ -4,7 +4,8 @@ Every listener acks first (Slack gives three seconds, and a busy store must not 
 answer), then works: the typed line is read with the console's grammar, the asker's
 language and standing come from `users.info`, the core answers in a worker thread, and
 the reply goes back through the request's `response_url`. A name picked from a modal,
-a page or pick button and a submitted form take the same way. The one exception is a
+a page or pick button and a submitted form take the same way, and an answer's files
+follow the card (`bot.slack_adapter.files`). The one exception is a
 form submission, whose ack carries the verdict: a refused form stays open with the
 reason under its first field (`response_action: errors`).
 """
@@ -43,6 +44,7 @@ from bot.render.slack_blocks import (
     read_follow_up,
 )
 from bot.slack_adapter import ids
+from bot.slack_adapter.files import FileSharer
 from bot.slack_adapter.people import People
 from bot.slack_adapter.poster import SlackPoster
 from bot.slack_adapter.respond import ResponseUrl
@@ -54,6 +56,7 @@ log = logging.getLogger(__name__)
 # Commands that, typed without a name, open a modal to find one.
 PICKERS = ("program", "institution")
 FOLLOW_UP_ACTIONS = re.compile(r"^bb:(page|pick):")
+LINK_ACTIONS = re.compile(r"^bb:link:")
 # Slack gives an ack 3 s. Where the ack must carry an answer, `users.info` gets this long
 # (then the defaults serve), and a form's change this long (then the form closes and the
 # verdict follows as a message).
@@ -116,6 +119,7 @@ class SlackListeners:
         self.config = app.config
         self.people = People(client, app.config.locale)
         self.poster = poster
+        self.files = FileSharer(client)
         self.slash = slash_commands(app.config.slack_command_prefix)
 
     def register(self, bolt: AsyncApp) -> None:
@@ -123,6 +127,7 @@ class SlackListeners:
         for slash in self.slash:
             bolt.command(slash)(self.on_command)
         bolt.action(FOLLOW_UP_ACTIONS)(self.on_follow_up)
+        bolt.action(LINK_ACTIONS)(self.on_link)
         bolt.options(NAME_ACTION)(self.on_name_options)
         bolt.view(NAME_CALLBACK)(self.on_name_picked)
         bolt.view(FORM_CALLBACK)(self.on_form)
@@ -143,6 +148,7 @@ class SlackListeners:
         ):
             return
         await responder.send(answer.reply, invocation.locale)
+        await self.files.share(answer.reply, invocation, responder)
         if answer.audit is not None:
             await self.poster.echo(answer.audit, invocation.locale)
 
@@ -223,9 +229,16 @@ class SlackListeners:
         answer = await asyncio.to_thread(self.app.answer, invocation)
         if is_page or answer.reply.private:
             await responder.send(answer.reply, locale, replace_original=True)
-            return
-        await responder.send(answer.reply, locale)
-        await responder.delete_original()
+        else:
+            await responder.send(answer.reply, locale)
+            await responder.delete_original()
+        await self.files.share(answer.reply, invocation, responder)
+
+    @guarded
+    async def on_link(self, ack: AsyncAck) -> None:
+        """A link button (a web page, a calendar feed): Slack opens the URL and tells the
+        app too, which only has to ack."""
+        await ack()
 
     @guarded
     async def on_name_options(

@@ -4,6 +4,10 @@
 Later features (digests, admin updates) reuse `LoopbackBot` for their own commands:
 `await bot.command("digest", "subscribe", channel=..., schedule=...)` sends a slash
 command (subcommands by name), `autocomplete`, `click` and `submit_modal` the rest.
+
+`LoopbackBot(..., mode="http")` runs the bot as `[discord] mode = "http"` instead: the
+loopback then POSTs each interaction, signed, to the bot's `/interactions` endpoint and
+takes the response body as its first response; everything else is the same.
 """
 
 from __future__ import annotations
@@ -16,13 +20,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
 import loopback.objects as obj
 from bot.__main__ import add_routes, http_server
 from bot.app import App
 from bot.config import Config
 from bot.discord_adapter.client import BriefBot, DiscordFrontEnd
+from bot.discord_adapter.http_interactions import DiscordHttpFrontEnd
 from bot.http_server import HttpServer
-from bot.run import Runner
+from bot.run import FrontEnd, Runner
 from loopback.server import TOKEN, InteractionRecord, LoopbackDiscord, Request
 from store.fact_store import FactStore
 
@@ -94,17 +101,22 @@ class LoopbackBot:
         *,
         today: date | None = None,
         config: Config | None = None,
+        mode: str = "gateway",
         http: bool = False,
     ) -> None:
         self.server = LoopbackDiscord()
+        self.mode = mode
+        # With `http`, the bot's HTTP application (health, metrics, web pages) runs beside
+        # the gateway on a free loopback port; in HTTP mode it always does.
+        self.with_http = http or mode == "http"
+        self.http: HttpServer | None = None
+        self.front_end: FrontEnd | None = None
+        self._session: aiohttp.ClientSession | None = None
         self.store = store
         self.today = today
         self.base_config = config or Config(
             store_path=store.path, guild_ids=(obj.GUILD_ID,), locale="ko"
         )
-        # With `http`, the bot's HTTP application runs beside it on a free loopback port.
-        self.with_http = http
-        self.http: HttpServer | None = None
         self.tmp_path = tmp_path
         self.bot: BriefBot | None = None
         self._task: asyncio.Task[None] | None = None
@@ -116,10 +128,18 @@ class LoopbackBot:
             self.base_config,
             api_base=self.server.api_base,
             gateway_url=self.server.gateway_url,
+            discord_mode=self.mode,
+            discord_public_key=self.server.public_key,
             http_enabled=self.with_http,
             http_host="127.0.0.1",
             http_port=0,
         )
+
+    @property
+    def endpoint_url(self) -> str:
+        """Where Discord POSTs interactions in HTTP mode."""
+        assert self.http is not None, "not in HTTP mode"
+        return f"{self.http.url}/interactions"
 
     async def __aenter__(self) -> LoopbackBot:
         await self.server.start()
@@ -128,6 +148,8 @@ class LoopbackBot:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop_bot()
+        if self._session is not None:
+            await self._session.close()
         await self.server.stop()
 
     def today_function(self) -> Callable[[], date] | None:
@@ -139,25 +161,37 @@ class LoopbackBot:
         end); return once it is connected, has received the test server and its digest
         scheduler runs (it answers from then on; discord.py fires `on_ready` only after its
         `guild_ready_timeout`, 2 s later, which `wait_until_ready` awaits)."""
-        front_end = DiscordFrontEnd(
-            App(self.config, self.store, today=self.today_function()), TOKEN
-        )
-        bot = front_end.bot
-        self.bot = bot
+        app = App(self.config, self.store, today=self.today_function())
+        front_end: DiscordFrontEnd | DiscordHttpFrontEnd
         self.http = http_server(self.config)
+        if self.mode == "http":
+            assert self.http is not None
+            front_end = DiscordHttpFrontEnd(app, TOKEN, self.http)
+            self._session = self._session or aiohttp.ClientSession()
+        else:
+            front_end = DiscordFrontEnd(app, TOKEN)
         if self.http is not None:
-            add_routes(self.http, bot.app, [front_end])
+            add_routes(self.http, app, [front_end])
+        bot = front_end.bot
+        self.bot, self.front_end = bot, front_end
         self._stop = asyncio.Event()
-        self._task = asyncio.create_task(Runner(bot.app, [front_end], self.http).run(self._stop))
+        self._task = asyncio.create_task(Runner(app, [front_end], self.http).run(self._stop))
         deadline = time.perf_counter() + SETTLE_TIMEOUT_S
-        scheduler = bot.app.digests.scheduler
-        while bot.get_guild(obj.GUILD_ID) is None or not scheduler.caught_up.is_set():
+        scheduler = app.digests.scheduler
+        while not self._answers(front_end) or not scheduler.caught_up.is_set():
             if self._task.done():
                 await self._task  # raises what stopped the bot
                 raise AssertionError("the bot stopped before connecting")
             assert time.perf_counter() < deadline, "the bot did not connect"
             await asyncio.sleep(0.005)
         return bot
+
+    def _answers(self, front_end: DiscordFrontEnd | DiscordHttpFrontEnd) -> bool:
+        """Whether the bot can take interactions: the test server arrived over the gateway,
+        or (HTTP mode) the endpoint is up."""
+        if isinstance(front_end, DiscordHttpFrontEnd):
+            return front_end.endpoint.ready
+        return front_end.bot.get_guild(obj.GUILD_ID) is not None
 
     async def stop_bot(self) -> None:
         self._stop.set()
@@ -265,9 +299,14 @@ class LoopbackBot:
     async def send(self, payload: dict[str, Any], *, late_by: float = 0.0) -> Exchange:
         """Dispatch any INTERACTION_CREATE and wait until the bot has finished answering."""
         first_request = len(self.server.requests)
-        record = await self.server.dispatch_interaction(payload, late_by=late_by)
-        await self._first_request(record.token, first_request)
-        await self.settle()
+        if isinstance(self.front_end, DiscordHttpFrontEnd):
+            assert self._session is not None and not late_by, "HTTP interactions are never late"
+            record = await self.server.post_interaction(self.endpoint_url, payload, self._session)
+            await asyncio.wait_for(self.front_end.endpoint.drained(), SETTLE_TIMEOUT_S)
+        else:
+            record = await self.server.dispatch_interaction(payload, late_by=late_by)
+            await self._first_request(record.token, first_request)
+            await self.settle()
         mine = [r for r in self.server.requests[first_request:] if record.token in r.path]
         messages = [
             m for m in self.server.messages.values()

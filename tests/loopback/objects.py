@@ -81,11 +81,13 @@ def member(
     }
 
 
-def text_channel(channel_id: int = CHANNEL_ID, name: str = "briefings") -> dict[str, Any]:
+def text_channel(
+    channel_id: int = CHANNEL_ID, name: str = "briefings", guild_id: int = GUILD_ID
+) -> dict[str, Any]:
     return {
         "id": str(channel_id),
         "type": 0,
-        "guild_id": str(GUILD_ID),
+        "guild_id": str(guild_id),
         "name": name,
         "position": 0,
         "permission_overwrites": [],
@@ -156,7 +158,10 @@ def guild(guild_id: int = GUILD_ID) -> dict[str, Any]:
         ],
         "emojis": [],
         "stickers": [],
-        "channels": [text_channel(), text_channel(AUDIT_CHANNEL_ID, "audit")],
+        "channels": [
+            text_channel(guild_id=guild_id),
+            text_channel(AUDIT_CHANNEL_ID, "audit", guild_id),
+        ],
         "threads": [],
         "members": [member(BOT_USER_ID, permissions=MEMBER_PERMISSIONS, name="briefbot")],
         "voice_states": [],
@@ -283,8 +288,9 @@ def interaction(
     roles: tuple[int, ...] = (),
     channel_id: int = CHANNEL_ID,
     message: dict[str, Any] | None = None,
+    guild_id: int = GUILD_ID,
 ) -> dict[str, Any]:
-    """A complete INTERACTION_CREATE payload from a member of the loopback server.
+    """A complete INTERACTION_CREATE payload from a member of a loopback server.
 
     `kind`: 2 slash command, 3 component (button), 4 autocomplete, 5 modal submit.
     """
@@ -293,10 +299,10 @@ def interaction(
         "application_id": str(APPLICATION_ID),
         "type": kind,
         "data": data,
-        "guild_id": str(GUILD_ID),
-        "guild": {"id": str(GUILD_ID), "locale": "ko", "features": []},
+        "guild_id": str(guild_id),
+        "guild": {"id": str(guild_id), "locale": "ko", "features": []},
         "channel_id": str(channel_id),
-        "channel": text_channel(channel_id),
+        "channel": text_channel(channel_id, guild_id=guild_id),
         "member": member(user_id, permissions=permissions, roles=roles),
         "token": f"token-{snowflake()}",
         "version": 1,
@@ -304,7 +310,7 @@ def interaction(
         "guild_locale": "ko",
         "app_permissions": str(MEMBER_PERMISSIONS),
         "entitlements": [],
-        "authorizing_integration_owners": {"0": str(GUILD_ID)},
+        "authorizing_integration_owners": {"0": str(guild_id)},
         "context": 0,
         "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
     }

@@ -18,7 +18,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import BodyPartReader, WSMsgType, hdrs, web
+from nacl.signing import SigningKey
 
 import loopback.objects as obj
 from loopback.spec import Upload, message_body, request_violations, upload_violations
@@ -84,6 +86,15 @@ class GatewaySession:
         return len(self.events)
 
 
+@dataclass
+class ShardLink:
+    """One shard's gateway connection and session."""
+
+    session: GatewaySession | None = None
+    socket: web.WebSocketResponse | None = None
+    request: web.BaseRequest | None = None
+
+
 class LoopbackDiscord:
     """The stand-in. `await start()`, point the bot at `api_base` / `gateway_url`."""
 
@@ -98,15 +109,21 @@ class LoopbackDiscord:
         self.resumes = 0
         # False: the gateway refuses new connections (503), as during an outage.
         self.gateway_open = True
-        self.session: GatewaySession | None = None
         self._failures: list[Failure] = []
-        self._socket: web.WebSocketResponse | None = None
-        self._socket_request: web.BaseRequest | None = None
+        # One gateway connection per shard (a bot that does not shard is shard 0 of 1).
+        self._links: dict[int, ShardLink] = {}
+        self.shard_count = 1
+        # The servers the bot is in; each shard gets those Discord's rule gives it.
+        self.guild_ids: list[int] = [obj.GUILD_ID]
+        # Interaction ids delivered to each shard.
+        self.dispatched: dict[int, list[str]] = {}
         self._runner: web.AppRunner | None = None
         self._nonces: dict[tuple[str, str], tuple[float, str]] = {}
         # The bytes of every uploaded file, by the attachment id it became.
         self.files: dict[str, bytes] = {}
         self.port = 0
+        # The application's key pair: Discord signs HTTP interactions with its private half.
+        self.signing_key = SigningKey.generate()
         self._routes: list[tuple[str, re.Pattern[str], Route]] = [
             ("GET", re.compile(r"/users/@me"), self._get_me),
             ("GET", re.compile(r"/oauth2/applications/@me"), self._get_application),
@@ -135,14 +152,20 @@ class LoopbackDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
-        if self._socket is not None:
-            await self._socket.close()
+        for link in self._links.values():
+            if link.socket is not None:
+                await link.socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
     @property
     def api_base(self) -> str:
         return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def public_key(self) -> str:
+        """The application's public key, as the developer portal shows it (64 hex digits)."""
+        return self.signing_key.verify_key.encode().hex()
 
     @property
     def gateway_url(self) -> str:
@@ -176,32 +199,59 @@ class LoopbackDiscord:
             Failure(method, re.compile(path), 0, None, "", delay=seconds, times=times)
         )
 
-    async def drop_websocket(self) -> None:
-        """Cut the gateway connection as a network failure would (no close frame)."""
-        assert self._socket_request is not None and self._socket_request.transport is not None
-        self._socket_request.transport.abort()
-        self._socket = None
+    async def drop_websocket(self, shard: int = 0) -> None:
+        """Cut a shard's gateway connection as a network failure would (no close frame)."""
+        link = self._links[shard]
+        assert link.request is not None and link.request.transport is not None
+        link.request.transport.abort()
+        link.socket = None
 
     # -- gateway -----------------------------------------------------------------------
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a gateway event; if the socket is down it is replayed on RESUME."""
-        assert self.session is not None, "the bot has not identified yet"
-        frame = {"op": 0, "t": event, "s": self.session.sequence + 1, "d": data}
-        self.session.events.append(frame)
-        if self._socket is not None and not self._socket.closed:
-            await self._socket.send_str(json.dumps(frame))
+    @property
+    def session(self) -> GatewaySession | None:
+        """The session of shard 0 (the only one of a bot that does not shard)."""
+        return self._link(0).session
+
+    @session.setter
+    def session(self, value: GatewaySession | None) -> None:
+        self._link(0).session = value
+
+    def _link(self, shard: int) -> ShardLink:
+        return self._links.setdefault(shard, ShardLink())
+
+    def shard_of(self, guild_id: int) -> int:
+        """Which shard receives a server's events, by Discord's rule."""
+        return (guild_id >> 22) % self.shard_count
+
+    def shard_session(self, shard: int) -> GatewaySession | None:
+        return self._link(shard).session
+
+    async def dispatch(self, event: str, data: dict[str, Any], *, shard: int = 0) -> None:
+        """Send a gateway event to a shard; if its socket is down it is replayed on RESUME."""
+        link = self._link(shard)
+        assert link.session is not None, f"shard {shard} has not identified yet"
+        frame = {"op": 0, "t": event, "s": link.session.sequence + 1, "d": data}
+        link.session.events.append(frame)
+        if link.socket is not None and not link.socket.closed:
+            try:
+                await link.socket.send_str(json.dumps(frame))
+            except aiohttp.ClientConnectionResetError:
+                link.socket = None  # closing under us: the client resumes and gets it then
 
     async def dispatch_interaction(
         self, payload: dict[str, Any], *, late_by: float = 0.0
     ) -> InteractionRecord:
-        """Deliver an INTERACTION_CREATE and start its 3-second clock (`late_by` seconds ago,
-        as when the gateway delivers an event late)."""
+        """Deliver an INTERACTION_CREATE to the shard of its server and start its 3-second
+        clock (`late_by` seconds ago, as when the gateway delivers an event late)."""
         record = InteractionRecord(
             payload["id"], payload["token"], time.perf_counter() - late_by, payload
         )
         self.interactions[payload["token"]] = record
-        await self.dispatch("INTERACTION_CREATE", payload)
+        guild = payload.get("guild_id")
+        shard = self.shard_of(int(guild)) if guild is not None else 0
+        self.dispatched.setdefault(shard, []).append(payload["id"])
+        await self.dispatch("INTERACTION_CREATE", payload, shard=shard)
         return record
 
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
@@ -209,7 +259,6 @@ class LoopbackDiscord:
             return web.Response(status=503, text="gateway unavailable")
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
-        self._socket, self._socket_request = socket, request
         await self._send(socket, {"op": 10, "d": {"heartbeat_interval": 41250}})
         async for message in socket:
             if message.type is not WSMsgType.TEXT:
@@ -218,46 +267,65 @@ class LoopbackDiscord:
             if frame["op"] == 1:
                 await self._send(socket, {"op": 11})
             elif frame["op"] == 2:
-                await self._identify(socket, frame["d"])
+                await self._identify(socket, request, frame["d"])
             elif frame["op"] == 6:
-                await self._resume(socket, frame["d"])
+                await self._resume(socket, request, frame["d"])
         return socket
 
     async def _send(self, socket: web.WebSocketResponse, frame: dict[str, Any]) -> None:
         await socket.send_str(json.dumps({"s": None, "t": None, **frame}))
 
-    async def _identify(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
+    async def _identify(
+        self, socket: web.WebSocketResponse, request: web.Request, data: dict[str, Any]
+    ) -> None:
+        """A new session for the shard the client names (`[id, count]`; none: 0 of 1), with
+        the servers that shard serves."""
         if data.get("token") != TOKEN:
             await socket.close(code=4004, message=b"Authentication failed.")
             return
+        shard, count = data.get("shard") or (0, 1)
         self.identifies += 1
-        self.session = GatewaySession(uuid.uuid4().hex)
+        self.shard_count = count
+        link = self._link(shard)
+        link.socket, link.request = socket, request
+        link.session = GatewaySession(uuid.uuid4().hex)
+        guilds = [g for g in self.guild_ids if self.shard_of(g) == shard]
         await self.dispatch(
             "READY",
             {
                 "v": 10,
-                "session_id": self.session.id,
+                "session_id": link.session.id,
                 "resume_gateway_url": self.gateway_url,
                 "user": obj.user(obj.BOT_USER_ID, "briefbot", bot=True),
-                "guilds": [{"id": str(obj.GUILD_ID), "unavailable": True}],
+                "guilds": [{"id": str(g), "unavailable": True} for g in guilds],
                 "application": {"id": str(obj.APPLICATION_ID), "flags": 0},
                 "private_channels": [],
                 "relationships": [],
                 "presences": [],
-                "shard": [0, 1],
+                "shard": [shard, count],
             },
+            shard=shard,
         )
-        await self.dispatch("GUILD_CREATE", obj.guild())
+        for guild in guilds:
+            await self.dispatch("GUILD_CREATE", obj.guild(guild), shard=shard)
 
-    async def _resume(self, socket: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        session = self.session
-        if data.get("token") != TOKEN or session is None or data.get("session_id") != session.id:
+    async def _resume(
+        self, socket: web.WebSocketResponse, request: web.Request, data: dict[str, Any]
+    ) -> None:
+        found = [
+            (shard, link) for shard, link in self._links.items()
+            if link.session is not None and link.session.id == data.get("session_id")
+        ]  # fmt: skip
+        if data.get("token") != TOKEN or not found:
             await self._send(socket, {"op": 9, "d": False})
             return
+        [(shard, link)] = found
+        assert link.session is not None
         self.resumes += 1
-        for frame in session.events[int(data.get("seq") or 0) :]:
+        link.socket, link.request = socket, request
+        for frame in link.session.events[int(data.get("seq") or 0) :]:
             await socket.send_str(json.dumps(frame))
-        await self.dispatch("RESUMED", {})
+        await self.dispatch("RESUMED", {}, shard=shard)
 
     # -- REST --------------------------------------------------------------------------
 
@@ -396,13 +464,23 @@ class LoopbackDiscord:
         record = self.interactions.get(match["token"])
         if record is None or record.id != match["id"]:
             return 404, {"message": "Unknown interaction", "code": 10062}
-        if request.at - record.dispatched_at > INTERACTION_DEADLINE_S:
+        return self.accept_response(record, request.body or {}, request.at, self._stored(request))
+
+    def accept_response(
+        self,
+        record: InteractionRecord,
+        body: dict[str, Any],
+        at: float,
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> tuple[int, Any]:
+        """The first response to an interaction, from a callback request or (HTTP mode) the
+        body of the bot's answer to Discord's POST: refused after 3 s or when repeated."""
+        if at - record.dispatched_at > INTERACTION_DEADLINE_S:
             self.violations.append(f"interaction {record.id}: first response after 3 s")
             return 404, {"message": "Unknown interaction", "code": 10062}
         if record.callback_at is not None:
             return 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
-        record.callback_at = request.at
-        body = request.body or {}
+        record.callback_at = at
         kind, data = body.get("type"), body.get("data") or {}
         flags = data.get("flags") or 0
         answer: dict[str, Any] = {
@@ -416,16 +494,50 @@ class LoopbackDiscord:
         if kind in (4, 5, 7):
             if kind == 7:
                 message = {**(record.payload.get("message") or {}), **data}
-                message["attachments"] = self._stored(request)
+                message["attachments"] = attachments or []
             else:
-                message = obj.message(
-                    data, interaction_id=record.id, attachments=self._stored(request)
-                )
+                message = obj.message(data, interaction_id=record.id, attachments=attachments or [])
             self.messages[message["id"]] = message
             record.original = message
             answer["interaction"]["response_message_id"] = message["id"]
             answer["resource"] = {"type": kind, "message": message}
         return 200, answer
+
+    # -- HTTP interactions -------------------------------------------------------------
+
+    def signed(self, body: bytes, *, timestamp: str | None = None) -> dict[str, str]:
+        """The headers Discord sends with an interaction POST: an Ed25519 signature of
+        timestamp + body, made with the application's key (its public half is
+        `public_key`)."""
+        stamp = timestamp or str(int(time.time()))
+        signature = self.signing_key.sign(stamp.encode() + body).signature.hex()
+        return {
+            "X-Signature-Ed25519": signature,
+            "X-Signature-Timestamp": stamp,
+            "Content-Type": "application/json",
+        }
+
+    async def post_interaction(
+        self, url: str, payload: dict[str, Any], session: aiohttp.ClientSession
+    ) -> InteractionRecord:
+        """POST an interaction to the bot's endpoint as Discord does, and take the response
+        body as the interaction's first response (checked and recorded like a callback)."""
+        record = InteractionRecord(payload["id"], payload["token"], time.perf_counter(), payload)
+        self.interactions[payload["token"]] = record
+        body = json.dumps(payload).encode()
+        async with session.post(url, data=body, headers=self.signed(body)) as response:
+            answer = await response.json(content_type=None) if response.status == 200 else None
+            at = time.perf_counter()
+            status = response.status
+        path = f"/interactions/{record.id}/{record.token}/callback"
+        recorded = Request("POST", path, {}, answer, at, status)
+        self.requests.append(recorded)
+        if status != 200:
+            self.violations.append(f"interaction {record.id}: the endpoint answered {status}")
+            return record
+        self.violations.extend(request_violations("POST", path, answer))
+        recorded.status = self.accept_response(record, answer, at)[0]
+        return record
 
     async def _followup(self, request: Request, match: re.Match[str]) -> tuple[int, Any]:
         if match["token"] not in self.interactions:

@@ -30,16 +30,32 @@ from slack_limits import REFUSED_BY_SLACK, Violation
 
 import slack_loopback.objects as obj
 from slack_loopback import http_mode
+from slack_loopback.errors import ApiError
+from slack_loopback.files import FileDesk, StoredFile
 from slack_loopback.spec import ack_violations, response_url_violations, web_api_violations
 
 BOT_TOKEN = "xoxb-0000000001-loopback-bot-token"
 APP_TOKEN = "xapp-1-A0LOOPBACK-0000000002-loopback-app-token"
 SIGNING_SECRET = "loopback-signing-secret"
-SCOPES = "commands,chat:write,chat:write.public,users:read"
+# The scope each bot-token method needs: without it Slack answers `missing_scope`, naming
+# the scope `needed` and those `provided` (a test takes one away from `SlackStandIn.scopes`).
+METHOD_SCOPES = {
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "users.info": "users:read",
+    "conversations.open": "im:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "files.info": "files:read",
+}
+SCOPES = frozenset({"commands", "chat:write.public", *METHOD_SCOPES.values()})
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 # Arguments that arrive as JSON strings in a form-encoded call.
-JSON_ARGUMENTS = ("blocks", "attachments", "view", "metadata")
-MESSAGE_FIELDS = ("text", "blocks", "attachments", "thread_ts")
+JSON_ARGUMENTS = ("blocks", "attachments", "view", "metadata", "files")
+MESSAGE_FIELDS = ("text", "blocks", "attachments", "thread_ts", "files")
+UPLOAD_PATH = "/upload/v1/{id}"
+REQUEST_LINE_LIMITS = {"max_line_size": 65_536, "max_field_size": 65_536}
 ACK_DEADLINE_S = 3.0
 TRIGGER_TTL_S = 3.0
 RESPONSE_URL_POSTS = 5
@@ -48,14 +64,6 @@ VIEW_STACK_MAX = 3
 WAIT_TIMEOUT_S = 10.0
 # Payload types whose ack Slack reads (the others are acknowledged and nothing more).
 RESPONSE_PAYLOAD_TYPES = frozenset({"slash_commands", "block_suggestion", "view_submission"})
-
-
-class ApiError(Exception):
-    """A Web API method's answer `{"ok": false, "error": ...}`."""
-
-    def __init__(self, error: str) -> None:
-        super().__init__(error)
-        self.error = error
 
 
 @dataclass
@@ -199,6 +207,9 @@ class SlackStandIn:
         self.views: dict[str, ViewRecord] = {}
         self.connections = 0
         self.port = 0
+        self.scopes = set(SCOPES)
+        self.uploads = FileDesk(self._violate)
+        self._direct_messages: dict[str, str] = {}
         self._stacks: dict[str, list[str]] = {}
         self._homes: dict[str, str] = {}
         self._response_urls: dict[str, ResponseUrl] = {}
@@ -221,6 +232,10 @@ class SlackStandIn:
             "views.publish": self._publish_view,
             "users.info": self._user_info,
             "conversations.info": self._conversation_info,
+            "conversations.open": self._open_conversation,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
+            "files.info": self._file_info,
         }
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -230,7 +245,10 @@ class SlackStandIn:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/link/", self._link)
         app.router.add_post("/response/{id}", self._response_url)
-        self._runner = web.AppRunner(app, access_log=None)
+        app.router.add_post(UPLOAD_PATH, self._upload)
+        # slack-sdk sends some methods' arguments (`alt_txt` of an upload) in the query
+        # string; Slack takes longer request lines than aiohttp's default 8 KiB.
+        self._runner = web.AppRunner(app, access_log=None, **REQUEST_LINE_LIMITS)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -313,6 +331,14 @@ class SlackStandIn:
     def home(self, user: str) -> ViewRecord | None:
         view_id = self._homes.get(user)
         return self.views[view_id] if view_id else None
+
+    def shared_files(self, channel: str) -> list[StoredFile]:
+        """The files shared in `channel` (a DM too), with their names and bytes."""
+        return self.uploads.shared_in(channel)
+
+    def direct_channel(self, user: str) -> str | None:
+        """The DM channel `conversations.open` gave for `user`, if the app opened one."""
+        return self._direct_messages.get(user)
 
     def take_violations(self) -> list[str]:
         """The violations so far, cleared: for a test that provokes them on purpose."""
@@ -414,6 +440,7 @@ class SlackStandIn:
             self._violate(context, [f"after {delivery.latency:.2f} s; Slack gave up at 3 s"])
         elif status == 200:
             found = ack_violations(delivery.payload_type, ack)
+            found += self.uploads.reference_violations(ack)
             self._violate(context, found)
             if not any(v.code in REFUSED_BY_SLACK for v in found):
                 self._apply_ack(delivery, ack or {})
@@ -534,6 +561,7 @@ class SlackStandIn:
             return web.json_response({"ok": False, "error": error}, status=404)
         assert record is not None
         found = response_url_violations(body, from_message=record.original is not None)
+        found += self.uploads.reference_violations(body)
         self._violate("response_url post", found)
         refused = [v.code for v in found if v.code in REFUSED_BY_SLACK]
         post.status = 400 if refused else 200
@@ -591,13 +619,18 @@ class SlackStandIn:
         auth_error = self._auth_error(method, token)
         if auth_error is not None:
             return self._answer(call, {"ok": False, "error": auth_error})
+        needed = METHOD_SCOPES.get(method)
+        if needed is not None and needed not in self.scopes:
+            provided = ",".join(sorted(self.scopes))
+            answer = {"ok": False, "error": "missing_scope", "needed": needed, "provided": provided}
+            return self._answer(call, answer)
         failure = self._take_failure(method, args)
         if failure is not None and failure.delay:
             await asyncio.sleep(failure.delay)
         if failure is not None and failure.error is not None:
             answer = {"ok": False, "error": failure.error}
             return self._answer(call, answer, failure.status, failure.retry_after)
-        found = web_api_violations(method, args)
+        found = web_api_violations(method, args) + self.uploads.reference_violations(args)
         self._violate(method, found)
         refused = [v for v in found if v.code in REFUSED_BY_SLACK]
         if refused:
@@ -621,7 +654,7 @@ class SlackStandIn:
         retry_after: int | None = None,
     ) -> web.Response:
         call.status, call.response, call.answered_at = status, body, time.perf_counter()
-        headers = {"X-OAuth-Scopes": SCOPES, "X-Accepted-OAuth-Scopes": ""}
+        headers = {"X-OAuth-Scopes": ",".join(sorted(self.scopes)), "X-Accepted-OAuth-Scopes": ""}
         if retry_after is not None:
             headers["Retry-After"] = str(retry_after)
         self._notify()
@@ -789,6 +822,47 @@ class SlackStandIn:
         if channel is None:
             raise ApiError("channel_not_found")
         return {"channel": channel.info()}
+
+    def _open_conversation(self, call: Call) -> dict[str, Any]:
+        """A DM with one user (`users`), the same channel each time."""
+        users = str(call.args.get("users") or "").split(",")
+        if len(users) != 1 or users[0] not in self.users:
+            raise ApiError("user_not_found")
+        opened = users[0] in self._direct_messages
+        channel = self._direct_messages.setdefault(users[0], "D" + users[0][1:])
+        return {"channel": {"id": channel}, "no_op": opened, "already_open": opened}
+
+    # -- files (`slack_loopback.files`) ------------------------------------------------
+
+    def _upload_url(self, call: Call) -> dict[str, Any]:
+        stored = self.uploads.issue(call.args)
+        url = f"http://127.0.0.1:{self.port}{UPLOAD_PATH.format(id=stored.id)}"
+        return {"file_id": stored.id, "upload_url": url}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        response = await self.uploads.receive(request)
+        self._notify()
+        return response
+
+    def _complete_upload(self, call: Call) -> dict[str, Any]:
+        """Complete the files; with `channel_id` (or `channels`), share them there in one
+        message, under `initial_comment`, in the thread `thread_ts` if given."""
+        named = [call.args.get("channel_id"), *str(call.args.get("channels") or "").split(",")]
+        channels = [self._postable(channel) for channel in named if channel]
+        completed = self.uploads.complete(call.args.get("files"))
+        for channel in channels:
+            for stored in completed:
+                stored.channels.append(channel)
+            body = {
+                "text": call.args.get("initial_comment") or "",
+                "files": [stored.info() for stored in completed],
+                **({"thread_ts": call.args["thread_ts"]} if call.args.get("thread_ts") else {}),
+            }
+            self._add_message(channel, body, "files.completeUploadExternal")
+        return {"files": [stored.info() for stored in completed]}
+
+    def _file_info(self, call: Call) -> dict[str, Any]:
+        return {"file": self.uploads.completed(call.args.get("file")).info()}
 
 
 def _flag(value: Any) -> bool:

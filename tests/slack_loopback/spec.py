@@ -36,10 +36,19 @@ def _home(args: Mapping[str, Any]) -> list[Violation]:
     return view_violations(view)
 
 
+def _file_share(args: Mapping[str, Any]) -> list[Violation]:
+    """The message a file is shared with: its `initial_comment` or blocks, if any."""
+    message = {key: args[key] for key in ("blocks",) if args.get(key) is not None}
+    if args.get("initial_comment") is not None:
+        message["text"] = args["initial_comment"]
+    return message_violations(message, needs_content=False)
+
+
 WEB_API_CHECKS: dict[str, Callable[[Mapping[str, Any]], list[Violation]]] = {
     "chat.postMessage": message_violations,
     "chat.postEphemeral": message_violations,
     "chat.update": message_violations,
+    "files.completeUploadExternal": _file_share,
     "views.open": _view,
     "views.push": _view,
     "views.update": _view,

@@ -1,0 +1,152 @@
+"""Digests shared by several processes: owned claims with leases, and the leader lease.
+
+Each "process" here is its own `DigestBook` (its own SQLite connection) and engine with
+its own holder name on one database file, as two bot processes would be; the clock is
+a `ManualClock`, so a lease runs out exactly when the test says. The same rules with
+real processes and a real kill -9 are in `test_multiprocess.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from digest_fakes import ManualClock, RecordingPoster, subscribe, utc
+
+from bot.digest.delivery import CLAIM_LEASE, DigestEngine
+from bot.digest.scheduler import LEADER_LEASE, DigestScheduler
+from bot.digest.subscriptions import CLAIMED, INTERRUPTED, SENT, DigestBook
+from store.fact_store import FactStore
+
+START = utc(2025, 12, 15, 0, 0, 30)  # 09:00:30 in Seoul: a daily 09:00 run is due
+
+
+@pytest.fixture
+def books(db_path: Path, store: FactStore) -> Iterator[tuple[DigestBook, DigestBook]]:
+    first, second = DigestBook.open(db_path), DigestBook.open(db_path)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def test_the_lease_migration_gives_claims_an_owner_and_a_lease(
+    books: tuple[DigestBook, DigestBook],
+) -> None:
+    applied = [row["name"] for row in books[0].db["_sqlite_migrations"].rows]
+    assert "004_leases" in applied
+    assert {"claimed_by", "lease_until"} <= set(books[0].db["digest_deliveries"].columns_dict)
+
+
+def test_one_holder_at_a_time_until_the_lease_runs_out(
+    books: tuple[DigestBook, DigestBook],
+) -> None:
+    a, b = books
+    lease = timedelta(seconds=3)
+    assert a.hold_lease(LEADER_LEASE, "a", START, START + lease)
+    assert not b.hold_lease(LEADER_LEASE, "b", START, START + lease)
+    renewed = START + timedelta(seconds=2)
+    assert a.hold_lease(LEADER_LEASE, "a", renewed, renewed + lease)  # a renews in time
+    assert not b.hold_lease(LEADER_LEASE, "b", START + lease, START + 2 * lease)
+    lapsed = renewed + lease
+    assert b.hold_lease(LEADER_LEASE, "b", lapsed, lapsed + lease)  # a stopped renewing
+    assert not a.hold_lease(LEADER_LEASE, "a", lapsed, lapsed + lease)  # and lost it
+    assert b.lease_holder(LEADER_LEASE) == ("b", lapsed + lease)
+    b.release_lease(LEADER_LEASE, "b")
+    assert a.hold_lease(LEADER_LEASE, "a", lapsed, lapsed + lease)  # released: free at once
+
+
+def test_settling_leaves_another_processs_live_claim_alone(
+    books: tuple[DigestBook, DigestBook],
+) -> None:
+    a, b = books
+    subscription = subscribe(a, START - timedelta(days=1))
+    assert a.claim(
+        subscription.id, "2025-12-15T09:00", START, "n", START, late=False,
+        owner="a", lease_until=START + CLAIM_LEASE,
+    )  # fmt: skip
+    assert b.interrupt_claims(START + CLAIM_LEASE - timedelta(seconds=1)) == []
+    [delivery] = a.deliveries(subscription.id)
+    assert (delivery.status, delivery.claimed_by) == (CLAIMED, "a")
+    [settled] = b.interrupt_claims(START + CLAIM_LEASE)
+    assert (settled.status, settled.claimed_by) == (INTERRUPTED, "a")
+
+
+@pytest.fixture
+async def schedulers(
+    store: FactStore, books: tuple[DigestBook, DigestBook]
+) -> AsyncIterator[tuple[list[DigestScheduler], list[RecordingPoster], ManualClock]]:
+    clock = ManualClock(START)
+    posters = [RecordingPoster(), RecordingPoster()]
+    made = [
+        DigestScheduler(
+            DigestEngine(store, book, [poster], clock=clock, holder=name),
+            ZoneInfo("Asia/Seoul"),
+            sweep_seconds=3600,  # the test takes each turn itself
+        )
+        for book, poster, name in zip(books, posters, ("a", "b"), strict=True)
+    ]
+    yield made, posters, clock
+    for scheduler in made:
+        await scheduler.stop()
+
+
+async def test_two_processes_post_a_due_digest_once_and_the_second_takes_over(
+    schedulers: tuple[list[DigestScheduler], list[RecordingPoster], ManualClock],
+    books: tuple[DigestBook, DigestBook],
+) -> None:
+    (a, b), (posted_a, posted_b), clock = schedulers
+    subscription = subscribe(books[0], START - timedelta(days=1))
+    assert await a.start() and await b.start()
+    assert a.scheduler is not None and b.scheduler is None  # one leader
+    assert (len(posted_a.posts), posted_b.posts) == (1, [])
+    await b.take_turn()
+    assert b.scheduler is None and len(posted_a.posts) == 1
+    # The leader stops renewing (killed: its own sweeps are an hour apart here), and
+    # nobody leads until its lease runs out.
+    clock.advance(seconds=a.lease.total_seconds() - 1)
+    await b.take_turn()
+    assert b.scheduler is None
+    # Then the other takes over, and a run that came due meanwhile goes out once, late.
+    clock.now = START + timedelta(days=1, minutes=3)
+    await b.take_turn()
+    assert b.scheduler is not None
+    assert len(posted_b.posts) == 1 and len(posted_a.posts) == 1
+    periods = {
+        d.period: (d.status, d.claimed_by, d.late) for d in books[1].deliveries(subscription.id)
+    }
+    assert periods == {
+        "2025-12-15T09:00": (SENT, "a", True),
+        "2025-12-16T09:00": (SENT, "b", True),
+    }
+    # The old leader, back, finds it has lost the lead and steps down without posting.
+    await a.take_turn()
+    assert a.scheduler is None and len(posted_a.posts) == 1
+
+
+class SlackLikePoster(RecordingPoster):
+    """A poster of another platform (its own class, as every front end's poster is)."""
+
+
+async def test_a_process_posting_elsewhere_leads_its_own_scheduler(
+    store: FactStore, books: tuple[DigestBook, DigestBook]
+) -> None:
+    clock = ManualClock(START)
+    made = [
+        DigestScheduler(
+            DigestEngine(store, book, [poster], clock=clock, holder=name),
+            ZoneInfo("Asia/Seoul"), sweep_seconds=3600,
+        )
+        for book, poster, name in zip(
+            books, (RecordingPoster(), SlackLikePoster()), ("a", "b"), strict=True
+        )
+    ]  # fmt: skip
+    try:
+        assert await made[0].start() and await made[1].start()
+        assert made[0].scheduler is not None and made[1].scheduler is not None
+        assert made[0].lease_name != made[1].lease_name
+    finally:
+        for scheduler in made:
+            await scheduler.stop()
