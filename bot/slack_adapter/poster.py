@@ -36,6 +36,14 @@ GONE = frozenset({"channel_not_found"})
 SECONDS_BETWEEN_POSTS = 1.0
 
 
+DIGEST_EVENT = "briefbot_digest"
+
+
+def digest_metadata(key: str, number: int) -> dict[str, Any]:
+    """The message metadata of message `number` of the digest period with idempotency `key`."""
+    return {"event_type": DIGEST_EVENT, "event_payload": {"key": key, "part": number}}
+
+
 class ChannelPacer:
     """Spaces the posts to each channel at least `interval` seconds apart (the clock and
     the sleep are injectable, so a test can check the spacing without waiting)."""
@@ -80,14 +88,20 @@ class SlackPoster:
     def owns(self, place: str) -> bool:
         return ids.channel_of(place) is not None
 
-    async def send(self, channel: str, reply: Reply, locale: str) -> str:
+    async def send(self, channel: str, reply: Reply, locale: str, key: str | None = None) -> str:
         """Post every message of `reply` in `channel`, paced; the first message's `ts`.
-        Raises `SlackApiError` as Slack answered."""
+        Raises `SlackApiError` as Slack answered.
+
+        With a digest's `key`, each message carries it as Slack message metadata
+        (`briefbot_digest`: the key and the message's number), so the messages of one
+        period of one digest can be told apart from any other by whoever reads the channel.
+        """
         first = ""
-        for message in reply_messages(reply, locale):
+        for number, message in enumerate(reply_messages(reply, locale)):
+            extra = {} if key is None else {"metadata": digest_metadata(key, number)}
             response = await self.pacer.run(
-                channel, lambda message=message: self.client.chat_postMessage(
-                    channel=channel, unfurl_links=False, unfurl_media=False, **message
+                channel, lambda message=message, extra=extra: self.client.chat_postMessage(
+                    channel=channel, unfurl_links=False, unfurl_media=False, **message, **extra
                 ),
             )  # fmt: skip
             first = first or str(response["ts"])
@@ -98,7 +112,7 @@ class SlackPoster:
         if channel is None:
             raise ChannelGone(f"{place} is not a Slack channel")
         try:
-            return await self.send(channel, reply, locale)
+            return await self.send(channel, reply, locale, key)
         except SlackApiError as exc:
             error = str(exc.response.get("error", ""))
             if error in FORBIDDEN:

@@ -53,7 +53,7 @@ SCOPES = frozenset({"commands", "chat:write.public", *METHOD_SCOPES.values()})
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 # Arguments that arrive as JSON strings in a form-encoded call.
 JSON_ARGUMENTS = ("blocks", "attachments", "view", "metadata", "files")
-MESSAGE_FIELDS = ("text", "blocks", "attachments", "thread_ts", "files")
+MESSAGE_FIELDS = ("text", "blocks", "attachments", "thread_ts", "files", "metadata")
 UPLOAD_PATH = "/upload/v1/{id}"
 REQUEST_LINE_LIMITS = {"max_line_size": 65_536, "max_field_size": 65_536}
 ACK_DEADLINE_S = 3.0
@@ -278,11 +278,13 @@ class SlackStandIn:
         times: int = 1,
         channel: str | None = None,
         retry_after: int | None = None,
+        status: int | None = None,
     ) -> None:
         """Answer the next `times` calls of `method` (in `channel`, if given) with `error`:
         `not_in_channel`, `channel_not_found`, `is_archived`, `missing_scope`, … with HTTP
-        200 as Slack does, or `ratelimited` with HTTP 429 and `Retry-After: retry_after`."""
-        status = 429 if error == "ratelimited" else 200
+        200 as Slack does, `ratelimited` with HTTP 429 and `Retry-After: retry_after`, or
+        with the HTTP `status` given (`internal_error` with 500, as in an outage)."""
+        status = status or (429 if error == "ratelimited" else 200)
         wait = retry_after if retry_after is not None else (1 if status == 429 else None)
         self._failures.append(Failure(method, error, status, channel, wait, 0.0, times))
 
@@ -331,6 +333,11 @@ class SlackStandIn:
     def home(self, user: str) -> ViewRecord | None:
         view_id = self._homes.get(user)
         return self.views[view_id] if view_id else None
+
+    def reply_to(self, response_url: str) -> obj.Message | None:
+        """The latest message posted through `response_url` (a command's answer), if any."""
+        record = self._response_urls.get(response_url.rsplit("/", 1)[-1])
+        return record.latest if record is not None else None
 
     def shared_files(self, channel: str) -> list[StoredFile]:
         """The files shared in `channel` (a DM too), with their names and bytes."""
