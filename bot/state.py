@@ -182,6 +182,17 @@ def m004_leases(db: sqlite_utils.Database) -> None:
     )
 
 
+@BOT_MIGRATIONS(name="005_delivery_parts")
+def m005_delivery_parts(db: sqlite_utils.Database) -> None:
+    """How far a delivery got: how many of its messages are in the channel already.
+
+    A process killed while posting a digest of several messages left its claim behind;
+    with the count, whoever takes the claim over posts the rest, instead of giving the
+    period up (lost) or posting it all again (twice).
+    """
+    db.execute("ALTER TABLE digest_deliveries ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0")
+
+
 def migrate_bot(db: sqlite_utils.Database) -> None:
     """Apply the bot's pending migrations in one write transaction (like the store's), and
     only read when none is pending: a read-only store or a long import elsewhere does not

@@ -13,6 +13,7 @@ from typing import Any
 from bot.briefing.answers import Invocation
 from bot.briefing.model import Reply
 from bot.digest.commands import DigestCommands
+from bot.digest.delivery import DeliveryProgress
 from bot.digest.schedule import parse_schedule
 from bot.digest.subscriptions import DigestBook, Settings, Subscription
 from bot.discord_adapter import ids
@@ -71,11 +72,14 @@ class RecordingPoster:
     def owns(self, place: str) -> bool:
         return ids.channel_of(place) is not None
 
-    async def post(self, place: str, reply: Reply, key: str, locale: str) -> str:
+    async def post(
+        self, place: str, reply: Reply, key: str, locale: str, progress: DeliveryProgress
+    ) -> None:
+        """The whole digest as one message (the engine's parts are the poster's business)."""
         if self.failures:
             raise self.failures.pop(0)
         self.posts.append(Post(place, reply, key, locale))
-        return str(900_000 + len(self.posts))
+        await progress.record(0, str(900_000 + len(self.posts)))
 
     async def notify(self, subscription: Subscription, reason: str, message: Reply) -> None:
         self.notices.append((subscription, message))

@@ -18,7 +18,7 @@ from digest_fakes import ManualClock, RecordingPoster, subscribe, utc
 
 from bot.digest.delivery import CLAIM_LEASE, DigestEngine
 from bot.digest.scheduler import LEADER_LEASE, DigestScheduler
-from bot.digest.subscriptions import CLAIMED, INTERRUPTED, SENT, DigestBook
+from bot.digest.subscriptions import CLAIMED, SENT, DigestBook
 from store.fact_store import FactStore
 
 START = utc(2025, 12, 15, 0, 0, 30)  # 09:00:30 in Seoul: a daily 09:00 run is due
@@ -58,20 +58,25 @@ def test_one_holder_at_a_time_until_the_lease_runs_out(
     assert a.hold_lease(LEADER_LEASE, "a", lapsed, lapsed + lease)  # released: free at once
 
 
-def test_settling_leaves_another_processs_live_claim_alone(
+def test_another_processs_live_claim_is_not_taken_over(
     books: tuple[DigestBook, DigestBook],
 ) -> None:
+    """A claim is abandoned only when its lease runs out (its owner is of another host
+    here, so nothing else can tell whether it still runs)."""
     a, b = books
     subscription = subscribe(a, START - timedelta(days=1))
     assert a.claim(
         subscription.id, "2025-12-15T09:00", START, "n", START, late=False,
-        owner="a", lease_until=START + CLAIM_LEASE,
+        owner="elsewhere:1:aa", lease_until=START + CLAIM_LEASE,
     )  # fmt: skip
-    assert b.interrupt_claims(START + CLAIM_LEASE - timedelta(seconds=1)) == []
-    [delivery] = a.deliveries(subscription.id)
-    assert (delivery.status, delivery.claimed_by) == (CLAIMED, "a")
-    [settled] = b.interrupt_claims(START + CLAIM_LEASE)
-    assert (settled.status, settled.claimed_by) == (INTERRUPTED, "a")
+    never_gone = lambda holder: False  # noqa: E731
+    assert b.abandoned_claims(START + CLAIM_LEASE - timedelta(seconds=1), never_gone) == []
+    [abandoned] = b.abandoned_claims(START + CLAIM_LEASE, never_gone)
+    assert (abandoned.status, abandoned.claimed_by) == (CLAIMED, "elsewhere:1:aa")
+    later = START + CLAIM_LEASE
+    taken = b.take_over(abandoned, "b", later, later + CLAIM_LEASE)
+    assert taken is not None and (taken.claimed_by, taken.attempts, taken.late) == ("b", 2, True)
+    assert a.take_over(abandoned, "a", later, later + CLAIM_LEASE) is None, "once only"
 
 
 @pytest.fixture

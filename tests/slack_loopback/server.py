@@ -232,6 +232,7 @@ class SlackStandIn:
             "views.publish": self._publish_view,
             "users.info": self._user_info,
             "conversations.info": self._conversation_info,
+            "conversations.history": self._conversation_history,
             "conversations.open": self._open_conversation,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
@@ -823,6 +824,24 @@ class SlackStandIn:
         if user is None:
             raise ApiError("user_not_found")
         return {"user": user.info(include_locale=_flag(call.args.get("include_locale")))}
+
+    def _conversation_history(self, call: Call) -> dict[str, Any]:
+        """The channel's messages newest first, with their metadata when asked for; a
+        channel the bot is not in cannot be read."""
+        channel = self.channels.get(call.args.get("channel", ""))
+        if channel is None:
+            raise ApiError("channel_not_found")
+        if not channel.is_member:
+            raise ApiError("not_in_channel")
+        limit = int(call.args.get("limit") or 100)
+        shown = [m for m in self.messages if m.channel == channel.id and not m.ephemeral]
+        messages = []
+        for message in reversed([m for m in shown if not m.deleted][-limit:]):
+            found = message.payload()
+            if _flag(call.args.get("include_all_metadata")) and "metadata" in message.body:
+                found["metadata"] = message.body["metadata"]
+            messages.append(found)
+        return {"messages": messages, "has_more": len(shown) > limit}
 
     def _conversation_info(self, call: Call) -> dict[str, Any]:
         channel = self.channels.get(call.args.get("channel", ""))
