@@ -24,11 +24,11 @@ from bot.config import Config
 from bot.digest.delivery import Clock, utc_now
 from bot.digest.service import DigestService
 from bot.digest.specs import DIGEST_COMMANDS, SCHEDULE, TIMEZONE
-from bot.discord_adapter import ids as discord_ids
 from bot.i18n import t
+from bot.ids import discord as discord_ids
+from bot.ids import slack as slack_ids
 from bot.metrics import Metrics
 from bot.render.ics import milestones_ics
-from bot.slack_adapter import ids as slack_ids
 from bot.trust import TrustRules
 from store.fact_store import FactStore
 from store.model import EntityRef, MilestoneView
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 def trust_rules(config: Config) -> TrustRules:
     """The configured fact admins as the ids their front ends give them (Slack's users by
-    the role naming their user id: see `bot.slack_adapter.ids`)."""
+    the role naming their user id: see `bot.ids.slack`)."""
     slack_roles = {slack_ids.user_role(u) for u in config.slack_admin_user_ids}
     if config.slack_workspace_admins:
         slack_roles.add(slack_ids.WORKSPACE_ADMIN)

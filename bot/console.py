@@ -26,8 +26,8 @@ from bot.briefing.model import Answer, Reply
 from bot.commandline import ALL_COMMANDS, parse_command_line
 from bot.digest.delivery import DeliveryProgress
 from bot.digest.subscriptions import Subscription
-from bot.discord_adapter import ids as discord_ids
 from bot.i18n import t
+from bot.ids import discord as discord_ids
 from bot.render.discord_payload import reply_payloads
 from bot.render.text import reply_text
 from bot.trust import Actor

@@ -509,24 +509,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Scheduled milestone digests in a channel",
     ),
     "cmd.digest.subscribe": (
-        "채널에 일정 브리핑을 예약합니다 (서버 관리 권한)",
-        "Post a digest to a channel on a schedule (Manage Server)",
+        "채널에 일정 브리핑을 예약합니다 (관리자)",
+        "Post a digest to a channel on a schedule (managers)",
     ),
     "cmd.digest.unsubscribe": (
-        "채널의 일정 브리핑을 끕니다 (서버 관리 권한)",
-        "Stop a channel's digest (Manage Server)",
+        "채널의 일정 브리핑을 끕니다 (관리자)",
+        "Stop a channel's digest (managers)",
     ),
     "cmd.digest.pause": (
-        "채널의 일정 브리핑을 잠시 멈춥니다 (서버 관리 권한)",
-        "Pause a channel's digest (Manage Server)",
+        "채널의 일정 브리핑을 잠시 멈춥니다 (관리자)",
+        "Pause a channel's digest (managers)",
     ),
     "cmd.digest.resume": (
-        "멈춘 일정 브리핑을 다시 보냅니다 (서버 관리 권한)",
-        "Resume a paused digest (Manage Server)",
+        "멈춘 일정 브리핑을 다시 보냅니다 (관리자)",
+        "Resume a paused digest (managers)",
     ),
     "cmd.digest.list": (
-        "이 서버의 일정 브리핑과 다음 실행 시각",
-        "This server's digests with next and last runs",
+        "이곳의 일정 브리핑과 다음 실행 시각",
+        "The digests here with their next and last runs",
     ),
     "cmd.digest.preview": (
         "지금 보낼 브리핑을 나에게만 보여 줍니다",

@@ -11,7 +11,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from bot.discord_adapter import ids as discord_ids
+from bot.ids import discord as discord_ids
 from store.db import write_transaction
 
 BOT_MIGRATIONS = Migrations("briefbot-bot")

@@ -35,8 +35,10 @@ import math
 import os
 import random
 import resource
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -295,7 +297,27 @@ def run(entities: int, calls: int, load_seconds: float, digests: int) -> dict[st
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    path = ensure_store(entities)
+    with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as scratch:
+        return _measure_copy(working_copy(ensure_store(entities), Path(scratch)), entities,
+                             calls, load_seconds, digests)  # fmt: skip
+
+
+def working_copy(cached: Path, folder: Path) -> Path:
+    """A private copy of the cached store: a run writes to its store (bot state, leases,
+    command hashes), and two runs at once must not see each other's."""
+    path = folder / cached.name
+    source, target = sqlite3.connect(cached), sqlite3.connect(path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return path
+
+
+def _measure_copy(
+    path: Path, entities: int, calls: int, load_seconds: float, digests: int
+) -> dict[str, Any]:
     startup_s, startup_rss = measure_startup(path)
     opened = time.perf_counter()
     store = FactStore.open(path)

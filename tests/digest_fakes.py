@@ -16,7 +16,7 @@ from bot.digest.commands import DigestCommands
 from bot.digest.delivery import DeliveryProgress
 from bot.digest.schedule import parse_schedule
 from bot.digest.subscriptions import DigestBook, Settings, Subscription
-from bot.discord_adapter import ids
+from bot.ids import discord as ids
 from bot.render.discord_payload import reply_payloads
 from bot.trust import Actor
 from store.dates import parse_date

@@ -69,9 +69,9 @@ from slack_loopback.server import APP_TOKEN, BOT_TOKEN, Delivery, SlackStandIn
 from bot.digest.delivery import digest_nonce
 from bot.digest.schedule import parse_schedule, period_of
 from bot.digest.subscriptions import DigestBook, Settings
-from bot.discord_adapter import ids as discord_ids
 from bot.i18n import t
-from bot.slack_adapter import ids as slack_ids
+from bot.ids import discord as discord_ids
+from bot.ids import slack as slack_ids
 from bot.slack_adapter.poster import DIGEST_EVENT
 from store.fact_store import FactStore
 

@@ -26,7 +26,7 @@ from bot.app import trust_rules
 from bot.briefing.model import Form, Reply
 from bot.config import Config
 from bot.console import OPERATOR, Console
-from bot.discord_adapter import ids
+from bot.ids import discord as ids
 from bot.render.text import reply_text
 from bot.trust import Actor
 from store.fact_store import FactStore

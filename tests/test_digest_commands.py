@@ -11,7 +11,7 @@ from bot.briefing.model import Reply, plain_text
 from bot.digest.commands import DigestCommands
 from bot.digest.delivery import DigestEngine
 from bot.digest.subscriptions import DigestBook
-from bot.discord_adapter import ids
+from bot.ids import discord as ids
 from bot.render.discord_payload import place_mention, reply_payloads
 from bot.trust import Actor, TrustRules
 from store.fact_store import FactStore

@@ -21,7 +21,7 @@ from bot.digest.commands import DigestCommands
 from bot.digest.delivery import DigestEngine
 from bot.digest.scheduler import DigestScheduler, job_id
 from bot.digest.subscriptions import DigestBook
-from bot.discord_adapter import ids
+from bot.ids import discord as ids
 from bot.trust import TrustRules
 from store.fact_store import FactStore
 

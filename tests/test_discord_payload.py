@@ -27,8 +27,8 @@ from bot.briefing.model import (
     Span,
     line,
 )
-from bot.discord_adapter import ids
 from bot.discord_adapter.commands import CommandBuilder
+from bot.ids import discord as ids
 from bot.render.discord_payload import inline_markdown, reply_payloads
 from store.fact_store import FactStore
 

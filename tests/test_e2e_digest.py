@@ -19,7 +19,7 @@ import time_machine
 from loopback.harness import LoopbackBot
 
 from bot.config import Config
-from bot.discord_adapter import ids
+from bot.ids import discord as ids
 from store.db import write_transaction
 from store.fact_store import FactStore
 from store.milestone_edits import add_milestone

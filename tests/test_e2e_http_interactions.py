@@ -40,8 +40,23 @@ async def http_bot(store: FactStore, tmp_path: Path) -> AsyncIterator[LoopbackBo
 
 
 async def test_a_lookup_is_answered_in_the_response_body(http_bot: LoopbackBot) -> None:
-    exchange = await http_bot.command("program", name="국가 AI 연구거점")
+    exchange = await http_bot.command("institution", name="ETRI")
     assert exchange.callback["type"] == 4
+    assert "한국전자통신연구원" in exchange.text and not exchange.ephemeral
+
+
+async def test_a_card_with_a_picture_is_deferred_and_sent_with_its_file(
+    http_bot: LoopbackBot,
+) -> None:
+    """A response body carries no files: a program card (its timeline picture) is deferred
+    at once and edited in over REST as a multipart upload the embed refers to."""
+    exchange = await http_bot.command("program", name="국가 AI 연구거점")
+    assert exchange.callback["type"] == 5 and exchange.latency < 3
+    (card,) = exchange.messages
+    [attachment] = card["attachments"]
+    assert attachment["filename"].endswith(".png")
+    assert card["embeds"][0]["image"]["url"] == f"attachment://{attachment['filename']}"
+    assert http_bot.server.files[attachment["id"]].startswith(b"\x89PNG")
     assert "국가 AI 연구거점" in exchange.text and not exchange.ephemeral
 
 
@@ -127,7 +142,9 @@ async def test_each_lookup_answers_in_the_body_in_the_users_language(
     http_bot: LoopbackBot, command: str, options: dict[str, Any], ko: str, en: str, locale: str
 ) -> None:
     exchange = await http_bot.command(command, locale=locale, **options)
-    assert exchange.callback["type"] == 4 and exchange.latency < 3
+    # A program card comes with its timeline picture: deferred, then sent with the file.
+    assert exchange.callback["type"] == (5 if command == "program" else 4)
+    assert exchange.latency < 3
     assert not exchange.ephemeral
     assert (ko if locale == "ko" else en) in exchange.text
 
@@ -136,7 +153,7 @@ async def test_a_long_card_continues_in_follow_ups_after_the_body(http_bot: Loop
     exchange = await http_bot.command("program", name="sovereign-ai-public-forum", locale="en-US")
     followups = [r for r in exchange.requests if r.method == "POST" and "/webhooks/" in r.path]
     assert len(exchange.messages) >= 2 and len(followups) == len(exchange.messages) - 1
-    assert exchange.callback["type"] == 4
+    assert exchange.callback["type"] == 5  # deferred: its first message carries the picture
 
 
 async def test_autocomplete_and_a_chosen_suggestion(http_bot: LoopbackBot) -> None:

@@ -33,8 +33,8 @@ from bot.config import Config
 from bot.digest.subscriptions import DISABLED, PAUSED
 from bot.discord_adapter.client import DiscordFrontEnd
 from bot.discord_adapter.poster import DiscordPoster
+from bot.ids import slack as ids
 from bot.run import FrontEnd
-from bot.slack_adapter import ids
 from bot.slack_adapter.poster import SlackPoster
 from store.fact_store import FactStore
 
@@ -410,7 +410,7 @@ async def test_a_stranger_is_refused_and_the_database_is_untouched(
             "/fact", f"set entity:KAIST attribute:budget value:1원 source:{SOURCE}"
         )
         form = await bot.user.command("/fact", "edit entity:KAIST attribute:budget")
-        # Before the bot stops: a clean stop gives up the digest leader lease (a write).
+        # Read before the bot stops: stopping hands the digest leader lease back (a write).
         after = database_bytes(store)
 
     assert "관리자" in refused.text and answered(refused, private=True)
@@ -475,7 +475,8 @@ async def test_a_bad_or_stale_signature_is_refused_in_http_mode(
             user=ADMIN_USER_ID, signing="bad",
         )  # fmt: skip
         stale = await bot.user.command("/about", signing="stale")
-        after = database_bytes(store)  # before the clean stop gives up the leader lease
+        # Read before the bot stops: stopping hands the digest leader lease back (a write).
+        after = database_bytes(store)
 
     assert (forged.delivery.status, stale.delivery.status) == (401, 401)
     assert forged.calls == forged.posts == stale.posts == []

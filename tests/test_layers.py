@@ -19,7 +19,8 @@ CORE = ("bot/briefing", "bot/admin", "bot/digest")
 # What only a front end (or the composition root that wires front ends) may import.
 FRONT_END_MODULES = (
     "discord", "slack_bolt", "slack_sdk", "aiohttp", "nacl", "bot.discord_adapter",
-    "bot.slack_adapter", "bot.render", "bot.console", "bot.app", "bot.http", "bot.web",
+    "bot.slack_adapter", "bot.ids", "bot.render", "bot.console", "bot.app", "bot.http",
+    "bot.web",
 )  # fmt: skip
 # Words and markup that belong to one platform: its name, its mention and emphasis
 # syntax, its layout tricks and the names of its payload parts.

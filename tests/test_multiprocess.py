@@ -32,7 +32,7 @@ from loopback.server import TOKEN, LoopbackDiscord
 from bot.digest.schedule import parse_schedule
 from bot.digest.scheduler import LEADER_LEASE
 from bot.digest.subscriptions import INTERRUPTED, SENT, DigestBook, Settings
-from bot.discord_adapter import ids
+from bot.ids import discord as ids
 from store.fact_store import FactStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -286,7 +286,9 @@ async def test_two_gateway_shards_in_two_processes_each_answer_their_own_servers
         config.write_text(
             f'[store]\npath = "{store.path}"\n'
             f"[discord]\nshard_count = 2\nshard_ids = [{shard}]\nguild_ids = [{obj.GUILD_ID}]\n"
-            f'api_base = "{discord.api_base}"\ngateway_url = "{discord.gateway_url}"\n',
+            f'api_base = "{discord.api_base}"\ngateway_url = "{discord.gateway_url}"\n'
+            # Each process's HTTP application (health, metrics, pages) on its own free port.
+            '[http]\nhost = "127.0.0.1"\nport = 0\n',
             encoding="utf-8",
         )
         process = await asyncio.create_subprocess_exec(

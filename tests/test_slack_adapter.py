@@ -25,7 +25,7 @@ from bot.digest.delivery import notice
 from bot.digest.subscriptions import DigestBook
 from bot.discord_adapter.client import DiscordFrontEnd
 from bot.http_server import HttpServer
-from bot.slack_adapter import ids
+from bot.ids import slack as ids
 from bot.slack_adapter.front_end import SlackFrontEnd
 from bot.slack_adapter.people import REMEMBER_SECONDS, People
 from bot.slack_adapter.poster import ChannelPacer, SlackPoster

@@ -36,6 +36,7 @@ from bot.briefing.model import (
     Span,
     line,
 )
+from bot.ids import slack as ids
 from bot.render.slack_blocks import (
     SECTION_TEXT_MAX,
     escape,
@@ -48,7 +49,6 @@ from bot.render.slack_blocks import (
     read_follow_up,
     reply_messages,
 )
-from bot.slack_adapter import ids
 from store.fact_store import FactStore
 
 

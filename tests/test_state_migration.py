@@ -18,7 +18,7 @@ from sqlite_utils.migrations import Migrations
 from bot import state
 from bot.digest.delivery import DigestEngine
 from bot.digest.subscriptions import DigestBook
-from bot.discord_adapter import ids
+from bot.ids import discord as ids
 from store.db import connect
 from store.fact_store import FactStore
 

@@ -8,7 +8,7 @@ import pytest
 from bot.app import trust_rules
 from bot.config import Config
 from bot.console import OPERATOR, console_actor
-from bot.discord_adapter import ids
+from bot.ids import discord as ids
 from bot.trust import ANONYMOUS, Actor, TrustRules, may_edit_facts, may_manage_digests
 
 RULES = trust_rules(Config(admin_user_ids=(1,), admin_role_ids=(50,), admin_guild_ids=(900,)))

@@ -95,6 +95,7 @@ class DigestScheduler:
         # Set once start-up has had its turn (led and sent what was missed, or found a
         # leader): from then on it runs as scheduled.
         self.caught_up = asyncio.Event()
+        self._starting = False
         self._lag: float | None = None
 
     @property
@@ -113,17 +114,19 @@ class DigestScheduler:
         `leased=False` leads without a lease: for the local console, whose digests only
         it can post (to its own output) and which writes nothing when nothing is due.
         """
-        if self._sweeper is not None:
+        if self._sweeper is not None or self._starting:
             log.warning("digest scheduler already started; not starting it again")
             return False
         self.leased = leased
         self._swept_at = time.monotonic()
-        # The sweep loop first sleeps a sweep: started now, it runs (and reports alive)
-        # while start-up catches up.
-        self._sweeper = asyncio.create_task(self._sweep_forever(), name="digest sweep")
+        self._starting = True
         await self.take_turn()
         if self.scheduler is None:
             log.info("another process leads the digest scheduler; %s follows", self.engine.holder)
+        # The sweep loop starts after start-up's turn, never beside it: a sweep renews the
+        # lead only when the turn before it has finished (a leader stuck posting loses it).
+        self._sweeper = asyncio.create_task(self._sweep_forever(), name="digest sweep")
+        self._starting = False
         self.caught_up.set()
         return True
 
@@ -157,7 +160,7 @@ class DigestScheduler:
             return
         if self.scheduler is None:
             # Leading from the start is the usual case of one process; taking over is news.
-            taking_over = self.caught_up.is_set()
+            taking_over = not self._starting
             log.log(
                 logging.WARNING if taking_over else logging.DEBUG,
                 "leading the digest scheduler as %s%s", self.engine.holder,
@@ -236,13 +239,9 @@ class DigestScheduler:
         """Whether it runs here and is alive; reads only, so any thread may ask."""
         scheduler, sweeper = self.scheduler, self._sweeper
         fresh = time.monotonic() - self._swept_at <= OVERDUE_SWEEPS * self.sweep_seconds
-        alive = (
-            scheduler is not None
-            and scheduler.running
-            and sweeper is not None
-            and not sweeper.done()
-            and fresh
-        )
+        # While start-up catches up, the sweep loop has not started yet.
+        sweeping = self._starting or (sweeper is not None and not sweeper.done())
+        alive = scheduler is not None and scheduler.running and sweeping and fresh
         return SchedulerStatus(scheduler is not None, alive, self._last_sweep, self._lag)
 
     def _job_submitted(self, event: JobSubmissionEvent) -> None:

@@ -1,4 +1,4 @@
-"""Who is asking and where, in the ids the core stores (`bot.discord_adapter.ids`).
+"""Who is asking and where, in the ids the core stores (`bot.ids.discord`).
 
 Both ways Discord reaches us end here: the gateway path reads a discord.py
 `Interaction`, the HTTP interactions endpoint the raw JSON Discord POSTs. Each payload
@@ -14,8 +14,8 @@ from typing import Any
 
 import discord
 
-from bot.discord_adapter import ids
 from bot.i18n import locale_for
+from bot.ids import discord as ids
 from bot.trust import Actor
 
 MANAGE_GUILD = 1 << 5

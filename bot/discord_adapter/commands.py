@@ -21,10 +21,10 @@ from discord import app_commands
 from bot.briefing.answers import Choice
 from bot.briefing.commands import Command, Option
 from bot.commandline import ALL_COMMANDS
-from bot.discord_adapter import ids
 from bot.discord_adapter.names import managed_groups, option_key, placement
 from bot.discord_adapter.respond import InteractionRunner
 from bot.discord_adapter.translator import text
+from bot.ids import discord as ids
 from bot.render.discord_payload import CUSTOM_ID_MAX, PAGE_ID, PAGED
 
 Interaction = discord.Interaction

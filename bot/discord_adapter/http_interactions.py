@@ -38,7 +38,6 @@ from bot.app import App
 from bot.briefing.answers import Invocation, error_reply
 from bot.briefing.commands import Command, Option
 from bot.briefing.model import Answer, Reply
-from bot.discord_adapter import ids
 from bot.discord_adapter.checks import payload_actor, payload_locale, payload_place
 from bot.discord_adapter.client import BriefBot
 from bot.discord_adapter.commands import CHOICES_MAX, discord_choices
@@ -52,6 +51,7 @@ from bot.discord_adapter.views import (
 )
 from bot.http_server import HttpServer
 from bot.i18n import t
+from bot.ids import discord as ids
 from bot.logs import log_context
 from bot.render.discord_payload import EPHEMERAL, DiscordMessage, reply_messages
 

@@ -17,9 +17,9 @@ import discord
 from bot.briefing.model import Reply, Section, line
 from bot.digest.delivery import ChannelForbidden, ChannelGone, DeliveryProgress
 from bot.digest.subscriptions import Subscription
-from bot.discord_adapter import ids
 from bot.discord_adapter.views import message_kwargs, post_reply
 from bot.i18n import t
+from bot.ids import discord as ids
 from bot.render.discord_payload import reply_messages
 
 log = logging.getLogger(__name__)

@@ -28,8 +28,8 @@ from bot.briefing.model import (
     Span,
     plain_text,
 )
-from bot.discord_adapter import ids
 from bot.i18n import t
+from bot.ids import discord as ids
 from bot.render.fitting import cut, pack_lines, render_line
 
 TITLE_MAX = 256

@@ -36,8 +36,8 @@ from bot.briefing.model import (
     prose,
 )
 from bot.i18n import t
+from bot.ids import slack as ids
 from bot.render.fitting import cut, pack_lines, render_line
-from bot.slack_adapter import ids
 
 BLOCKS_PER_MESSAGE = 50
 BLOCKS_PER_VIEW = 100

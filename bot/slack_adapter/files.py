@@ -38,8 +38,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.briefing.answers import Invocation
 from bot.briefing.model import Attachment, Card, Reply, prose
 from bot.i18n import t
+from bot.ids import slack as ids
 from bot.render.slack_files import direct_comment, file_names, file_uploads
-from bot.slack_adapter import ids
 from bot.slack_adapter.respond import ResponseUrl
 
 log = logging.getLogger(__name__)

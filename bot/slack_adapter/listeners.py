@@ -30,6 +30,7 @@ from bot.briefing.commands import OptionError
 from bot.briefing.model import Card, Form, Reply, Section, Span, line, prose
 from bot.commandline import parse_command_line
 from bot.i18n import t
+from bot.ids import slack as ids
 from bot.render.slack_blocks import (
     FORM_CALLBACK,
     NAME_ACTION,
@@ -43,7 +44,6 @@ from bot.render.slack_blocks import (
     options_payload,
     read_follow_up,
 )
-from bot.slack_adapter import ids
 from bot.slack_adapter.files import FileSharer
 from bot.slack_adapter.people import People
 from bot.slack_adapter.poster import SlackPoster

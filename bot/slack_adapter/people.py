@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.i18n import locale_for
-from bot.slack_adapter import ids
+from bot.ids import slack as ids
 from bot.trust import Actor
 
 log = logging.getLogger(__name__)

@@ -26,8 +26,8 @@ from bot.briefing.model import Reply, Section, prose
 from bot.digest.delivery import ChannelForbidden, ChannelGone, DeliveryProgress
 from bot.digest.subscriptions import Subscription
 from bot.i18n import t
+from bot.ids import slack as ids
 from bot.render.slack_blocks import reply_messages
-from bot.slack_adapter import ids
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.briefing.commands import COMMANDS, OptionError
 from bot.commandline import ALL_COMMANDS, GROUPS
-from bot.slack_adapter import ids
+from bot.ids import slack as ids
 
 # One command that takes any other as its first word: `/brief program KAIST`.
 UMBRELLA = "brief"
