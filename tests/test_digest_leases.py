@@ -8,6 +8,8 @@ real processes and a real kill -9 are in `test_multiprocess.py`.
 
 from __future__ import annotations
 
+import socket
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +20,7 @@ from digest_fakes import ManualClock, RecordingPoster, subscribe, utc
 
 from bot.digest.delivery import CLAIM_LEASE, DigestEngine
 from bot.digest.scheduler import LEADER_LEASE, DigestScheduler
-from bot.digest.subscriptions import CLAIMED, SENT, DigestBook
+from bot.digest.subscriptions import CLAIMED, INTERRUPTED, SENT, DigestBook
 from store.fact_store import FactStore
 
 START = utc(2025, 12, 15, 0, 0, 30)  # 09:00:30 in Seoul: a daily 09:00 run is due
@@ -155,3 +157,89 @@ async def test_a_process_posting_elsewhere_leads_its_own_scheduler(
     finally:
         for scheduler in made:
             await scheduler.stop()
+
+
+# --- holders known gone -----------------------------------------------------------------
+
+
+@pytest.fixture
+def live_process() -> Iterator[subprocess.Popen[bytes]]:
+    """A process of this host that runs until the test kills it."""
+    child = subprocess.Popen(["sleep", "120"])
+    yield child
+    child.kill()
+    child.wait()
+
+
+def holder_of(pid: int) -> str:
+    return f"{socket.gethostname()}:{pid}:0000aa"
+
+
+async def test_a_claim_of_a_gone_holder_is_taken_over_at_once_and_a_live_ones_is_not(
+    store: FactStore, books: tuple[DigestBook, DigestBook], live_process: subprocess.Popen[bytes]
+) -> None:
+    a, b = books
+    subscription = subscribe(a, START - timedelta(days=1))
+    owner = holder_of(live_process.pid)
+    assert a.claim(
+        subscription.id, "2025-12-15T09:00", START, "n", START, late=False,
+        owner=owner, lease_until=START + CLAIM_LEASE,
+    )  # fmt: skip
+    poster = RecordingPoster()
+    clock = ManualClock(START + timedelta(minutes=1))  # the claim's lease has 9 minutes left
+    engine = DigestEngine(store, b, [poster], clock=clock)
+    assert await engine.deliver_due() == [] and poster.posts == []  # its owner still runs
+
+    live_process.kill()
+    live_process.wait()
+    [outcome] = await engine.deliver_due()
+
+    assert (outcome.status, len(poster.posts)) == (SENT, 1)
+    [delivery] = b.deliveries(subscription.id)
+    assert (delivery.claimed_by, delivery.attempts) == (engine.holder, 2)
+
+
+async def test_a_claim_left_longer_ago_than_the_grace_is_given_up_as_interrupted(
+    store: FactStore, books: tuple[DigestBook, DigestBook], live_process: subprocess.Popen[bytes]
+) -> None:
+    a, b = books
+    subscription = subscribe(a, START - timedelta(days=1))
+    live_process.kill()
+    live_process.wait()
+    assert a.claim(
+        subscription.id, "2025-12-15T09:00", START, "n", START, late=False,
+        owner=holder_of(live_process.pid), lease_until=START + CLAIM_LEASE,
+    )  # fmt: skip
+    poster = RecordingPoster()
+    engine = DigestEngine(store, b, [poster], clock=ManualClock(START + timedelta(hours=7)))
+
+    [outcome] = await engine.deliver_due()
+
+    assert (outcome.status, poster.posts) == (INTERRUPTED, [])
+    assert [d.status for d in b.deliveries(subscription.id)] == [INTERRUPTED]
+
+
+async def test_the_leader_lease_of_a_gone_holder_is_taken_at_once(
+    store: FactStore, books: tuple[DigestBook, DigestBook], live_process: subprocess.Popen[bytes]
+) -> None:
+    a, b = books
+    clock = ManualClock(START)
+    scheduler = DigestScheduler(
+        DigestEngine(store, b, [RecordingPoster()], clock=clock), ZoneInfo("Asia/Seoul"),
+        sweep_seconds=3600,
+    )  # fmt: skip
+    leader = holder_of(live_process.pid)
+    assert a.hold_lease(scheduler.lease_name, leader, START, START + scheduler.lease)
+    try:
+        assert await scheduler.start() and scheduler.scheduler is None  # a live leader
+        live_process.kill()
+        live_process.wait()
+        clock.advance(seconds=1)  # its lease has almost three hours left
+        await scheduler.take_turn()
+        assert scheduler.scheduler is not None
+        assert a.lease_holder(scheduler.lease_name) == (
+            scheduler.engine.holder,
+            clock.now + scheduler.lease,
+        )
+    finally:
+        await scheduler.stop()

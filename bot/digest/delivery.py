@@ -312,10 +312,17 @@ class DigestEngine:
         A claim is abandoned when its owner's lease ran out, or at once when its owner
         was a process of this host that is gone (killed, and restarted as this one):
         Discord keeps a nonce only minutes, so the rest must go out soon. A claim older
-        than the grace is given up (interrupted): a digest hours late helps nobody.
+        than the grace is given up (interrupted): a digest hours late helps nobody. This
+        process's own claims are never abandoned: one whose lease ran out is still being
+        posted (a long rate limit), and taking it over would post beside it.
+
+        The rest is built as the attempt that died built it (at the time it started, late
+        only if it was late), so its messages continue the ones already in the channel.
         """
         outcomes = []
         for claim in await asyncio.to_thread(self.book.abandoned_claims, now, self._gone):
+            if claim.claimed_by == self.holder:
+                continue
             subscription = await asyncio.to_thread(self.book.get, claim.subscription_id)
             poster = self.poster_for(subscription.place) if subscription else None
             if subscription is None or poster is None:
@@ -339,7 +346,10 @@ class DigestEngine:
                 claim.subscription_id, claim.period, claim.parts_sent,
             )  # fmt: skip
             try:
-                outcomes.append(await self._post_claimed(poster, subscription, taken, now, True))
+                resumed = self._post_claimed(
+                    poster, subscription, taken, claim.claimed_at, claim.late
+                )
+                outcomes.append(await resumed)
             except Exception:
                 log.exception("digest %d: delivery crashed", subscription.id)
         return outcomes
@@ -365,7 +375,8 @@ class DigestEngine:
         now: datetime,
         late: bool,
     ) -> Outcome:
-        """Build the digest of a claimed period and post what of it is not posted yet."""
+        """Build the digest of a claimed period as at `now` and post what of it is not
+        posted yet."""
         done = Outcome(subscription.id, claim.period, SENT, late)
         first: list[str] = [claim.message_id] if claim.message_id else []
 

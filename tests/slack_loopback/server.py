@@ -48,6 +48,7 @@ METHOD_SCOPES = {
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "files.info": "files:read",
+    "conversations.history": "channels:history",
 }
 SCOPES = frozenset({"commands", "chat:write.public", *METHOD_SCOPES.values()})
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
@@ -91,6 +92,10 @@ class Failure:
     retry_after: int | None
     delay: float
     times: int
+    # Matching calls let through untouched before this failure applies.
+    after: int = 0
+    # Carry the call out, then never answer (the answer lost, as when the caller dies).
+    silent: bool = False
 
 
 @dataclass
@@ -216,6 +221,8 @@ class SlackStandIn:
         self._triggers: dict[str, Trigger] = {}
         self._tickets: set[str] = set()
         self._failures: list[Failure] = []
+        # Answers withheld by `lose_answer` wait for this (set when the stand-in stops).
+        self._stopping = asyncio.Event()
         self._sockets: list[tuple[web.WebSocketResponse, web.BaseRequest]] = []
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -257,6 +264,7 @@ class SlackStandIn:
         self._session = aiohttp.ClientSession()
 
     async def stop(self) -> None:
+        self._stopping.set()
         for socket, _ in list(self._sockets):
             await socket.close()
         if self._session is not None:
@@ -292,6 +300,12 @@ class SlackStandIn:
     def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Delay the next `times` answers to `method` by `seconds`, then answer normally."""
         self._failures.append(Failure(method, None, 200, None, None, seconds, times))
+
+    def lose_answer(self, method: str, *, after: int = 0) -> None:
+        """Carry out the call of `method` that comes after `after` others, then never answer
+        it: what a caller killed mid-call leaves (the message is in the channel, and nobody
+        heard so)."""
+        self._failures.append(Failure(method, None, 200, None, None, 0.0, 1, after, silent=True))
 
     def drop_socket(self) -> None:
         """Cut every Socket Mode connection as a network failure would (no close frame)."""
@@ -650,9 +664,12 @@ class SlackStandIn:
             }
             return self._answer(call, answer)
         try:
-            return self._answer(call, {"ok": True, **handler(call)})
+            answer = {"ok": True, **handler(call)}
         except ApiError as exc:
             return self._answer(call, {"ok": False, "error": exc.error})
+        if failure is not None and failure.silent:
+            await self._stopping.wait()
+        return self._answer(call, answer)
 
     def _answer(
         self,
@@ -680,6 +697,9 @@ class SlackStandIn:
     def _take_failure(self, method: str, args: dict[str, Any]) -> Failure | None:
         for failure in self._failures:
             if failure.method == method and failure.channel in (None, args.get("channel")):
+                if failure.after > 0:
+                    failure.after -= 1
+                    return None
                 failure.times -= 1
                 if failure.times <= 0:
                     self._failures.remove(failure)
@@ -826,22 +846,33 @@ class SlackStandIn:
         return {"user": user.info(include_locale=_flag(call.args.get("include_locale")))}
 
     def _conversation_history(self, call: Call) -> dict[str, Any]:
-        """The channel's messages newest first, with their metadata when asked for; a
-        channel the bot is not in cannot be read."""
+        """The channel's messages newest first, as Slack answers: each message's
+        `metadata` only when `include_all_metadata` is asked for; a channel the bot is not
+        in cannot be read. One page (`limit`, 100 by default); older pages are not served."""
         channel = self.channels.get(call.args.get("channel", ""))
         if channel is None:
             raise ApiError("channel_not_found")
         if not channel.is_member:
             raise ApiError("not_in_channel")
         limit = int(call.args.get("limit") or 100)
-        shown = [m for m in self.messages if m.channel == channel.id and not m.ephemeral]
+        shown = [
+            m
+            for m in self.messages
+            if m.channel == channel.id and not m.ephemeral and not m.deleted
+        ]
+        with_metadata = _flag(call.args.get("include_all_metadata"))
         messages = []
-        for message in reversed([m for m in shown if not m.deleted][-limit:]):
+        for message in reversed(shown[-limit:]):
             found = message.payload()
-            if _flag(call.args.get("include_all_metadata")) and "metadata" in message.body:
+            if with_metadata and "metadata" in message.body:
                 found["metadata"] = message.body["metadata"]
             messages.append(found)
-        return {"messages": messages, "has_more": len(shown) > limit}
+        return {
+            "messages": messages,
+            "has_more": len(shown) > limit,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": ""},
+        }
 
     def _conversation_info(self, call: Call) -> dict[str, Any]:
         channel = self.channels.get(call.args.get("channel", ""))
