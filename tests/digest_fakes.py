@@ -75,7 +75,10 @@ class RecordingPoster:
     async def post(
         self, place: str, reply: Reply, key: str, locale: str, progress: DeliveryProgress
     ) -> None:
-        """The whole digest as one message (the engine's parts are the poster's business)."""
+        """The whole digest as one message (the engine's parts are the poster's business):
+        posted already if an earlier attempt recorded it."""
+        if progress.posted:
+            return
         if self.failures:
             raise self.failures.pop(0)
         self.posts.append(Post(place, reply, key, locale))
