@@ -77,6 +77,8 @@ from store.fact_store import FactStore
 
 ROOT = Path(__file__).resolve().parent.parent
 DEADLINE_S = 3.0
+# A process that is not ready again this long after it was killed is a failure of the soak.
+RESTART_TIMEOUT_S = 90.0
 ADMIN_ROLE = discord_obj.ADMIN_ROLE_ID
 SOURCE = "byline-2025-foundation-kickoff"
 EDITED = "ETRI"
@@ -214,6 +216,12 @@ class BotProcess:
             await self._reader
         return code
 
+    def abandon(self) -> None:
+        """Kill it if it still runs: a soak that failed leaves no bot behind."""
+        if self.process is not None and self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+
     def was_down(self, moment: float, seconds: float = DEADLINE_S) -> bool:
         """Whether it was down at `moment` or went down within `seconds` after it."""
         return any(w.covers(moment, moment + seconds) for w in self.down)
@@ -279,6 +287,7 @@ class SoakReport:
     processes: dict[str, dict[str, Any]] = field(default_factory=dict)
     store_check: str = ""
     invalid_bodies: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)
     errors_logged: list[str] = field(default_factory=list)
     soak_errors: list[str] = field(default_factory=list)
 
@@ -321,6 +330,7 @@ class SoakReport:
         for name, process in self.processes.items():
             out.append(f"{name}: {json.dumps(process)}")
         out.append(f"store check: {self.store_check}; invalid bodies: {len(self.invalid_bodies)}")
+        out.append("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.phases.items()))
         problems = self.problems()
         out.append("problems: none" if not problems else f"problems ({len(problems)}):")
         out += [f"  {p}" for p in problems[:50]]
@@ -366,6 +376,8 @@ class Soak:
         self.started = 0.0
         self.load_ended = datetime.now(UTC)
         self._inflight = asyncio.Semaphore(24)
+        # Seconds each part of the run took: start-up, load (with the last restart), settle.
+        self.phases: dict[str, float] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
 
     # -- set-up --------------------------------------------------------------------------
@@ -442,10 +454,11 @@ class Soak:
 
     # -- running -------------------------------------------------------------------------
 
-    def spawn(self, coroutine: Awaitable[Any]) -> None:
+    def spawn(self, coroutine: Awaitable[Any]) -> asyncio.Future[Any]:
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
+        return task
 
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
@@ -453,6 +466,7 @@ class Soak:
             self.soak_errors.append(repr(task.exception()))
 
     async def run(self) -> SoakReport:
+        began = time.perf_counter()
         await self.discord.start()
         await self.slack.start()
         try:
@@ -460,6 +474,7 @@ class Soak:
             self.make_processes()
             for process in self.processes:
                 await process.start()
+            self.phases["start-up"] = time.perf_counter() - began
             watchers = [asyncio.create_task(p.watch()) for p in self.processes]
             self.started = time.perf_counter()
             workers = [
@@ -477,7 +492,9 @@ class Soak:
                 if isinstance(result, Exception):
                     self.soak_errors.append(repr(result))
             await self.restart_any_down()
+            self.phases["load"] = time.perf_counter() - self.started
             await self.settle()
+            self.phases["settle"] = time.perf_counter() - self.started - self.phases["load"]
             for watcher in watchers:
                 watcher.cancel()
             exits = {p.name: await p.stop() for p in self.processes}
@@ -485,13 +502,18 @@ class Soak:
         finally:
             for task in list(self._tasks):
                 task.cancel()
+            for process in self.processes:
+                process.abandon()
             await self.slack.stop()
             await self.discord.stop()
 
     async def restart_any_down(self) -> None:
-        for process in self.processes:
-            while process.down[-1].end == float("inf"):
-                await asyncio.sleep(0.1)
+        """Wait for a restart under way to finish (a process not back in time fails the soak
+        rather than hanging it)."""
+        async with asyncio.timeout(RESTART_TIMEOUT_S):
+            for process in self.processes:
+                while process.down[-1].end == float("inf"):
+                    await asyncio.sleep(0.1)
 
     async def sample_rss(self) -> None:
         while True:
@@ -761,11 +783,17 @@ class Soak:
             await asyncio.sleep(wait)
             process = self.processes[turn % len(self.processes)]
             turn += 1
-            self.faults["kill -9"] += 1
-            await process.kill()
-            await asyncio.sleep(0.3)
-            await process.start()
-            await self.check_edits()
+            # Shielded: the end of the load must not leave a process killed and not restarted
+            # (or restarted and never marked ready).
+            await asyncio.shield(self.spawn(self.kill_and_restart(process)))
+
+    async def kill_and_restart(self, process: BotProcess) -> None:
+        """kill -9, restart at once, and check every acknowledged edit survived."""
+        self.faults["kill -9"] += 1
+        await process.kill()
+        await asyncio.sleep(0.3)
+        await process.start()
+        await self.check_edits()
 
     async def faults_loop(self) -> None:
         """A fault every `fault_every` seconds (on average), drawn from the list in turn."""
@@ -996,7 +1024,7 @@ class Soak:
             status = statuses.get((subscribed.id, period), "none")
             counts[f"log {status}"] += 1
             complete = bool(parts) and sorted(parts) == list(range(max(parts) + 1))
-            if complete and status == "sent":
+            if complete and status.startswith("sent"):
                 counts["posted"] += 1
             else:
                 lost.append(f"{name}: log {status}, parts received {dict(parts)}")
@@ -1005,14 +1033,19 @@ class Soak:
         return dict(counts), lost, duplicated
 
     def delivery_statuses(self) -> dict[tuple[int, str], str]:
+        """Each delivery's status in the log; `sent, again` for one that took more than one
+        attempt (a kill or a failure cut the first off, and another finished it)."""
         connection = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=30)
         try:
             rows = connection.execute(
-                "SELECT subscription_id, period, status FROM digest_deliveries"
+                "SELECT subscription_id, period, status, attempts FROM digest_deliveries"
             ).fetchall()
         finally:
             connection.close()
-        return {(row[0], row[1]): row[2] for row in rows}
+        return {
+            (row[0], row[1]): f"{row[2]}, again" if row[2] == "sent" and row[3] > 1 else row[2]
+            for row in rows
+        }
 
     def classify(self, attempt: Attempt, late_ids: set[str]) -> str:
         """answered, late or unanswered, and `(down)` when its process was down or
@@ -1074,6 +1107,7 @@ class Soak:
         report.soak_errors = self.soak_errors + self.import_failures
         report.digests, report.digests_lost, report.digests_duplicated = self.digest_tally()
         report.faults = dict(self.faults)
+        report.phases = {name: round(seconds, 1) for name, seconds in self.phases.items()}
         for process in self.processes:
             report.processes[process.name] = {
                 "starts": process.starts,
