@@ -169,7 +169,7 @@ def m004_leases(db: sqlite_utils.Database) -> None:
 
     A delivery claim records who took it (`claimed_by`) and until when that process
     vouches for it (`lease_until`): only a claim whose lease has run out was left by a
-    process that died, and only that one is settled as interrupted. `bot_leases` holds
+    process that died, and only that one is taken over by another. `bot_leases` holds
     named leases such as the digest scheduler's leader: one holder at a time, renewed
     before `until`, free for anyone to take after it. Claims made before this have no
     lease, which reads as run out: no process can still be delivering them.

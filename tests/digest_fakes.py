@@ -13,7 +13,7 @@ from typing import Any
 from bot.briefing.answers import Invocation
 from bot.briefing.model import Reply
 from bot.digest.commands import DigestCommands
-from bot.digest.delivery import DeliveryProgress
+from bot.digest.delivery import DeliveryProgress, process_holder
 from bot.digest.schedule import parse_schedule
 from bot.digest.subscriptions import DigestBook, Settings, Subscription
 from bot.ids import discord as ids
@@ -27,6 +27,13 @@ from store.revisions import Change, record_revision
 PROGRAM = "sovereign-ai-foundation-model"
 SOURCE = "byline-2025-foundation-kickoff"
 GUILD, CHANNEL, USER = 100, 200, 300
+
+
+def holder_of(pid: int, *, namespace: str | None = None) -> str:
+    """The holder name a process `pid` of this host (and pid namespace, unless another is
+    given) would have had."""
+    host, _, _, mine = process_holder().split(":")
+    return f"{host}:{pid}:0000aa:{mine if namespace is None else namespace}"
 
 
 class ManualClock:

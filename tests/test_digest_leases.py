@@ -8,7 +8,6 @@ real processes and a real kill -9 are in `test_multiprocess.py`.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -16,9 +15,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from digest_fakes import ManualClock, RecordingPoster, subscribe, utc
+from digest_fakes import ManualClock, RecordingPoster, holder_of, subscribe, utc
 
-from bot.digest.delivery import CLAIM_LEASE, DigestEngine
+from bot.digest.delivery import CLAIM_LEASE, DigestEngine, holder_gone, process_holder
 from bot.digest.scheduler import LEADER_LEASE, DigestScheduler
 from bot.digest.subscriptions import CLAIMED, INTERRUPTED, SENT, DigestBook
 from store.fact_store import FactStore
@@ -171,10 +170,6 @@ def live_process() -> Iterator[subprocess.Popen[bytes]]:
     child.wait()
 
 
-def holder_of(pid: int) -> str:
-    return f"{socket.gethostname()}:{pid}:0000aa"
-
-
 async def test_a_claim_of_a_gone_holder_is_taken_over_at_once_and_a_live_ones_is_not(
     store: FactStore, books: tuple[DigestBook, DigestBook], live_process: subprocess.Popen[bytes]
 ) -> None:
@@ -243,3 +238,20 @@ async def test_the_leader_lease_of_a_gone_holder_is_taken_at_once(
         )
     finally:
         await scheduler.stop()
+
+
+def test_only_a_holder_of_this_host_and_pid_namespace_can_be_known_gone(
+    live_process: subprocess.Popen[bytes],
+) -> None:
+    """Two containers may share a host name but not their pids: a free pid in another
+    namespace says nothing, and neither does a holder name without one (an older release)."""
+    me = process_holder()
+    live_process.kill()
+    live_process.wait()
+    dead = live_process.pid
+    assert holder_gone(holder_of(dead), me)
+    assert not holder_gone(holder_of(dead, namespace="4026531999"), me)
+    assert not holder_gone(holder_of(dead).rpartition(":")[0], me)
+    assert not holder_gone(holder_of(dead).replace(me.split(":")[0], "elsewhere", 1), me)
+    assert holder_gone(process_holder(), me), "an earlier process with this pid: restarted"
+    assert not holder_gone(me, me)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import socket
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, timedelta
@@ -23,7 +22,7 @@ from pathlib import Path
 import discord
 import loopback.objects as discord_objects
 import pytest
-from digest_fakes import add_milestones, utc
+from digest_fakes import add_milestones, holder_of, utc
 from loopback.server import TOKEN, LoopbackDiscord
 from slack_loopback.objects import CHANNEL_ID, TEAM_ID
 from slack_loopback.server import BOT_TOKEN, SlackStandIn
@@ -53,7 +52,7 @@ def dead_holder() -> str:
     """The holder name of a process of this host that has exited (its pid is free)."""
     child = subprocess.Popen(["true"])
     child.wait()
-    return f"{socket.gethostname()}:{child.pid}:dead00"
+    return holder_of(child.pid)
 
 
 async def wait_until(condition: Callable[[], object], seconds: float = 30.0) -> None:

@@ -71,22 +71,32 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _pid_namespace() -> str:
+    """This process's pid namespace ('' where /proc does not say): two containers may share
+    a host name, yet neither can see the other's pids."""
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return ""
+
+
 def process_holder() -> str:
-    """A name for this process in claims and leases: host and pid for whoever reads the
-    table, and a random part so a restarted process with a reused pid is someone else."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    """A name for this process in claims and leases, `host:pid:random:pid-namespace`: host
+    and pid for whoever reads the table, a random part so a restarted process with a
+    reused pid is someone else, and the namespace its pid means something in."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}:{_pid_namespace()}"
 
 
 def holder_gone(holder: str | None, me: str) -> bool:
     """Whether `holder` (a `process_holder`) is known to run no more: a process of this
-    host whose pid is free, or an earlier process that had this one's pid (a container
-    restarted). A holder of another host, or a pid that is taken (perhaps by someone
-    else), is not known gone: its lease decides."""
+    host and pid namespace whose pid is free, or an earlier process that had this one's
+    pid (a restart reused it). A holder of another host or namespace, or a pid that is
+    taken (perhaps by someone else), is not known gone: its lease decides."""
     if not holder:
         return False
-    host, _, rest = holder.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != me.partition(":")[0] or not pid_text.isdigit():
+    host, pid_text, _, namespace = [*holder.split(":"), "", "", ""][:4]
+    my_host, _, _, my_namespace = [*me.split(":"), "", "", ""][:4]
+    if (host, namespace) != (my_host, my_namespace) or not namespace or not pid_text.isdigit():
         return False
     pid = int(pid_text)
     if pid == os.getpid():
