@@ -6,6 +6,7 @@ store, the digest tables, the engine and APScheduler are the real ones.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -120,6 +121,20 @@ class Asker:
             f"digest {operation}", options, locale, actor, ids.place(guild, channel)
         )
         return self.commands.answer(invocation)
+
+
+class HangingPoster(RecordingPoster):
+    """Posts hang until released, as a request to a platform that never answers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def post(
+        self, place: str, reply: Reply, key: str, locale: str, progress: DeliveryProgress
+    ) -> None:
+        await self.release.wait()
+        await super().post(place, reply, key, locale, progress)
 
 
 def subscribe(

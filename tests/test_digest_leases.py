@@ -8,14 +8,22 @@ real processes and a real kill -9 are in `test_multiprocess.py`.
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from digest_fakes import ManualClock, RecordingPoster, holder_of, subscribe, utc
+from digest_fakes import (
+    HangingPoster,
+    ManualClock,
+    RecordingPoster,
+    holder_of,
+    subscribe,
+    utc,
+)
 
 from bot.digest.delivery import CLAIM_LEASE, DigestEngine, holder_gone, process_holder
 from bot.digest.scheduler import LEADER_LEASE, DigestScheduler
@@ -255,3 +263,31 @@ def test_only_a_holder_of_this_host_and_pid_namespace_can_be_known_gone(
     assert not holder_gone(holder_of(dead).replace(me.split(":")[0], "elsewhere", 1), me)
     assert holder_gone(process_holder(), me), "an earlier process with this pid: restarted"
     assert not holder_gone(me, me)
+
+
+async def test_a_process_never_takes_over_its_own_claim_while_it_still_posts_it(
+    store: FactStore, digest_book: DigestBook
+) -> None:
+    """A post that outlasts the claim's lease (a long rate limit) is still this process's:
+    its next sweep must not post the period beside it."""
+    subscription = subscribe(digest_book, START - timedelta(days=1))
+    clock = ManualClock(START)
+    poster = HangingPoster()
+    engine = DigestEngine(store, digest_book, [poster], clock=clock)
+    first = asyncio.create_task(engine.deliver_due())
+    try:
+        await wait_for(lambda: digest_book.deliveries(subscription.id))
+        clock.advance(minutes=CLAIM_LEASE.total_seconds() / 60 + 1)
+        assert await engine.deliver_due() == []
+        poster.release.set()
+        [outcome] = await first
+    finally:
+        poster.release.set()
+        await asyncio.gather(first, return_exceptions=True)
+    assert (outcome.status, len(poster.posts)) == (SENT, 1)
+
+
+async def wait_for(condition: Callable[[], object]) -> None:
+    async with asyncio.timeout(30):
+        while not condition():
+            await asyncio.sleep(0.01)

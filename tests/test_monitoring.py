@@ -22,14 +22,13 @@ import loopback.objects as obj
 import pytest
 import time_machine
 from app_helpers import make_app
-from digest_fakes import ManualClock, RecordingPoster, subscribe, utc
+from digest_fakes import HangingPoster, ManualClock, RecordingPoster, subscribe, utc
 from loopback.harness import LoopbackBot
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.briefing.answers import Invocation
-from bot.briefing.model import Reply
-from bot.digest.delivery import DeliveryProgress, DigestEngine, digest_nonce
+from bot.digest.delivery import DigestEngine, digest_nonce
 from bot.digest.subscriptions import DigestBook
 from bot.http_server import HttpServer
 from bot.metrics import Metrics
@@ -299,20 +298,6 @@ async def test_what_start_up_settles_is_counted_too(
         return metrics.registry.get_sample_value("briefbot_digests_total", labels)
 
     assert (counted("missed"), counted("interrupted"), counted("sent")) == (1, 1, None)
-
-
-class HangingPoster(RecordingPoster):
-    """Posts hang until released, as a request to a platform that never answers."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.release = asyncio.Event()
-
-    async def post(
-        self, place: str, reply: Reply, key: str, locale: str, progress: DeliveryProgress
-    ) -> None:
-        await self.release.wait()
-        await super().post(place, reply, key, locale, progress)
 
 
 async def test_a_scheduler_stuck_in_a_delivery_is_unhealthy(store: FactStore) -> None:
