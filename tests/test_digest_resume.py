@@ -41,8 +41,10 @@ from bot.render.slack_blocks import reply_messages as slack_messages
 from bot.slack_adapter.poster import DIGEST_EVENT, ChannelPacer, SlackPoster
 from store.fact_store import FactStore
 
-NOW = utc(2025, 12, 15, 0, 0, 30)  # 09:00:30 in Seoul: the daily 09:00 run is due
-PERIOD = "2025-12-15T09:00"
+NOW = utc(2025, 12, 15, 14, 50, 30)  # 23:50:30 in Seoul: the daily 23:50 run is due
+PERIOD = "2025-12-15T23:50"
+# When the restarted process finishes it: the next day in Seoul, whose digest would differ.
+LATER = NOW + timedelta(minutes=20)
 # Enough milestones for a digest of several messages on both platforms.
 MILESTONES = 280
 KILLED_AT = 1  # the attempt dies with message 1 posted and its answer lost
@@ -62,7 +64,7 @@ async def wait_until(condition: Callable[[], object], seconds: float = 30.0) -> 
 
 
 def subscribe(book: DigestBook, place: str, scope: str, actor: str) -> Subscription:
-    settings = Settings(parse_schedule("daily 09:00"), "Asia/Seoul", 14, "ko", True)
+    settings = Settings(parse_schedule("daily 23:50"), "Asia/Seoul", 14, "ko", True)
     subscription, _ = book.subscribe(
         scope=scope, place=place, actor=actor, settings=settings, revision=1,
         now=NOW - timedelta(days=1),
@@ -72,7 +74,7 @@ def subscribe(book: DigestBook, place: str, scope: str, actor: str) -> Subscript
 
 @pytest.fixture
 def crowded(store: FactStore) -> FactStore:
-    add_milestones(store, ["2025-12-20"] * MILESTONES, date(2025, 12, 15))
+    add_milestones(store, ["2025-12-15"] * MILESTONES, date(2025, 12, 15))
     return store
 
 
@@ -95,8 +97,7 @@ async def kill_mid_message(
 
 async def finish(store: FactStore, digest_book: DigestBook, poster: Poster) -> None:
     """The restarted process: one sweep finishes the period, a second posts nothing."""
-    later = NOW + timedelta(seconds=20)
-    engine = DigestEngine(store, digest_book, [poster], clock=lambda: later)
+    engine = DigestEngine(store, digest_book, [poster], clock=lambda: LATER)
     [outcome] = await engine.deliver_due()
     assert (outcome.period, outcome.status) == (PERIOD, SENT)
     assert await engine.deliver_due() == []
@@ -154,8 +155,8 @@ async def test_discord_finishes_a_killed_delivery_with_the_messages_it_lacked(
     # Message 1 is sent again with its nonce (Discord answers with the one it has); 0 is not.
     assert sent == [f"{key}-{n}" for n in (0, 1, *range(KILLED_AT, total))]
     messages = server.channel_messages(channel)
-    # Together the messages are the digest as the first attempt built it: the rest of it is
-    # not built anew (late, or a day on) so that it would not continue the first part.
+    # Together the messages are the digest as the first attempt built it: the rest is not
+    # built anew on the next day, where it would not continue the first part.
     sent_embeds = [m["embeds"] for m in messages]
     built = [o.payload["embeds"] for o in whole]
     assert [[{k: e.get(k) for k in b} for e, b in zip(s, w, strict=True)]
