@@ -673,6 +673,8 @@ class Soak:
         """A slash command over Socket Mode (sent once a connection is up, as Slack does)."""
         attempt = Attempt(kind, self.gateway(), time.perf_counter(), edit_value=edit)
         self.attempts.append(attempt)
+        if not await self.slack_connected(attempt):
+            return attempt
         url = self.slack.new_response_url(user, slack_obj.CHANNEL_ID)
         payload = slack_obj.slash_command(
             command, text, user_id=user, channel=self.slack.channels[slack_obj.CHANNEL_ID],
@@ -712,9 +714,24 @@ class Soak:
             response_url=url,
         )  # fmt: skip
 
+    async def slack_connected(self, attempt: Attempt) -> bool:
+        """Wait for a Socket Mode connection before a user acts: Slack issues a trigger_id
+        when the user acts and it lives 3 s, so it must not be made while the bot is down
+        and used once it is back (a trigger Slack would never have issued)."""
+        try:
+            await self.slack.wait_until(
+                lambda: self.slack.open_connections > 0, "no Socket Mode connection"
+            )
+        except AssertionError:
+            attempt.refused = "no Socket Mode connection"
+            return False
+        return True
+
     async def slack_interaction(
         self, attempt: Attempt, payload: Callable[[], Awaitable[dict[str, Any]]]
     ) -> None:
+        if not await self.slack_connected(attempt):
+            return
         try:
             attempt.delivery = await self.slack.push("interactive", await payload())
             attempt.sent_at = attempt.delivery.sent_at
@@ -888,7 +905,9 @@ class Soak:
             key = f"soak-{number}-{index}"
             data["entities"].append(
                 {"id": key, "class": "institution", "kind": "company",
-                 "ko": f"소크 기업 {number}-{index}", "en": f"Soak Company {number}-{index}",
+                 # Distinct however names are compared (`11-7` and `1-17` are not).
+                 "ko": f"소크 기업 {number}호 {index}번",
+                 "en": f"Soak Company {number} item {index}",
                  "source": SOURCE,
                  "facts": [{"attr": "goal", "text": f"목표 {key}", "source": SOURCE},
                            {"attr": "partner", "entity": "etri", "source": SOURCE}],
