@@ -10,8 +10,9 @@ its grace). Time comes from an injected clock, so a test can say what "now" is.
 Each message posted is recorded as it goes (`DeliveryProgress`), so a delivery cut off
 part-way (a process killed mid-post, a failed request) is finished later from where it
 stopped: every period is posted exactly once, its messages each once. The one message
-that may have been in flight when an attempt died is made safe by the poster: Discord
-drops a resend with the same nonce, Slack's channel is read to see whether it arrived.
+that may have been in flight when an attempt died is made safe by the poster: a platform
+with idempotent sends drops a resend with the same key, another reads the place to see
+whether it arrived.
 """
 
 from __future__ import annotations
@@ -320,11 +321,11 @@ class DigestEngine:
         """Finish deliveries a process left mid-way, for the places posted from here.
 
         A claim is abandoned when its owner's lease ran out, or at once when its owner
-        was a process of this host that is gone (killed, and restarted as this one):
-        Discord keeps a nonce only minutes, so the rest must go out soon. A claim older
-        than the grace is given up (interrupted): a digest hours late helps nobody. This
-        process's own claims are never abandoned: one whose lease ran out is still being
-        posted (a long rate limit), and taking it over would post beside it.
+        was a process of this host that is gone (killed, and restarted as this one): a
+        platform keeps an idempotency key only minutes, so the rest must go out soon. A
+        claim older than the grace is given up (interrupted): a digest hours late helps
+        nobody. This process's own claims are never abandoned: one whose lease ran out is
+        still being posted (a long rate limit), and taking it over would post beside it.
 
         The rest is built as the attempt that died built it (at the time it started, late
         only if it was late), so its messages continue the ones already in the channel.
