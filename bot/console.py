@@ -24,6 +24,7 @@ from bot.app import App
 from bot.briefing.answers import Invocation, error_reply
 from bot.briefing.model import Answer, Reply
 from bot.commandline import ALL_COMMANDS, parse_command_line
+from bot.digest.delivery import DeliveryProgress
 from bot.digest.subscriptions import Subscription
 from bot.i18n import t
 from bot.ids import discord as discord_ids
@@ -139,9 +140,14 @@ class ConsolePoster:
             print("\n" + reply_text(reply, locale, place_namer(locale)) + "\n", file=self.stdout)
             self.stdout.flush()
 
-    async def post(self, place: str, reply: Reply, key: str, locale: str) -> str:
+    async def post(
+        self, place: str, reply: Reply, key: str, locale: str, progress: DeliveryProgress
+    ) -> None:
+        """The whole digest at once: the console has one message, printed or not."""
+        if progress.posted:
+            return
         self._print(reply, locale)
-        return f"console-{next(self.numbers)}"
+        await progress.record(0, f"console-{next(self.numbers)}")
 
     async def notify(self, subscription: Subscription, reason: str, message: Reply) -> None:
         self._print(message, subscription.language)

@@ -169,7 +169,7 @@ def m004_leases(db: sqlite_utils.Database) -> None:
 
     A delivery claim records who took it (`claimed_by`) and until when that process
     vouches for it (`lease_until`): only a claim whose lease has run out was left by a
-    process that died, and only that one is settled as interrupted. `bot_leases` holds
+    process that died, and only that one is taken over by another. `bot_leases` holds
     named leases such as the digest scheduler's leader: one holder at a time, renewed
     before `until`, free for anyone to take after it. Claims made before this have no
     lease, which reads as run out: no process can still be delivering them.
@@ -180,6 +180,17 @@ def m004_leases(db: sqlite_utils.Database) -> None:
         "CREATE TABLE bot_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL,"
         " until TEXT NOT NULL, taken_at TEXT NOT NULL)"
     )
+
+
+@BOT_MIGRATIONS(name="005_delivery_parts")
+def m005_delivery_parts(db: sqlite_utils.Database) -> None:
+    """How far a delivery got: how many of its messages are in the channel already.
+
+    A process killed while posting a digest of several messages left its claim behind;
+    with the count, whoever takes the claim over posts the rest, instead of giving the
+    period up (lost) or posting it all again (twice).
+    """
+    db.execute("ALTER TABLE digest_deliveries ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0")
 
 
 def migrate_bot(db: sqlite_utils.Database) -> None:

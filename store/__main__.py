@@ -4,7 +4,7 @@ python -m store [--db PATH] stats [--json]
 python -m store [--db PATH] check
 python -m store [--db PATH] export [--output FILE]
 python -m store [--db PATH] backup PATH
-python -m store [--db PATH] import FILE [--dry-run] [--reason TEXT]
+python -m store [--db PATH] import FILE [--dry-run] [--reason TEXT] [--progress-every N]
 python -m store [--db PATH] upgrade [--dry-run] [--locale ko|en]
 
 It never creates a store (the bot creates its own on first use): a mistyped `--db` is
@@ -22,6 +22,7 @@ from pathlib import Path
 from store.dataset import DatasetError, dump_yaml, read_dataset
 from store.errors import InvalidInput, StoreFault
 from store.fact_store import FactStore
+from store.progress import Progress
 
 
 def _print_stats(stats: dict, as_json: bool) -> None:
@@ -37,15 +38,33 @@ def _print_stats(stats: dict, as_json: bool) -> None:
             print(f"{section}: {value}")
 
 
-def _import(store: FactStore, path: Path, *, dry_run: bool, reason: str | None) -> int:
-    """Print the diff, then apply it (unless a dry run); 1 when the file is refused."""
+def _import(
+    store: FactStore, path: Path, *, dry_run: bool, reason: str | None, progress_every: int
+) -> int:
+    """Print the diff, then apply it (unless a dry run); 1 when the file is refused.
+
+    A refused file is one line per problem on stderr, each naming its line in the file:
+    `edit.yaml:12: entities[3] (etri).ko: …`. A long import says how far it has got.
+    """
+    progress = Progress(_to_stderr, f"{path.name}", every=progress_every)
     try:
         data, _ = read_dataset(path)
         result = store.import_dataset(
-            data, actor=f"import:{path.name}", reason=reason, dry_run=dry_run
+            data, actor=f"import:{path.name}", reason=reason, dry_run=dry_run, progress=progress
         )
-    except (DatasetError, InvalidInput, OSError) as exc:
-        print(f"{path}: {exc.en if isinstance(exc, InvalidInput) else exc}", file=sys.stderr)
+    except DatasetError as exc:
+        if exc.total > 1:
+            print(f"{path}: {exc.total:,} problems; nothing was written", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem.text("en", str(path)), file=sys.stderr)
+        if exc.total > len(exc.problems):
+            print(f"{path}: … and {exc.total - len(exc.problems):,} more", file=sys.stderr)
+        return 1
+    except InvalidInput as exc:
+        print(f"{path}: {exc.en}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{path}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     for line in result.diff():
         print(line)
@@ -59,6 +78,10 @@ def _import(store: FactStore, path: Path, *, dry_run: bool, reason: str | None) 
             f"{path}: {len(revisions)} changes applied as revisions {revisions[0]}–{revisions[-1]}"
         )
     return 0
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,6 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     bulk.add_argument("file", type=Path, help="data set YAML, usually an edited export")
     bulk.add_argument("--dry-run", action="store_true", help="show the changes, write nothing")
     bulk.add_argument("--reason", help="why, recorded with every revision")
+    bulk.add_argument(
+        "--progress-every",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="a progress line on stderr every N entities or changes (default 1000)",
+    )
     upgrade = commands.add_parser(
         "upgrade", help="apply newer bundled data set versions as revisions (admin edits kept)"
     )
@@ -125,7 +155,13 @@ def _run(store: FactStore, args: argparse.Namespace) -> int:
         store.backup(args.path)
         print(f"backed up {store.path} to {args.path}")
     elif args.command == "import":
-        return _import(store, args.file, dry_run=args.dry_run, reason=args.reason)
+        return _import(
+            store,
+            args.file,
+            dry_run=args.dry_run,
+            reason=args.reason,
+            progress_every=args.progress_every,
+        )
     elif args.command == "upgrade":
         for line in store.upgrade(dry_run=args.dry_run).lines(args.locale):
             print(line)

@@ -20,6 +20,8 @@ from store.search_index import reindex_entities
 
 # Tables whose rows belong to an entity (through `entity_id`, or being one).
 _ENTITY_ROW_TABLES = ("aliases", "facts", "milestones")
+# Tables whose rows record the revision that created them (`created_rev`).
+_STAMPED_TABLES = frozenset(("sources", "entities", "attributes", "facts", "milestones"))
 # What a person calls a row of each table an edit writes, in Korean and English.
 TABLE_NOUNS = {
     "sources": ("출처", "source"),
@@ -104,13 +106,16 @@ class ChangeSet:
 
     def row(self, table: str, row_id: str | int) -> dict[str, Any] | None:
         """The row's current state, every column, or None."""
-        rows = list(self.db.query(f"SELECT * FROM {table} WHERE id = ?", [row_id]))
-        return rows[0] if rows else None
+        cursor = self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id])
+        found = cursor.fetchone()
+        if found is None:
+            return None
+        return dict(zip([column[0] for column in cursor.description], found, strict=True))
 
     def insert(self, table: str, values: dict[str, Any]) -> str | int:
         """Insert a row (stamped with this revision when the table records one); its id."""
         values = dict(values)
-        if "created_rev" in self.db[table].columns_dict:
+        if table in _STAMPED_TABLES:
             values["created_rev"] = self.revision
         row_id = self._insert_row(table, values)
         self.record_insert(table, row_id)
@@ -204,9 +209,69 @@ class ChangeSet:
         return EditResult(revision, action, summary_ko, summary_en, tuple(self.changes), row_id)
 
     def _check_foreign_keys(self) -> None:
-        # Checked here rather than left to COMMIT: a COMMIT refused for a deferred
-        # foreign key leaves the transaction open instead of rolling it back.
-        for table in dict.fromkeys([*(c.table for c in self.changes), "search_docs"]):
-            broken = self.db.execute(f"PRAGMA foreign_key_check({table})").fetchone()
-            if broken:
-                raise RuntimeError(f"{table} row {broken[1]} points at a missing {broken[2]}")
+        """Every row written points at rows that exist, and no row removed is still pointed at.
+
+        Checked here rather than left to COMMIT: a COMMIT refused for a deferred foreign key
+        leaves the transaction open instead of rolling it back. Only the rows this change
+        set wrote are looked at (a whole-table `foreign_key_check` per edit made an import
+        of N entities cost N² and an edit cost more the larger the store).
+        """
+        references = _ForeignKeys(self.db)
+        for change in self.changes:
+            if change.after is not None:
+                for column, parent, key in references.of(change.table):
+                    value = change.after.get(column)
+                    if value is not None and not _exists(self.db, parent, key, value):
+                        raise RuntimeError(
+                            f"{change.table} row {change.row_id} points at a missing {parent}"
+                        )
+            elif change.before is not None:
+                for child, column, key in references.to(change.table):
+                    if _exists(self.db, child, column, change.before[key]):
+                        raise RuntimeError(
+                            f"{change.table} row {change.row_id} is removed but {child} points at it"
+                        )
+        for entity_id in self.entity_ids():
+            if not _exists(self.db, "entities", "id", entity_id) and _exists(
+                self.db, "search_docs", "entity_id", entity_id
+            ):
+                raise RuntimeError(f"search_docs rows point at a missing entity {entity_id}")
+
+
+def _exists(db: sqlite_utils.Database, table: str, column: str, value: Any) -> bool:
+    return (
+        db.execute(f"SELECT 1 FROM {table} WHERE {column} = ? LIMIT 1", [value]).fetchone()
+        is not None
+    )
+
+
+class _ForeignKeys:
+    """The store's foreign keys as SQLite declares them, read once per check."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self._of: dict[str, list[tuple[str, str, str]]] = {}
+
+    def of(self, table: str) -> list[tuple[str, str, str]]:
+        """`(column, parent table, parent column)` for each reference `table` makes."""
+        if table not in self._of:
+            self._of[table] = [
+                (row[3], row[2], row[4] or "id")
+                for row in self.db.execute(f"PRAGMA foreign_key_list({table})")
+            ]
+        return self._of[table]
+
+    def to(self, table: str) -> list[tuple[str, str, str]]:
+        """`(child table, column, parent column)` for each reference to `table`."""
+        tables = [
+            row[0]
+            for row in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%REFERENCES%'"
+            )
+        ]
+        return [
+            (child, column, key)
+            for child in tables
+            for column, parent, key in self.of(child)
+            if parent == table
+        ]

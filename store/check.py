@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
@@ -21,6 +22,24 @@ from store.db import sqlite_fault
 from store.errors import InvalidInput, StoreBusy, StoreReadOnly
 from store.fact_sources import citation_problems
 from store.hangul import choseong, name_key
+from store.limits import (
+    FACT_TEXT_MAX,
+    NAME_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    UNIT_MAX,
+    checked_text,
+)
+from store.model import CONFIDENCES, FACT_STATUSES
+from store.rules import (
+    CLASS_OF_KIND,
+    checked_attribute_id,
+    checked_name,
+    checked_slug,
+    checked_url,
+    class_of_kind,
+    one_of,
+)
 from store.search_index import entity_documents
 
 _REVISION_TRIGGERS = ("revisions_append_only_update", "revisions_append_only_delete")
@@ -109,6 +128,7 @@ def check_store(db: sqlite_utils.Database, *, deep: bool = True) -> list[str]:
     problems += _check_dates(db)
     problems += _check_values(db)
     if deep:
+        problems += _check_fields(db)
         problems += _check_search_documents(db)
         problems += _check_alias_keys(db)
         problems += rows_out_of_step_with_log(db)
@@ -260,6 +280,85 @@ def _check_values(db: sqlite_utils.Database) -> list[str]:
     for what, condition in checks:
         for (fact_id,) in db.execute(f"SELECT id FROM facts WHERE {condition}"):
             problems.append(f"fact {fact_id}: {what}")
+    return problems
+
+
+def _name(value: str) -> str | None:
+    return checked_name(value, "이름", "name")
+
+
+def _limited(limit: int) -> Callable[[str], str | None]:
+    return functools.partial(checked_text, limit=limit, field_ko="글", field_en="text")
+
+
+# Every column a person writes, and the check a chat edit of it passes: a stored value
+# must pass it unchanged. A row another tool wrote (too long, not normalised, a number
+# where text belongs, an unknown kind) is reported, as the import would have refused it.
+_FIELD_RULES: dict[str, tuple[tuple[str, Callable[[str], Any]], ...]] = {
+    "sources": (
+        ("id", checked_slug), ("publisher", _limited(NAME_MAX)),
+        ("publisher_en", _limited(NAME_MAX)), ("author", _limited(NAME_MAX)),
+        ("title", _limited(TITLE_MAX)), ("url", checked_url), ("file", _limited(NAME_MAX)),
+        ("published_text", _limited(TITLE_MAX)), ("published_note", _limited(FACT_TEXT_MAX)),
+    ),
+    "entities": (
+        ("id", checked_slug), ("kind", class_of_kind), ("name_ko", _name), ("name_en", _name),
+        ("acronym", _name), ("summary_ko", _limited(SUMMARY_MAX)),
+        ("summary_en", _limited(SUMMARY_MAX)),
+    ),
+    "aliases": (("alias", _name),),
+    "attributes": (
+        ("id", checked_attribute_id), ("label_ko", _limited(NAME_MAX)),
+        ("label_en", _limited(NAME_MAX)),
+    ),
+    "facts": (
+        ("value_text", _limited(FACT_TEXT_MAX)), ("value_text_en", _limited(FACT_TEXT_MAX)),
+        ("unit", _limited(UNIT_MAX)), ("value_date_text", _limited(TITLE_MAX)),
+        ("role_ko", _limited(NAME_MAX)), ("role_en", _limited(NAME_MAX)),
+        ("note_ko", _limited(FACT_TEXT_MAX)), ("note_en", _limited(FACT_TEXT_MAX)),
+        ("status", functools.partial(one_of, allowed=FACT_STATUSES, what_ko="", what_en="status")),
+        (
+            "confidence",
+            functools.partial(one_of, allowed=CONFIDENCES, what_ko="", what_en="confidence"),
+        ),
+    ),
+    "milestones": (
+        ("title_ko", _limited(TITLE_MAX)), ("title_en", _limited(TITLE_MAX)),
+        ("date_text", _limited(TITLE_MAX)),
+    ),
+}  # fmt: skip
+
+
+def _field_problem(value: Any, rule: Callable[[str], Any]) -> str | None:
+    """Why a stored value would not be stored so by an edit, or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return f"holds {type(value).__name__} {value!r}, not text"
+    try:
+        stored = rule(value)
+    except InvalidInput as exc:
+        return exc.en
+    if isinstance(stored, str) and stored != value and rule is not class_of_kind:
+        return f"{value!r} is not stored as an edit stores it ({stored!r})"
+    return None
+
+
+def _check_fields(db: sqlite_utils.Database) -> list[str]:
+    """Every column a person writes, read back through the checks an edit of it passes;
+    and every entity's class as its kind says."""
+    problems = []
+    for table, rules in _FIELD_RULES.items():
+        columns = ", ".join(column for column, _ in rules)
+        for row in db.execute(f"SELECT rowid, {columns} FROM {table}"):
+            for (column, rule), value in zip(rules, row[1:], strict=True):
+                problem = _field_problem(value, rule)
+                if problem is not None:
+                    problems.append(f"{table} row {row[0]} {column}: {problem}")
+    for entity_id, kind, entity_class in db.execute("SELECT id, kind, class FROM entities"):
+        if kind in CLASS_OF_KIND and CLASS_OF_KIND[kind] != entity_class:
+            problems.append(f"entity {entity_id}: the kind {kind} is of the class"
+                            f" {CLASS_OF_KIND[kind]}, not {entity_class}")  # fmt: skip
     return problems
 
 

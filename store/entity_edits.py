@@ -1,9 +1,10 @@
 """Adding entities and their names: `/entity add` and `/alias add`.
 
-Names go in through the data set loader's `add_aliases`, so an alias added from chat
-has exactly the normalised key and initial consonants a loaded one has, and the
+Names go in through `add_aliases`, which the data set loader uses too, so an alias added
+from chat has exactly the normalised key and initial consonants a loaded one has, and the
 entity's search documents are rebuilt in the same transaction. A name that already
-leads to another entity is refused: lookups must keep resolving to one entity.
+leads to another entity is refused, here and in a file: lookups must keep resolving to
+one entity.
 """
 
 from __future__ import annotations
@@ -14,49 +15,35 @@ from collections.abc import Sequence
 import sqlite_utils
 
 from store.changeset import ChangeSet, EditResult, authorship
-from store.dataset import add_aliases
 from store.errors import InvalidInput
-from store.hangul import name_key
+from store.hangul import choseong, name_key, nfc
 from store.ids import checked_new_id, slug, unique_id
-from store.limits import (
-    NAME_MAX,
-    SUMMARY_MAX,
-    checked_text,
-)
-from store.model import INSTITUTION_KINDS, PROGRAM_KINDS, EntityRef
+from store.limits import SUMMARY_MAX, checked_text
+from store.model import EntityRef
 from store.queries import entity_ref
 from store.references import find_entity, find_source
+from store.rules import checked_name, class_of_kind
 
-_CLASS_OF_KIND = {
-    **dict.fromkeys(PROGRAM_KINDS, "program"),
-    **dict.fromkeys(INSTITUTION_KINDS, "institution"),
-    "person": "person",
-}
 _NAME_SEPARATORS = re.compile(r"[,\n、;]")
 
 
-def _class_of(kind: str) -> str:
-    if kind not in _CLASS_OF_KIND:
-        raise InvalidInput(
-            f"알 수 없는 종류 {kind!r}: {', '.join(_CLASS_OF_KIND)} 중 하나여야 합니다.",
-            f"Unknown kind {kind!r}; one of {', '.join(_CLASS_OF_KIND)}.",
-        )
-    return _CLASS_OF_KIND[kind]
+def add_aliases(
+    db: sqlite_utils.Database, entity_id: str, names: Sequence[tuple[str, str | None]]
+) -> None:
+    """Insert `(kind, name)` pairs as aliases of an entity; a name equal (by `name_key`) to
+    one it has already is skipped."""
+    for kind, name in names:
+        key = name_key(name) if name else ""
+        if key:
+            db.execute(
+                "INSERT INTO aliases (entity_id, alias, kind, key, choseong) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (entity_id, key) DO NOTHING",
+                [entity_id, nfc(name), kind, key, choseong(name)],
+            )
 
 
-def _checked_name(
-    text: str | None, field_ko: str, field_en: str, *, required: bool = False
-) -> str | None:
-    """A name within the limit that has something to match on (not only punctuation)."""
-    name = checked_text(text, NAME_MAX, field_ko, field_en, required=required)
-    if name is not None and not name_key(name):
-        raise InvalidInput(
-            f"{field_ko}에 글자가 없습니다: {name!r}", f"The {field_en} has no letters: {name!r}."
-        )
-    return name
-
-
-def _refuse_names_in_use(db: sqlite_utils.Database, names: Sequence[str]) -> None:
+def refuse_names_in_use(db: sqlite_utils.Database, names: Sequence[str]) -> None:
+    """Refuse names that already lead to an entity (call before adding the new one's)."""
     for name in names:
         row = db.execute("SELECT entity_id FROM aliases WHERE key = ?", [name_key(name)]).fetchone()
         if row:
@@ -73,7 +60,7 @@ def insert_aliases(
 ) -> None:
     """Add `(kind, name)` pairs as aliases the way the data set loader does, recording each row."""
     (last,) = changes.db.execute("SELECT coalesce(max(id), 0) FROM aliases").fetchone()
-    add_aliases(changes.db, entity_id, list(names))
+    add_aliases(changes.db, entity_id, names)
     for (alias_id,) in changes.db.execute(
         "SELECT id FROM aliases WHERE id > ? ORDER BY id", [last]
     ):
@@ -82,7 +69,7 @@ def insert_aliases(
 
 def _alias_list(aliases: str | Sequence[str]) -> list[str]:
     items = _NAME_SEPARATORS.split(aliases) if isinstance(aliases, str) else list(aliases)
-    names = [_checked_name(item, "별칭", "alias") for item in items]
+    names = [checked_name(item, "별칭", "alias") for item in items]
     return [n for n in names if n]
 
 
@@ -108,11 +95,11 @@ def add_entity(
     Raises `InvalidInput` (unknown kind or source, a name in use, too long).
     """
     author = authorship(actor, reason)
-    entity_class = _class_of(kind)
+    entity_class = class_of_kind(kind)
     names: list[tuple[str, str | None]] = [
-        ("name_ko", _checked_name(name_ko, "한국어 이름", "Korean name", required=True)),
-        ("name_en", _checked_name(name_en, "영어 이름", "English name")),
-        ("acronym", _checked_name(acronym, "약어", "acronym")),
+        ("name_ko", checked_name(name_ko, "한국어 이름", "Korean name", required=True)),
+        ("name_en", checked_name(name_en, "영어 이름", "English name")),
+        ("acronym", checked_name(acronym, "약어", "acronym")),
         *(("alias", a) for a in _alias_list(aliases)),
     ]
     korean_name = names[0][1]
@@ -122,7 +109,7 @@ def add_entity(
         checked_text(summary_en, SUMMARY_MAX, "영어 요약", "English summary"),
     )
     cited = find_source(db, source)
-    _refuse_names_in_use(db, [name for _, name in names if name])
+    refuse_names_in_use(db, [name for _, name in names if name])
     new_id = (
         checked_new_id(db, "entities", entity_id)
         if entity_id
@@ -151,9 +138,9 @@ def add_alias(
     """Give `entity` another name to be found by. Raises `UnknownEntity` or `InvalidInput`."""
     author = authorship(actor, reason)
     subject: EntityRef = find_entity(db, entity)
-    name = _checked_name(alias, "별칭", "alias", required=True)
+    name = checked_name(alias, "별칭", "alias", required=True)
     assert name is not None
-    _refuse_names_in_use(db, [name])
+    refuse_names_in_use(db, [name])
     changes = ChangeSet(db)
     insert_aliases(changes, subject.id, [("alias", name)])
     return changes.commit(

@@ -9,7 +9,6 @@ caller holds the write transaction (`FactStore` does).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -30,6 +29,7 @@ from store.references import (
     lookup_attribute,
     unknown_attribute,
 )
+from store.rules import checked_attribute_id
 from store.values import (
     VALUE_COLUMNS,
     checked_value_type,
@@ -38,8 +38,6 @@ from store.values import (
     parse_value,
     resolved_today,
 )
-
-_ATTRIBUTE_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 class AmbiguousStatement(InvalidInput):
@@ -66,16 +64,11 @@ def _values_shown(db: sqlite_utils.Database, facts: Sequence[dict[str, Any]], lo
     return ", ".join(f"{describe_value(db, f, locale)} (#{f['id']})" for f in facts)
 
 
-def _new_attribute(
+def new_attribute(
     db: sqlite_utils.Database, name: str, value_type: str, label_ko: str, label_en: str | None
 ) -> Attribute:
-    attribute_id = nfc(name)
-    if not _ATTRIBUTE_ID.match(attribute_id):
-        raise InvalidInput(
-            f"새 속성의 id는 영문 소문자·숫자·밑줄로 40자 이내여야 합니다 (예: gpu_count): {attribute_id!r}",
-            "A new attribute's id is lower-case letters, digits and underscores, at most 40"
-            f" (e.g. gpu_count): {attribute_id!r}.",
-        )
+    """An attribute not yet in the store: a valid id and labels no other attribute has."""
+    attribute_id = checked_attribute_id(nfc(name))
     labels = (
         required_text(label_ko, NAME_MAX, "속성의 한국어 이름", "attribute's Korean label"),
         checked_text(label_en, NAME_MAX, "속성의 영어 이름", "attribute's English label")
@@ -108,7 +101,7 @@ def _attribute_for(
         value_type = (
             checked_value_type(value_type) if value_type else infer_value_type(value, today)
         )
-        return _new_attribute(db, name, value_type, label_ko, label_en), True
+        return new_attribute(db, name, value_type, label_ko, label_en), True
     if value_type is not None and value_type != existing.value_type:
         raise InvalidInput(
             f"{existing.label_ko}의 값 종류는 {existing.value_type}입니다 ({value_type} 아님).",

@@ -38,6 +38,7 @@ from store.fact_edits import current_facts
 from store.fact_sources import further_sources
 from store.history import HISTORY_LIMIT, describe_change, history, revert_revision
 from store.model import EntityDetail, EntityRef, MilestoneView, SourceRef
+from store.progress import Progress
 from store.queries import (
     WindowedMilestone,
     entity_detail,
@@ -248,7 +249,33 @@ class FactStore:
     add_alias = _writes(entity_edits.add_alias)
     add_source = _writes(source_edits.add_source)
     revert = _writes(revert_revision)
-    import_dataset = _writes(importer.import_dataset)
+
+    def import_dataset(
+        self,
+        data: dict[str, Any],
+        *,
+        actor: str,
+        reason: str | None = None,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+    ) -> importer.ImportResult:
+        """Apply a data set file (usually an edited export) as revisions by `actor`
+        (`import:FILE`), one transaction; see `store.importer`.
+
+        The file is checked and loaded into a scratch store before the write lock is taken,
+        so while a large file is read the bot's own edits go on; its `DatasetError` lists
+        every problem (each field checked as a chat edit of it would be), with nothing
+        written. `progress` hears how far a long import has got.
+        """
+        check_storable(actor, reason)
+        scratch = importer.scratch_store(data, progress=progress)
+        try:
+            with self._lock, write_transaction(self.db):
+                return importer.import_dataset(
+                    self.db, scratch, actor=actor, reason=reason, dry_run=dry_run, progress=progress
+                )
+        finally:
+            scratch.conn.close()
 
     @_locked
     def history(

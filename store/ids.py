@@ -12,9 +12,8 @@ import unicodedata
 import sqlite_utils
 
 from store.errors import InvalidInput
+from store.rules import ID_MAX, checked_slug
 
-ID_MAX = 60
-_SLUG_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -37,11 +36,7 @@ def unique_id(db: sqlite_utils.Database, table: str, base: str) -> str:
 
 def checked_new_id(db: sqlite_utils.Database, table: str, wanted: str) -> str:
     """An id an admin chose: a slug no row of `table` has yet."""
-    if not _SLUG_ID.match(wanted) or len(wanted) > ID_MAX:
-        raise InvalidInput(
-            f"id는 영문 소문자·숫자·하이픈으로 {ID_MAX}자 이내여야 합니다 (예: naver-cloud): {wanted!r}",
-            f"An id is lower-case letters, digits and hyphens, at most {ID_MAX} (e.g. naver-cloud): {wanted!r}.",
-        )
+    checked_slug(wanted)
     if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [wanted]).fetchone():
         raise InvalidInput(f"이미 있는 id입니다: {wanted!r}", f"The id {wanted!r} is taken.")
     return wanted

@@ -13,20 +13,24 @@ refused (cancel a milestone with `status: cancelled`).
 
 from __future__ import annotations
 
+import functools
 import json
-import sqlite3
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
-from store.changeset import TABLE_NOUNS, Authorship, ChangeSet, EditResult, authorship
+from store.changeset import TABLE_NOUNS, ChangeSet, EditResult, authorship
 from store.dataset import load_dataset
 from store.db import connect, write_transaction
 from store.errors import InvalidInput
 from store.fact_sources import SOURCES_KEY, insert_fact, with_sources
+from store.progress import Progress, each
 from store.schema import migrate
+from store.search_index import reindex_entities
 from store.values import describe_value
 
 # Assigned by whichever store holds the row, so never compared.
@@ -63,22 +67,35 @@ class ImportResult:
         return [line for step in self.steps for line in step.lines]
 
 
-def scratch_store(data: dict[str, Any]) -> sqlite_utils.Database:
-    """The file loaded into an in-memory store, or the loader's complaint as `InvalidInput`.
+_SCHEMA_LOCK = threading.Lock()
+
+
+@functools.cache
+def _empty_schema() -> sqlite_utils.Database:
+    """One empty store with every migration applied, kept in memory for the process."""
+    template = connect(":memory:")
+    migrate(template)
+    return template
+
+
+def scratch_store(
+    data: dict[str, Any], *, progress: Progress | None = None
+) -> sqlite_utils.Database:
+    """The file loaded into an in-memory store; the loader's `DatasetError` when it does not load.
 
     Loading normalises exactly as a real load does (amounts, dates, alias keys), so rows of
-    the scratch store compare with a store's rows column by column.
+    the scratch store compare with a store's rows column by column. The caller closes it.
+    The empty store is a copy of one migrated once per process (0.1 ms against 12 ms).
     """
     scratch = connect(":memory:")
-    migrate(scratch)
     try:
+        with _SCHEMA_LOCK:
+            _empty_schema().conn.backup(scratch.conn)
         with write_transaction(scratch):
-            load_dataset(scratch, data, "", actor="import", index=False)
-    except (ValueError, KeyError, TypeError, sqlite3.Error) as exc:
-        raise InvalidInput(
-            f"가져올 파일이 데이터 세트 형식에 맞지 않습니다: {exc}",
-            f"The file is not a valid data set: {exc}",
-        ) from exc
+            load_dataset(scratch, data, "", actor="import", index=False, progress=progress)
+    except BaseException:
+        scratch.conn.close()
+        raise
     return scratch
 
 
@@ -183,39 +200,63 @@ def _title(row: dict[str, Any]) -> str:
     return row["title_ko"]
 
 
-def _take(
-    rows: list[dict[str, Any]], target: dict[str, Any], key: Callable[[dict[str, Any]], Any]
-) -> dict[str, Any] | None:
-    """Remove and return the first of `rows` whose `key` equals `target`'s, if any."""
-    wanted = key(target)
-    found = next((row for row in rows if key(row) == wanted), None)
-    if found is not None:
-        rows.remove(found)
-    return found
+class _Pool:
+    """Rows waiting to be matched, in their order; a row is found by a key in constant time.
+
+    An entity can hold thousands of statements (a ministry linked from every program), so
+    matching scans nothing: each key function gets a map from key to the rows having it.
+    """
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = dict(enumerate(rows))
+        self._indexes: dict[Callable[[dict[str, Any]], Any], dict[Any, deque[int]]] = {}
+
+    def take(
+        self, target: dict[str, Any], key: Callable[[dict[str, Any]], Any]
+    ) -> dict[str, Any] | None:
+        """Remove and return the first row whose `key` equals `target`'s, if any."""
+        index = self._indexes.get(key)
+        if index is None:
+            index = self._indexes[key] = {}
+            for position, row in self.rows.items():
+                index.setdefault(_hashable(key(row)), deque()).append(position)
+        waiting = index.get(_hashable(key(target)), deque())
+        while waiting:
+            position = waiting.popleft()
+            if position in self.rows:
+                return self.rows.pop(position)
+        return None
+
+    def remaining(self) -> list[dict[str, Any]]:
+        return list(self.rows.values())
 
 
-def _unmatched(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _hashable(key: Any) -> Any:
+    return tuple(sorted(key.items(), key=lambda item: item[0])) if isinstance(key, dict) else key
+
+
+def _unmatched(ours: _Pool, theirs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`theirs` rows with no identical row in `ours`; the identical ones leave `ours`."""
-    return [row for row in theirs if _take(ours, row, row_content) is None]
+    return [row for row in theirs if ours.take(row, row_content) is None]
 
 
 def _fact_steps(
     db: sqlite_utils.Database, scratch: sqlite_utils.Database, entity_id: str
 ) -> Iterator[ImportStep]:
     """Per attribute: statements added, re-ranked, or deprecated because the file dropped them."""
-    ours = with_sources(db, table_rows(db, "facts", "entity_id = ?", [entity_id]))
+    ours = _Pool(with_sources(db, table_rows(db, "facts", "entity_id = ?", [entity_id])))
     theirs = with_sources(scratch, table_rows(scratch, "facts", "entity_id = ?", [entity_id]))
     by_attribute: dict[str, list[tuple[RowWrite, str]]] = {}
     for row in _unmatched(ours, theirs):
         label = f"fact {entity_id}.{row['attribute']}: {describe_value(db, row, 'ko')}"
-        reranked = _take(ours, row, _fact_key)
+        reranked = ours.take(row, _fact_key)
         if reranked is not None:
             write = RowWrite("facts", reranked["id"], {"rank": row["rank"]})
             line = f"~ {label}: rank {reranked['rank']} → {row['rank']}"
         else:
             write, line = RowWrite("facts", None, row_content(row)), f"+ {label}"
         by_attribute.setdefault(row["attribute"], []).append((write, line))
-    for row in ours:
+    for row in ours.remaining():
         if row["rank"] != "deprecated":
             write = RowWrite("facts", row["id"], {"rank": "deprecated"})
             line = f"- fact {entity_id}.{row['attribute']}: {describe_value(db, row, 'ko')} (deprecated)"
@@ -233,16 +274,19 @@ def _milestone_steps(
     db: sqlite_utils.Database, scratch: sqlite_utils.Database, entity_id: str
 ) -> Iterator[ImportStep]:
     """Milestones added or changed; an edited one is matched by its title, else by order."""
-    ours = table_rows(db, "milestones", "entity_id = ?", [entity_id])
-    theirs = _unmatched(ours, table_rows(scratch, "milestones", "entity_id = ?", [entity_id]))
+    pool = _Pool(table_rows(db, "milestones", "entity_id = ?", [entity_id]))
+    theirs = _unmatched(pool, table_rows(scratch, "milestones", "entity_id = ?", [entity_id]))
     pairs = []
-    for row in list(theirs):
-        titled = _take(ours, row, _title)
+    unpaired = []
+    for row in theirs:
+        titled = pool.take(row, _title)
         if titled is not None:
-            theirs.remove(row)
             pairs.append((titled, row))
-    pairs += zip(ours, theirs, strict=False)
-    _refuse_removal("milestones", [f"{o['title_ko']} (#{o['id']})" for o in ours[len(theirs) :]])
+        else:
+            unpaired.append(row)
+    ours = pool.remaining()
+    pairs += zip(ours, unpaired, strict=False)
+    _refuse_removal("milestones", [f"{o['title_ko']} (#{o['id']})" for o in ours[len(unpaired) :]])
     for old, new in pairs:
         changed = row_differences(old, new)
         yield ImportStep(
@@ -250,7 +294,7 @@ def _milestone_steps(
             (changed_line(f"milestone {entity_id} #{old['id']} {old['title_ko']}", old, changed),),
             (RowWrite("milestones", old["id"], changed),),
         )
-    for new in theirs[len(ours) :]:
+    for new in unpaired[len(ours) :]:
         yield ImportStep(
             "milestone.add",
             (f"+ milestone {entity_id}: {new['title_ko']} ({new['date_text']})",),
@@ -258,21 +302,23 @@ def _milestone_steps(
         )
 
 
-def plan_import(db: sqlite_utils.Database, data: dict[str, Any]) -> list[ImportStep]:
-    """What applying `data` (a data set, usually an edited export) would change, in order."""
-    scratch = scratch_store(data)
-    try:
-        steps = [
-            *_keyed_steps(db, scratch, "sources", "source"),
-            *_keyed_steps(db, scratch, "attributes", "attribute"),
-            *_entity_steps(db, scratch),
-        ]
-        for (entity_id,) in scratch.execute("SELECT id FROM entities ORDER BY rowid"):
-            steps += _fact_steps(db, scratch, entity_id)
-            steps += _milestone_steps(db, scratch, entity_id)
-        return steps
-    finally:
-        scratch.conn.close()
+def plan_import(
+    db: sqlite_utils.Database,
+    scratch: sqlite_utils.Database,
+    *,
+    progress: Progress | None = None,
+) -> list[ImportStep]:
+    """What applying a loaded file (`scratch_store`) would change in `db`, in order."""
+    steps = [
+        *_keyed_steps(db, scratch, "sources", "source"),
+        *_keyed_steps(db, scratch, "attributes", "attribute"),
+        *_entity_steps(db, scratch),
+    ]
+    ids = [row[0] for row in scratch.execute("SELECT id FROM entities ORDER BY rowid")]
+    for entity_id in each(progress, "compared", ids, "entities"):
+        steps += _fact_steps(db, scratch, entity_id)
+        steps += _milestone_steps(db, scratch, entity_id)
+    return steps
 
 
 def apply_write(changes: ChangeSet, write: RowWrite) -> None:
@@ -286,30 +332,40 @@ def apply_write(changes: ChangeSet, write: RowWrite) -> None:
         changes.insert(write.table, write.values)
 
 
-def _apply(db: sqlite_utils.Database, step: ImportStep, author: Authorship) -> EditResult:
-    changes = ChangeSet(db)
-    for write in step.writes:
-        apply_write(changes, write)
-    summary = "; ".join(step.lines)
-    return changes.commit(author, step.action, summary_ko=summary, summary_en=summary)
-
-
 def import_dataset(
     db: sqlite_utils.Database,
-    data: dict[str, Any],
+    scratch: sqlite_utils.Database,
     *,
     actor: str,
     reason: str | None = None,
     dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
-    """Apply an edited export: each step found becomes a revision by `actor` (`import:FILE`).
+    """Apply a loaded file (`scratch_store`, usually an edited export): each step found
+    becomes a revision by `actor` (`import:FILE`).
 
     With `dry_run` nothing is written. The caller holds the write transaction, so an
-    import lands whole or not at all. Raises `InvalidInput` for a file that is not a
-    valid data set or that would remove something.
+    import lands whole or not at all. Raises `InvalidInput` for a file that would remove
+    something. The entities touched are reindexed once, after the last step: an entity
+    with ten changed attributes is one reindex, not ten.
     """
     author = authorship(actor, reason)
-    steps = tuple(plan_import(db, data))
+    steps = tuple(plan_import(db, scratch, progress=progress))
     if dry_run:
         return ImportResult(steps, ())
-    return ImportResult(steps, tuple(_apply(db, step, author) for step in steps))
+    results = []
+    touched: list[str] = []
+    for step in each(progress, "applied", steps, "changes"):
+        changes = ChangeSet(db)
+        for write in step.writes:
+            apply_write(changes, write)
+        touched += changes.entity_ids()
+        summary = "; ".join(step.lines)
+        results.append(
+            changes.commit(
+                author, step.action, summary_ko=summary, summary_en=summary, reindex=False
+            )
+        )
+    for entity_id in each(progress, "indexed", list(dict.fromkeys(touched)), "entities"):
+        reindex_entities(db, [entity_id])
+    return ImportResult(steps, tuple(results))

@@ -20,9 +20,9 @@ from store.hangul import name_key
 from store.limits import TITLE_MAX, checked_text, required_text
 from store.queries import entity_ref
 from store.references import find_entity, find_milestone, find_source
+from store.rules import checked_status
 from store.values import date_columns, parse_when, resolved_today
 
-STATUSES = ("planned", "done", "cancelled", "unknown")
 _DATE_COLUMNS = ("date_text", "date_edtf", "precision", "earliest", "latest")
 # What each column is called in a summary of changes.
 _FIELD_NAMES = {
@@ -38,15 +38,6 @@ _STATUS_NAMES = {
     "cancelled": ("취소", "cancelled"),
     "unknown": ("미정", "unknown"),
 }
-
-
-def _checked_status(status: str) -> str:
-    if status not in STATUSES:
-        raise InvalidInput(
-            f"알 수 없는 상태 {status!r}: {', '.join(STATUSES)} 중 하나여야 합니다.",
-            f"Unknown status {status!r}; one of {', '.join(STATUSES)}.",
-        )
-    return status
 
 
 def _in(names: tuple[str, str], locale: str) -> str:
@@ -101,7 +92,7 @@ def add_milestone(
     title_en = checked_text(title_en, TITLE_MAX, "영어 제목", "English title")
     when = parse_when(date, resolved_today(today), "일정 날짜", "milestone date")
     cited = find_source(db, source)
-    status = _checked_status(status)
+    status = checked_status(status)
     for row in db.query(
         "SELECT id, title_ko FROM milestones WHERE entity_id = ? AND date_edtf IS ?",
         [owner.id, when.edtf],
@@ -201,7 +192,7 @@ def set_milestone_status(
     """
     author = authorship(actor, reason)
     milestone = find_milestone(db, milestone_id)
-    values = {"status": _checked_status(status)}
+    values = {"status": checked_status(status)}
     return _commit_milestone_change(
         db, milestone, values, author, f"milestone.{status}", expected_revision
     )

@@ -514,6 +514,35 @@ SELECT fact_id, source_id, position FROM fact_sources;
     )
 
 
+@MIGRATIONS(name="016_child_key_indexes")
+def m016_child_key_indexes(db: sqlite_utils.Database) -> None:
+    """An index on every column that points at another row and had none.
+
+    An edit writes its rows first, stamped with the revision they belong to, and appends
+    that revision last; until then the rows' foreign keys are outstanding violations
+    (deferred). While any is outstanding, SQLite answers every insert of a row others may
+    point at (a revision, an entity, a source, an attribute) by looking for the rows
+    pointing at it, which without an index is a scan of the whole table: each revision
+    scanned every fact, and an import of N entities took time in N² (4,000 entities
+    54 s, 20,000 beyond 15 minutes). With these indexes each look is a seek.
+    """
+    _execute_all(
+        db,
+        """
+CREATE INDEX sources_created_rev ON sources(created_rev);
+CREATE INDEX entities_created_rev ON entities(created_rev);
+CREATE INDEX entities_source ON entities(source_id);
+CREATE INDEX attributes_created_rev ON attributes(created_rev);
+CREATE INDEX facts_created_rev ON facts(created_rev);
+CREATE INDEX facts_attribute ON facts(attribute);
+CREATE INDEX facts_speaker ON facts(speaker);
+CREATE INDEX milestones_created_rev ON milestones(created_rev);
+CREATE INDEX milestones_source ON milestones(source_id);
+CREATE INDEX revisions_reverts ON revisions(reverts);
+""",
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply every pending migration, in one write transaction; read only when none is pending."""
     if MIGRATIONS.pending(db):

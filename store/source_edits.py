@@ -8,7 +8,6 @@ keeps its precision (an article dated only `2025년 8월` is not given a day).
 from __future__ import annotations
 
 import datetime
-import re
 from urllib.parse import urlparse
 
 import sqlite_utils
@@ -16,16 +15,10 @@ import sqlite_utils
 from store.changeset import ChangeSet, EditResult, authorship
 from store.errors import InvalidInput
 from store.ids import checked_new_id, slug, unique_id
-from store.limits import (
-    NAME_MAX,
-    TITLE_MAX,
-    URL_MAX,
-    checked_text,
-    required_text,
-)
+from store.limits import NAME_MAX, TITLE_MAX, checked_text, required_text
+from store.rules import checked_url
 from store.values import date_columns, parse_when, resolved_today
 
-_URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+\S*$", re.IGNORECASE)
 _PUBLISHED_COLUMNS = (
     "published_text",
     "published_edtf",
@@ -36,14 +29,9 @@ _PUBLISHED_COLUMNS = (
 
 
 def _checked_url(db: sqlite_utils.Database, url: str | None) -> str | None:
-    text = checked_text(url, URL_MAX, "URL", "URL")
+    text = checked_url(url)
     if text is None:
         return None
-    if not _URL.match(text):
-        raise InvalidInput(
-            f"http:// 또는 https://로 시작하는 주소여야 합니다: {text!r}",
-            f"A URL starts with http:// or https://: {text!r}.",
-        )
     row = db.execute("SELECT id FROM sources WHERE url = ?", [text]).fetchone()
     if row:
         raise InvalidInput(

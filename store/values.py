@@ -161,26 +161,13 @@ def parse_value(
     row: dict[str, Any] = dict.fromkeys(VALUE_COLUMNS)
     value_type = attribute.value_type
     raw = required_text(text, FACT_TEXT_MAX, "값", "value")
-    unit = checked_text(unit, UNIT_MAX, "단위", "unit")
-    if unit is not None and value_type != "number":
-        raise InvalidInput(
-            f"단위는 숫자 값에만 붙일 수 있습니다 ({attribute.label_ko}: {_TYPE_NAMES[value_type][0]}).",
-            f"Only numbers take a unit ({attribute.label_en} takes {_TYPE_NAMES[value_type][1]}).",
-        )
-    row["value_text_en"] = checked_text(text_en, FACT_TEXT_MAX, "영어 값", "English value")
-    if row["value_text_en"] is not None and value_type != "text":
-        raise InvalidInput(
-            "영어 값은 글 값에만 붙일 수 있습니다.", "Only text values take an English rendering."
-        )
+    unit, row["value_text_en"] = value_extras(attribute, unit, text_en)
     if value_type == "text":
         row["value_text"] = raw
     elif value_type == "money":
-        try:
-            row["value_money"] = parse_won(raw)
-        except InvalidInput as exc:
-            raise _expected(attribute, raw, exc) from exc
+        row["value_money"] = parse_money(attribute, raw)
     elif value_type == "number":
-        row["value_number"], row["unit"] = _parse_number(attribute, raw, unit)
+        row["value_number"], row["unit"] = parse_number(attribute, raw, unit)
     elif value_type == "date":
         try:
             parsed = parse_date(raw, today)
@@ -194,6 +181,34 @@ def parse_value(
     else:
         row["value_entity"] = find_entity(db, raw).id
     return row
+
+
+def value_extras(
+    attribute: Attribute, unit: str | None, text_en: str | None
+) -> tuple[str | None, str | None]:
+    """A statement's unit and English rendering, checked: only a number takes a unit, only
+    text an English rendering."""
+    value_type = attribute.value_type
+    unit = checked_text(unit, UNIT_MAX, "단위", "unit")
+    if unit is not None and value_type != "number":
+        raise InvalidInput(
+            f"단위는 숫자 값에만 붙일 수 있습니다 ({attribute.label_ko}: {_TYPE_NAMES[value_type][0]}).",
+            f"Only numbers take a unit ({attribute.label_en} takes {_TYPE_NAMES[value_type][1]}).",
+        )
+    english = checked_text(text_en, FACT_TEXT_MAX, "영어 값", "English value")
+    if english is not None and value_type != "text":
+        raise InvalidInput(
+            "영어 값은 글 값에만 붙일 수 있습니다.", "Only text values take an English rendering."
+        )
+    return unit, english
+
+
+def parse_money(attribute: Attribute, raw: str) -> int:
+    """An amount written for `attribute` (`2136억원`), in won."""
+    try:
+        return parse_won(raw)
+    except InvalidInput as exc:
+        raise _expected(attribute, raw, exc) from exc
 
 
 def _not_a_number(why_ko: str, why_en: str) -> InvalidInput:
@@ -229,7 +244,8 @@ def _read_number(raw: str) -> tuple[float, str | None]:
     return value, checked_text(unit, UNIT_MAX, "단위", "unit")
 
 
-def _parse_number(attribute: Attribute, raw: str, unit: str | None) -> tuple[float, str | None]:
+def parse_number(attribute: Attribute, raw: str, unit: str | None) -> tuple[float, str | None]:
+    """A number written for `attribute` and its unit, given apart or after it (`5개팀`)."""
     try:
         value, written_unit = _read_number(raw)
     except InvalidInput as exc:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.briefing.model import Reply
 from bot.digest.content import build_digest
-from bot.digest.delivery import DigestEngine
+from bot.digest.delivery import DeliveryProgress, DigestEngine
 from bot.digest.schedule import parse_schedule
 from bot.digest.subscriptions import SENT, SKIPPED, DigestBook, Settings, Subscription
 from bot.render.discord_payload import reply_payloads
@@ -39,10 +39,12 @@ class NullPoster:
     def owns(self, place: str) -> bool:
         return True
 
-    async def post(self, place: str, reply: Reply, key: str, locale: str) -> str:
+    async def post(
+        self, place: str, reply: Reply, key: str, locale: str, progress: DeliveryProgress
+    ) -> None:
         reply_payloads(reply, locale)
         self.posted += 1
-        return str(self.posted)
+        await progress.record(0, str(self.posted))
 
     async def notify(self, subscription: Subscription, reason: str, message: Reply) -> None:
         return None

@@ -6,6 +6,7 @@ store, the digest tables, the engine and APScheduler are the real ones.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from bot.briefing.answers import Invocation
 from bot.briefing.model import Reply
 from bot.digest.commands import DigestCommands
+from bot.digest.delivery import DeliveryProgress, process_holder
 from bot.digest.schedule import parse_schedule
 from bot.digest.subscriptions import DigestBook, Settings, Subscription
 from bot.ids import discord as ids
@@ -26,6 +28,13 @@ from store.revisions import Change, record_revision
 PROGRAM = "sovereign-ai-foundation-model"
 SOURCE = "byline-2025-foundation-kickoff"
 GUILD, CHANNEL, USER = 100, 200, 300
+
+
+def holder_of(pid: int, *, namespace: str | None = None) -> str:
+    """The holder name a process `pid` of this host (and pid namespace, unless another is
+    given) would have had."""
+    host, _, _, mine = process_holder().split(":")
+    return f"{host}:{pid}:0000aa:{mine if namespace is None else namespace}"
 
 
 class ManualClock:
@@ -71,11 +80,17 @@ class RecordingPoster:
     def owns(self, place: str) -> bool:
         return ids.channel_of(place) is not None
 
-    async def post(self, place: str, reply: Reply, key: str, locale: str) -> str:
+    async def post(
+        self, place: str, reply: Reply, key: str, locale: str, progress: DeliveryProgress
+    ) -> None:
+        """The whole digest as one message (the engine's parts are the poster's business):
+        posted already if an earlier attempt recorded it."""
+        if progress.posted:
+            return
         if self.failures:
             raise self.failures.pop(0)
         self.posts.append(Post(place, reply, key, locale))
-        return str(900_000 + len(self.posts))
+        await progress.record(0, str(900_000 + len(self.posts)))
 
     async def notify(self, subscription: Subscription, reason: str, message: Reply) -> None:
         self.notices.append((subscription, message))
@@ -106,6 +121,20 @@ class Asker:
             f"digest {operation}", options, locale, actor, ids.place(guild, channel)
         )
         return self.commands.answer(invocation)
+
+
+class HangingPoster(RecordingPoster):
+    """Posts hang until released, as a request to a platform that never answers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def post(
+        self, place: str, reply: Reply, key: str, locale: str, progress: DeliveryProgress
+    ) -> None:
+        await self.release.wait()
+        await super().post(place, reply, key, locale, progress)
 
 
 def subscribe(

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -333,11 +334,14 @@ async def test_a_digest_subscribed_at_the_console_prints_at_its_time(store: Fact
         stdout = io.StringIO()
         session = asyncio.create_task(serve_console(Console(app), "ko", stdin, stdout, False))
 
-        async def shown(text: str) -> None:
+        async def until(condition: Callable[[], bool]) -> None:
             deadline = asyncio.get_running_loop().time() + 10
-            while text not in stdout.getvalue():
+            while not condition():
                 assert asyncio.get_running_loop().time() < deadline, stdout.getvalue()
                 await asyncio.sleep(0.02)
+
+        async def shown(text: str) -> None:
+            await until(lambda: text in stdout.getvalue())
 
         typed.write("/digest subscribe daily 09:00\n")
         typed.flush()
@@ -347,6 +351,11 @@ async def test_a_digest_subscribed_at_the_console_prints_at_its_time(store: Fact
         assert scheduler is not None
         scheduler.wakeup()
         await shown("📅 일정 브리핑 · 2025-12-15")
+        # The digest is printed before the delivery log records it sent.
+        [subscription] = app.digests.book.scheduled()
+        await until(
+            lambda: [d.status for d in app.digests.book.deliveries(subscription.id)] == ["sent"]
+        )
         typed.write("/digest list\n/quit\n")
         typed.flush()
         assert await session == 0

@@ -83,25 +83,6 @@ async def test_a_restart_does_not_post_a_period_again(
     reopened.close()
 
 
-async def test_a_claim_left_by_a_crash_is_never_resent(
-    store: FactStore, db_path: Path, digest_book: DigestBook
-) -> None:
-    """Killed between claim and completion: whether it was posted is unknown, so not again."""
-    subscription = subscribe(digest_book, utc(2025, 12, 14, 1))
-    nonce = digest_nonce(subscription.id, "2025-12-15T09:00")
-    assert digest_book.claim(
-        subscription.id, "2025-12-15T09:00", MORNING, nonce, MORNING, late=False
-    )
-    poster = RecordingPoster()
-    restarted = DigestBook.open(db_path)
-    engine = engine_for(store, restarted, ManualClock(MORNING), poster)
-    assert await engine.run_catch_up() == []
-    restarted.close()
-    assert poster.posts == []
-    (delivery,) = digest_book.deliveries(subscription.id)
-    assert delivery.status == "interrupted"
-
-
 async def test_catch_up_within_the_grace_posts_once_marked_late(
     store: FactStore, digest_book: DigestBook
 ) -> None:
@@ -255,4 +236,4 @@ def test_only_one_of_two_connections_can_claim_a_period(
         for book in (digest_book, other, digest_book)
     ]
     other.close()
-    assert claims == [True, False, False]
+    assert [claim is not None for claim in claims] == [True, False, False]

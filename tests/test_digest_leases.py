@@ -8,15 +8,24 @@ real processes and a real kill -9 are in `test_multiprocess.py`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import subprocess
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from digest_fakes import ManualClock, RecordingPoster, subscribe, utc
+from digest_fakes import (
+    HangingPoster,
+    ManualClock,
+    RecordingPoster,
+    holder_of,
+    subscribe,
+    utc,
+)
 
-from bot.digest.delivery import CLAIM_LEASE, DigestEngine
+from bot.digest.delivery import CLAIM_LEASE, DigestEngine, holder_gone, process_holder
 from bot.digest.scheduler import LEADER_LEASE, DigestScheduler
 from bot.digest.subscriptions import CLAIMED, INTERRUPTED, SENT, DigestBook
 from store.fact_store import FactStore
@@ -58,20 +67,25 @@ def test_one_holder_at_a_time_until_the_lease_runs_out(
     assert a.hold_lease(LEADER_LEASE, "a", lapsed, lapsed + lease)  # released: free at once
 
 
-def test_settling_leaves_another_processs_live_claim_alone(
+def test_another_processs_live_claim_is_not_taken_over(
     books: tuple[DigestBook, DigestBook],
 ) -> None:
+    """A claim is abandoned only when its lease runs out (its owner is of another host
+    here, so nothing else can tell whether it still runs)."""
     a, b = books
     subscription = subscribe(a, START - timedelta(days=1))
     assert a.claim(
         subscription.id, "2025-12-15T09:00", START, "n", START, late=False,
-        owner="a", lease_until=START + CLAIM_LEASE,
+        owner="elsewhere:1:aa", lease_until=START + CLAIM_LEASE,
     )  # fmt: skip
-    assert b.interrupt_claims(START + CLAIM_LEASE - timedelta(seconds=1)) == []
-    [delivery] = a.deliveries(subscription.id)
-    assert (delivery.status, delivery.claimed_by) == (CLAIMED, "a")
-    [settled] = b.interrupt_claims(START + CLAIM_LEASE)
-    assert (settled.status, settled.claimed_by) == (INTERRUPTED, "a")
+    never_gone = lambda holder: False  # noqa: E731
+    assert b.abandoned_claims(START + CLAIM_LEASE - timedelta(seconds=1), never_gone) == []
+    [abandoned] = b.abandoned_claims(START + CLAIM_LEASE, never_gone)
+    assert (abandoned.status, abandoned.claimed_by) == (CLAIMED, "elsewhere:1:aa")
+    later = START + CLAIM_LEASE
+    taken = b.take_over(abandoned, "b", later, later + CLAIM_LEASE)
+    assert taken is not None and (taken.claimed_by, taken.attempts, taken.late) == ("b", 2, True)
+    assert a.take_over(abandoned, "a", later, later + CLAIM_LEASE) is None, "once only"
 
 
 @pytest.fixture
@@ -150,3 +164,130 @@ async def test_a_process_posting_elsewhere_leads_its_own_scheduler(
     finally:
         for scheduler in made:
             await scheduler.stop()
+
+
+# --- holders known gone -----------------------------------------------------------------
+
+
+@pytest.fixture
+def live_process() -> Iterator[subprocess.Popen[bytes]]:
+    """A process of this host that runs until the test kills it."""
+    child = subprocess.Popen(["sleep", "120"])
+    yield child
+    child.kill()
+    child.wait()
+
+
+async def test_a_claim_of_a_gone_holder_is_taken_over_at_once_and_a_live_ones_is_not(
+    store: FactStore, books: tuple[DigestBook, DigestBook], live_process: subprocess.Popen[bytes]
+) -> None:
+    a, b = books
+    subscription = subscribe(a, START - timedelta(days=1))
+    owner = holder_of(live_process.pid)
+    assert a.claim(
+        subscription.id, "2025-12-15T09:00", START, "n", START, late=False,
+        owner=owner, lease_until=START + CLAIM_LEASE,
+    )  # fmt: skip
+    poster = RecordingPoster()
+    clock = ManualClock(START + timedelta(minutes=1))  # the claim's lease has 9 minutes left
+    engine = DigestEngine(store, b, [poster], clock=clock)
+    assert await engine.deliver_due() == [] and poster.posts == []  # its owner still runs
+
+    live_process.kill()
+    live_process.wait()
+    [outcome] = await engine.deliver_due()
+
+    assert (outcome.status, len(poster.posts)) == (SENT, 1)
+    [delivery] = b.deliveries(subscription.id)
+    assert (delivery.claimed_by, delivery.attempts) == (engine.holder, 2)
+
+
+async def test_a_claim_left_longer_ago_than_the_grace_is_given_up_as_interrupted(
+    store: FactStore, books: tuple[DigestBook, DigestBook], live_process: subprocess.Popen[bytes]
+) -> None:
+    a, b = books
+    subscription = subscribe(a, START - timedelta(days=1))
+    live_process.kill()
+    live_process.wait()
+    assert a.claim(
+        subscription.id, "2025-12-15T09:00", START, "n", START, late=False,
+        owner=holder_of(live_process.pid), lease_until=START + CLAIM_LEASE,
+    )  # fmt: skip
+    poster = RecordingPoster()
+    engine = DigestEngine(store, b, [poster], clock=ManualClock(START + timedelta(hours=7)))
+
+    [outcome] = await engine.deliver_due()
+
+    assert (outcome.status, poster.posts) == (INTERRUPTED, [])
+    assert [d.status for d in b.deliveries(subscription.id)] == [INTERRUPTED]
+
+
+async def test_the_leader_lease_of_a_gone_holder_is_taken_at_once(
+    store: FactStore, books: tuple[DigestBook, DigestBook], live_process: subprocess.Popen[bytes]
+) -> None:
+    a, b = books
+    clock = ManualClock(START)
+    scheduler = DigestScheduler(
+        DigestEngine(store, b, [RecordingPoster()], clock=clock), ZoneInfo("Asia/Seoul"),
+        sweep_seconds=3600,
+    )  # fmt: skip
+    leader = holder_of(live_process.pid)
+    assert a.hold_lease(scheduler.lease_name, leader, START, START + scheduler.lease)
+    try:
+        assert await scheduler.start() and scheduler.scheduler is None  # a live leader
+        live_process.kill()
+        live_process.wait()
+        clock.advance(seconds=1)  # its lease has almost three hours left
+        await scheduler.take_turn()
+        assert scheduler.scheduler is not None
+        assert a.lease_holder(scheduler.lease_name) == (
+            scheduler.engine.holder,
+            clock.now + scheduler.lease,
+        )
+    finally:
+        await scheduler.stop()
+
+
+def test_only_a_holder_of_this_host_and_pid_namespace_can_be_known_gone(
+    live_process: subprocess.Popen[bytes],
+) -> None:
+    """Two containers may share a host name but not their pids: a free pid in another
+    namespace says nothing, and neither does a holder name without one (an older release)."""
+    me = process_holder()
+    live_process.kill()
+    live_process.wait()
+    dead = live_process.pid
+    assert holder_gone(holder_of(dead), me)
+    assert not holder_gone(holder_of(dead, namespace="4026531999"), me)
+    assert not holder_gone(holder_of(dead).rpartition(":")[0], me)
+    assert not holder_gone(holder_of(dead).replace(me.split(":")[0], "elsewhere", 1), me)
+    assert holder_gone(process_holder(), me), "an earlier process with this pid: restarted"
+    assert not holder_gone(me, me)
+
+
+async def test_a_process_never_takes_over_its_own_claim_while_it_still_posts_it(
+    store: FactStore, digest_book: DigestBook
+) -> None:
+    """A post that outlasts the claim's lease (a long rate limit) is still this process's:
+    its next sweep must not post the period beside it."""
+    subscription = subscribe(digest_book, START - timedelta(days=1))
+    clock = ManualClock(START)
+    poster = HangingPoster()
+    engine = DigestEngine(store, digest_book, [poster], clock=clock)
+    first = asyncio.create_task(engine.deliver_due())
+    try:
+        await wait_for(lambda: digest_book.deliveries(subscription.id))
+        clock.advance(minutes=CLAIM_LEASE.total_seconds() / 60 + 1)
+        assert await engine.deliver_due() == []
+        poster.release.set()
+        [outcome] = await first
+    finally:
+        poster.release.set()
+        await asyncio.gather(first, return_exceptions=True)
+    assert (outcome.status, len(poster.posts)) == (SENT, 1)
+
+
+async def wait_for(condition: Callable[[], object]) -> None:
+    async with asyncio.timeout(30):
+        while not condition():
+            await asyncio.sleep(0.01)

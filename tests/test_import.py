@@ -169,7 +169,7 @@ def _bad_money(data: dict[str, Any]) -> None:
         (_drop_milestone, "cannot remove any milestone"),
         (_drop_alias, "cannot remove any alias"),
         (_drop_source, "cannot remove any source"),
-        (_unknown_source, "unknown or missing source 'no-such-source'"),
+        (_unknown_source, "facts[0].source: unknown source 'no-such-source'"),
         (_bad_money, "Not an amount of money"),
     ],
 )

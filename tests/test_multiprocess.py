@@ -5,7 +5,7 @@ What is checked: the answer cache, keyed by store revision, never serves one pro
 old answer after another process's edit; a digest due is posted once whatever the
 number of processes; a killed leader's place is taken and what came due is posted
 once, late, by the new leader; a leader stuck in a slow post loses the lead but its
-live claim is not settled as interrupted by the next, and is not posted twice.
+live claim is not taken over by the next, and is not posted twice.
 Processes are followed through what they log, never through fixed sleeps.
 """
 

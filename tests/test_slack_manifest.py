@@ -21,6 +21,7 @@ SCOPES = {
     "conversations.open": "im:write",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "conversations.history": "channels:history",
 }
 
 

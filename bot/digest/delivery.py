@@ -6,6 +6,13 @@ key it is given where its platform can) and maps its platform's failures onto th
 engine's outcomes: `ChannelForbidden` (pause and tell someone), `ChannelGone` (stop),
 anything else (log, and retry the period on the next tick while it is still within
 its grace). Time comes from an injected clock, so a test can say what "now" is.
+
+Each message posted is recorded as it goes (`DeliveryProgress`), so a delivery cut off
+part-way (a process killed mid-post, a failed request) is finished later from where it
+stopped: every period is posted exactly once, its messages each once. The one message
+that may have been in flight when an attempt died is made safe by the poster: a platform
+with idempotent sends drops a resend with the same key, another reads the place to see
+whether it arrived.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -36,6 +43,7 @@ from bot.digest.subscriptions import (
     PAUSED,
     SENT,
     SKIPPED,
+    Delivery,
     DigestBook,
     Subscription,
 )
@@ -64,10 +72,43 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _pid_namespace() -> str:
+    """This process's pid namespace ('' where /proc does not say): two containers may share
+    a host name, yet neither can see the other's pids."""
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return ""
+
+
 def process_holder() -> str:
-    """A name for this process in claims and leases: host and pid for whoever reads the
-    table, and a random part so a restarted process with a reused pid is someone else."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    """A name for this process in claims and leases, `host:pid:random:pid-namespace`: host
+    and pid for whoever reads the table, a random part so a restarted process with a
+    reused pid is someone else, and the namespace its pid means something in."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}:{_pid_namespace()}"
+
+
+def holder_gone(holder: str | None, me: str) -> bool:
+    """Whether `holder` (a `process_holder`) is known to run no more: a process of this
+    host and pid namespace whose pid is free, or an earlier process that had this one's
+    pid (a restart reused it). A holder of another host or namespace, or a pid that is
+    taken (perhaps by someone else), is not known gone: its lease decides."""
+    if not holder:
+        return False
+    host, pid_text, _, namespace = [*holder.split(":"), "", "", ""][:4]
+    my_host, _, _, my_namespace = [*me.split(":"), "", "", ""][:4]
+    if (host, namespace) != (my_host, my_namespace) or not namespace or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return holder != me
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 class DeliveryError(Exception):
@@ -82,6 +123,18 @@ class ChannelGone(DeliveryError):
     """The place no longer exists: stop the subscription."""
 
 
+@dataclass(frozen=True)
+class DeliveryProgress:
+    """Where one delivery stands: `posted` of its messages are in the channel (earlier
+    attempts posted them), and `unsure` says whether the next one may be there as well (an
+    attempt died or failed while posting it). `record` is awaited after each message the
+    poster posts, with its number and id."""
+
+    posted: int
+    unsure: bool
+    record: Callable[[int, str], Awaitable[None]]
+
+
 class Poster(Protocol):
     """What a front end provides to deliver digests to the places it owns."""
 
@@ -89,13 +142,16 @@ class Poster(Protocol):
         """Whether `place` is one of this front end's (only it can read the id)."""
         ...
 
-    async def post(self, place: str, reply: Reply, key: str, locale: str) -> str:
-        """Render `reply` (written in `locale`) and post it to `place`; return the first
-        message's id.
+    async def post(
+        self, place: str, reply: Reply, key: str, locale: str, progress: DeliveryProgress
+    ) -> None:
+        """Render `reply` (written in `locale`) and post its messages to `place`, from
+        message `progress.posted` on, awaiting `progress.record` after each.
 
         `key` is the same for every attempt at one period of one subscription: a
         platform that de-duplicates sends (a nonce) uses it, so a resend after a
-        timeout does not post twice. Raise `ChannelForbidden` or `ChannelGone`.
+        timeout does not post twice; where none does, a message that is `unsure` is
+        looked for first. Raise `ChannelForbidden` or `ChannelGone`.
         """
         ...
 
@@ -195,12 +251,12 @@ class DigestEngine:
         return await self._deliver_due(now or self.clock(), subscription_ids, catching_up=False)
 
     async def run_catch_up(self, now: datetime | None = None) -> list[Outcome]:
-        """On taking the lead: settle what a stopped process left, then send missed runs
+        """On taking the lead: finish what a stopped process left, then send missed runs
         still in grace.
 
-        Claims left mid-delivery (their lease run out) are marked interrupted (never
-        re-sent); a live claim is another process's, still delivering; runs missed
-        longer ago than the grace are logged and recorded as missed; the latest run
+        Claims left mid-delivery are finished from where they stopped (see
+        `_resume_abandoned`); a live claim is another process's, still delivering; runs
+        missed longer ago than the grace are logged and recorded as missed; the latest run
         within the grace is sent once, marked late.
         """
         now = now or self.clock()
@@ -208,14 +264,6 @@ class DigestEngine:
         return await self._deliver_due(now, None, catching_up=True)
 
     def _settle(self, now: datetime) -> None:
-        for delivery in self.book.interrupt_claims(now):
-            log.warning(
-                "digest %d period %s was interrupted mid-delivery; not resending it",
-                delivery.subscription_id, delivery.period,
-            )  # fmt: skip
-            self._report(
-                Outcome(delivery.subscription_id, delivery.period, INTERRUPTED, delivery.late)
-            )
         self.book.resume_due(now)
         for subscription in self.book.scheduled():
             if subscription.status == ACTIVE and self.poster_for(subscription.place):
@@ -247,11 +295,14 @@ class DigestEngine:
         runs = subscription.schedule.runs_between(subscription.zone, start, now)
         return runs[-1] if runs else None
 
+    def _gone(self, holder: str | None) -> bool:
+        return holder_gone(holder, self.holder)
+
     async def _deliver_due(
         self, now: datetime, subscription_ids: Collection[int] | None, *, catching_up: bool
     ) -> list[Outcome]:
         await asyncio.to_thread(self.book.resume_due, now)
-        outcomes = []
+        outcomes = await self._resume_abandoned(now)
         for subscription in await asyncio.to_thread(self.book.scheduled):
             poster = self.poster_for(subscription.place)
             if (
@@ -274,6 +325,54 @@ class DigestEngine:
                 outcomes.append(outcome)
         return outcomes
 
+    async def _resume_abandoned(self, now: datetime) -> list[Outcome]:
+        """Finish deliveries a process left mid-way, for the places posted from here.
+
+        A claim is abandoned when its owner's lease ran out, or at once when its owner
+        was a process of this host that is gone (killed, and restarted as this one): a
+        platform keeps an idempotency key only minutes, so the rest must go out soon. A
+        claim older than the grace is given up (interrupted): a digest hours late helps
+        nobody. This process's own claims are never abandoned: one whose lease ran out is
+        still being posted (a long rate limit), and taking it over would post beside it.
+
+        The rest is built as the attempt that died built it (at the time it started, late
+        only if it was late), so its messages continue the ones already in the channel.
+        """
+        outcomes = []
+        for claim in await asyncio.to_thread(self.book.abandoned_claims, now, self._gone):
+            if claim.claimed_by == self.holder:
+                continue
+            subscription = await asyncio.to_thread(self.book.get, claim.subscription_id)
+            poster = self.poster_for(subscription.place) if subscription else None
+            if subscription is None or poster is None:
+                continue
+            stale = claim.scheduled_at <= now - self.grace or subscription.status != ACTIVE
+            taken = await asyncio.to_thread(
+                self.book.take_over, claim, self.holder, now, now + CLAIM_LEASE
+            )
+            if taken is None:
+                continue
+            outcome = Outcome(claim.subscription_id, claim.period, INTERRUPTED, claim.late)
+            if stale:
+                log.warning(
+                    "digest %d period %s was interrupted mid-delivery too long ago; given up",
+                    claim.subscription_id, claim.period,
+                )  # fmt: skip
+                outcomes.append(await self._complete(outcome, INTERRUPTED))
+                continue
+            log.warning(
+                "digest %d period %s was interrupted after %d message(s); finishing it",
+                claim.subscription_id, claim.period, claim.parts_sent,
+            )  # fmt: skip
+            try:
+                resumed = self._post_claimed(
+                    poster, subscription, taken, claim.claimed_at, claim.late
+                )
+                outcomes.append(await resumed)
+            except Exception:
+                log.exception("digest %d: delivery crashed", subscription.id)
+        return outcomes
+
     async def _deliver(
         self, poster: Poster, subscription: Subscription, due: datetime, now: datetime, late: bool
     ) -> Outcome | None:
@@ -283,17 +382,42 @@ class DigestEngine:
             self.book.claim, subscription.id, period, due, nonce, now, late=late,
             owner=self.holder, lease_until=now + CLAIM_LEASE,
         )  # fmt: skip
-        if not claimed:
+        if claimed is None:
             return None
-        done = Outcome(subscription.id, period, SENT, late)
+        return await self._post_claimed(poster, subscription, claimed, now, late)
+
+    async def _post_claimed(
+        self,
+        poster: Poster,
+        subscription: Subscription,
+        claim: Delivery,
+        now: datetime,
+        late: bool,
+    ) -> Outcome:
+        """Build the digest of a claimed period as at `now` and post what of it is not
+        posted yet."""
+        done = Outcome(subscription.id, claim.period, SENT, late)
+        first: list[str] = [claim.message_id] if claim.message_id else []
+
+        async def record(number: int, message_id: str) -> None:
+            if number == 0:
+                first.append(message_id)
+            await asyncio.to_thread(
+                self.book.record_part, subscription.id, claim.period, number, message_id,
+                self.holder,
+            )  # fmt: skip
+
+        # A first attempt starts from nothing; any other may have died mid-message.
+        progress = DeliveryProgress(claim.parts_sent, claim.attempts > 1, record)
         try:
             digest = await asyncio.to_thread(
-                build_digest, self.store, subscription, now, due=due if late else None
-            )
+                build_digest, self.store, subscription, now,
+                due=claim.scheduled_at.astimezone(subscription.zone) if late else None,
+            )  # fmt: skip
             if digest.empty and not subscription.post_empty:
                 return await self._complete(done, SKIPPED, revision=digest.revision)
-            message_id = await poster.post(
-                subscription.place, digest.reply, nonce, subscription.language
+            await poster.post(
+                subscription.place, digest.reply, claim.nonce, subscription.language, progress
             )
         except ChannelForbidden as exc:
             log.warning("digest %d: not allowed to post in %s", subscription.id, subscription.place)
@@ -306,8 +430,9 @@ class DigestEngine:
             await self._stop(poster, subscription, DISABLED, "channel_gone")
             return outcome
         except Exception as exc:
-            log.exception("digest %d period %s failed; will retry", subscription.id, period)
+            log.exception("digest %d period %s failed; will retry", subscription.id, claim.period)
             return await self._complete(done, FAILED, error=repr(exc))
+        message_id = first[0] if first else None
         return await self._complete(done, SENT, message_id=message_id, revision=digest.revision)
 
     async def _complete(

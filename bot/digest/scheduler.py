@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.digest.delivery import DigestEngine
+from bot.digest.delivery import DigestEngine, holder_gone
 from bot.digest.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
@@ -131,12 +131,23 @@ class DigestScheduler:
         return True
 
     async def _hold_lead(self) -> bool:
-        """Take or renew the leader lease; False while another process holds it."""
+        """Take or renew the leader lease; False while another process holds it.
+
+        A leader that is known gone (a killed process of this host, replaced by this one)
+        is not waited for: its digests due meanwhile, and any it was posting, go out now.
+        """
         if not self.leased:
             return True
+        book, me = self.engine.book, self.engine.holder
         now = self.engine.clock()
+        if await asyncio.to_thread(book.hold_lease, self.lease_name, me, now, now + self.lease):
+            return True
+        held = await asyncio.to_thread(book.lease_holder, self.lease_name)
+        if held is None or not holder_gone(held[0], me):
+            return False
+        log.warning("the last digest leader (%s) is gone; not waiting for its lease", held[0])
         return await asyncio.to_thread(
-            self.engine.book.hold_lease, self.lease_name, self.engine.holder, now, now + self.lease
+            book.take_lease_from, self.lease_name, held[0], me, now, now + self.lease
         )
 
     async def take_turn(self) -> None:
@@ -178,8 +189,8 @@ class DigestScheduler:
 
     async def stop(self) -> None:
         """Stop firing and give up the lead, so another process takes it at once;
-        deliveries in flight are cancelled and settled as interrupted once their claims'
-        leases run out."""
+        deliveries in flight are cancelled, and finished by whoever leads next (see
+        `DigestEngine._resume_abandoned`)."""
         if self._sweeper is not None:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):

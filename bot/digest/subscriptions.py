@@ -12,6 +12,7 @@ leases (`hold_lease`) let exactly one of them lead the scheduler.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,6 +101,7 @@ class Delivery:
     revision: int | None
     error: str | None
     claimed_by: str | None = None
+    parts_sent: int = 0
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Delivery:
@@ -108,6 +110,7 @@ class Delivery:
             row["nonce"], row["status"], bool(row["late"]), row["attempts"],
             datetime.fromisoformat(row["claimed_at"]), _moment(row["completed_at"]),
             row["message_id"], row["revision"], row["error"], row.get("claimed_by"),
+            row.get("parts_sent", 0),
         )  # fmt: skip
 
 
@@ -264,12 +267,13 @@ class DigestBook:
         late: bool,
         owner: str | None = None,
         lease_until: datetime | None = None,
-    ) -> bool:
-        """Take a period for delivery; False when it is delivered, in flight or given up on.
+    ) -> Delivery | None:
+        """Take a period for delivery; None when it is delivered, in flight or given up on.
 
-        A period whose last attempt failed for a passing reason may be claimed again.
+        A period whose last attempt failed for a passing reason may be claimed again; the
+        claim returned says how many of its messages that attempt posted (`parts_sent`).
         `owner` vouches for the claim until `lease_until`: until then no other process
-        settles it as interrupted.
+        takes it over, unless it knows the owner is gone (see `abandoned_claims`).
         """
         with self._lock, write_transaction(self.db):
             cursor = self.db.execute(
@@ -285,7 +289,67 @@ class DigestBook:
                     stamp(now), owner, lease_stamp(lease_until) if lease_until else None, FAILED,
                 ],
             )  # fmt: skip
-            return cursor.rowcount == 1
+            if cursor.rowcount != 1:
+                return None
+            return self._delivery(subscription_id, period)
+
+    def _delivery(self, subscription_id: int, period: str) -> Delivery:
+        cursor = self.db.execute(
+            "SELECT * FROM digest_deliveries WHERE subscription_id = ? AND period = ?",
+            [subscription_id, period],
+        )
+        columns = [c[0] for c in cursor.description]
+        return Delivery.from_row(dict(zip(columns, cursor.fetchone(), strict=True)))
+
+    def record_part(
+        self, subscription_id: int, period: str, number: int, message_id: str, owner: str | None
+    ) -> None:
+        """Message `number` of a claimed delivery is in the channel (the first one's id is
+        the delivery's). Only the claim's owner records: one whose claim was taken over
+        writes nothing."""
+        with self._lock, write_transaction(self.db):
+            self.db.execute(
+                "UPDATE digest_deliveries SET parts_sent = max(parts_sent, ?),"
+                " message_id = CASE WHEN ? = 0 THEN ? ELSE message_id END"
+                " WHERE subscription_id = ? AND period = ? AND status = ? AND claimed_by IS ?",
+                [number + 1, number, message_id, subscription_id, period, CLAIMED, owner],
+            )
+
+    def abandoned_claims(self, now: datetime, gone: Callable[[str | None], bool]) -> list[Delivery]:
+        """Claims whose owner stopped mid-delivery, oldest first: its lease ran out, or
+        `gone(owner)` knows it no longer runs (a process of this host that was killed)."""
+        with self._lock:
+            cursor = self.db.execute(
+                "SELECT *, lease_until IS NULL OR lease_until <= ? AS expired"
+                " FROM digest_deliveries WHERE status = ? ORDER BY scheduled_at",
+                [lease_stamp(now), CLAIMED],
+            )
+            columns = [c[0] for c in cursor.description]
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor]
+        return [Delivery.from_row(row) for row in rows if row["expired"] or gone(row["claimed_by"])]
+
+    def take_over(
+        self,
+        claim: Delivery,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+    ) -> Delivery | None:
+        """Make an abandoned claim `owner`'s (its messages posted so far stay counted);
+        None when someone else took it over first."""
+        with self._lock, write_transaction(self.db):
+            cursor = self.db.execute(
+                "UPDATE digest_deliveries SET claimed_by = ?, lease_until = ?, claimed_at = ?,"
+                " attempts = attempts + 1, late = 1"
+                " WHERE subscription_id = ? AND period = ? AND status = ? AND claimed_by IS ?",
+                [
+                    owner, lease_stamp(lease_until), stamp(now), claim.subscription_id,
+                    claim.period, CLAIMED, claim.claimed_by,
+                ],
+            )  # fmt: skip
+            if cursor.rowcount != 1:
+                return None
+            return self._delivery(claim.subscription_id, claim.period)
 
     def complete(
         self,
@@ -302,8 +366,9 @@ class DigestBook:
         skipped) moves the subscription's change log on to the revision it reported."""
         with self._lock, write_transaction(self.db):
             self.db.execute(
-                "UPDATE digest_deliveries SET status = ?, completed_at = ?, message_id = ?,"
-                " revision = ?, error = ? WHERE subscription_id = ? AND period = ?",
+                "UPDATE digest_deliveries SET status = ?, completed_at = ?,"
+                " message_id = coalesce(?, message_id), revision = ?, error = ?"
+                " WHERE subscription_id = ? AND period = ?",
                 [status, stamp(now), message_id, revision, error, subscription_id, period],
             )
             if revision is not None and status in (SENT, SKIPPED):
@@ -333,22 +398,6 @@ class DigestBook:
                 ],
             )
 
-    def interrupt_claims(self, now: datetime) -> list[Delivery]:
-        """Mark claims left by a process that stopped mid-delivery; they are never re-sent.
-
-        Only claims whose lease has run out: a live one belongs to a process that is
-        still delivering it. Whether such a digest reached the channel is unknown, and a
-        digest posted twice is worse than one missed, so the period stays taken.
-        """
-        with self._lock, write_transaction(self.db):
-            rows = self.db.execute(
-                "UPDATE digest_deliveries SET status = ?, completed_at = ?"
-                " WHERE status = ? AND (lease_until IS NULL OR lease_until <= ?) RETURNING *",
-                [INTERRUPTED, stamp(now), CLAIMED, lease_stamp(now)],
-            )
-            columns = [c[0] for c in rows.description]
-            return [Delivery.from_row(dict(zip(columns, row, strict=True))) for row in rows]
-
     def hold_lease(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
         """Take the lease `name` for `holder` until `until`, or renew it; False while
         another holder's lease has not run out."""
@@ -360,6 +409,19 @@ class DigestBook:
                 " excluded.holder THEN bot_leases.taken_at ELSE excluded.taken_at END"
                 " WHERE bot_leases.holder = excluded.holder OR bot_leases.until <= ?",
                 [name, holder, lease_stamp(until), lease_stamp(now), lease_stamp(now)],
+            )
+            return cursor.rowcount == 1
+
+    def take_lease_from(
+        self, name: str, gone: str, holder: str, now: datetime, until: datetime
+    ) -> bool:
+        """Take the lease `name` from `gone`, a holder known to have stopped, before its
+        lease runs out; False when it is no longer `gone`'s."""
+        with self._lock, write_transaction(self.db):
+            cursor = self.db.execute(
+                "UPDATE bot_leases SET holder = ?, until = ?, taken_at = ?"
+                " WHERE name = ? AND holder = ?",
+                [holder, lease_stamp(until), lease_stamp(now), name, gone],
             )
             return cursor.rowcount == 1
 

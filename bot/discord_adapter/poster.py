@@ -14,7 +14,7 @@ import logging
 import discord
 
 from bot.briefing.model import Reply
-from bot.digest.delivery import ChannelForbidden, ChannelGone, with_fix
+from bot.digest.delivery import ChannelForbidden, ChannelGone, DeliveryProgress, with_fix
 from bot.digest.subscriptions import Subscription
 from bot.discord_adapter.views import message_kwargs, post_reply
 from bot.i18n import t
@@ -35,13 +35,18 @@ class DiscordPoster:
     def owns(self, place: str) -> bool:
         return ids.channel_of(place) is not None
 
-    async def post(self, place: str, reply: Reply, key: str, locale: str) -> str:
+    async def post(
+        self, place: str, reply: Reply, key: str, locale: str, progress: DeliveryProgress
+    ) -> None:
+        """Post the messages not posted yet; a message that may be in the channel already is
+        simply sent again: its nonce makes Discord answer with the one it has."""
         channel_id = ids.channel_of(place)
         if channel_id is None:
             raise ChannelGone(f"{place} is not a Discord channel")
         channel = self.client.get_partial_messageable(channel_id)
-        first: int | None = None
         for number, outgoing in enumerate(reply_messages(reply, locale)):
+            if number < progress.posted:
+                continue
             try:
                 message = await channel.send(
                     nonce=f"{key}-{number}",
@@ -53,8 +58,7 @@ class DiscordPoster:
                 if exc.code == UNKNOWN_CHANNEL:
                     raise ChannelGone(str(exc)) from exc
                 raise
-            first = first or message.id
-        return str(first)
+            await progress.record(number, str(message.id))
 
     async def notify(self, subscription: Subscription, reason: str, message: Reply) -> None:
         """To the audit channel if one is configured, else to whoever subscribed, by DM;

@@ -6,7 +6,8 @@ one message per second per channel as Slack asks; a `429` is retried after its
 refusals become the engine's outcomes: `not_in_channel`, `is_archived` and
 `missing_scope` → forbidden (pause, and say how to fix it), `channel_not_found` → gone
 (stop), anything else → retried. Slack has no nonce: exactly once per period is the
-engine's claim log.
+engine's claim log and, for a message an attempt that died may have posted, the channel's
+history.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.briefing.model import Reply
-from bot.digest.delivery import ChannelForbidden, ChannelGone, with_fix
+from bot.digest.delivery import ChannelForbidden, ChannelGone, DeliveryProgress, with_fix
 from bot.digest.subscriptions import Subscription
 from bot.i18n import t
 from bot.ids import slack as ids
@@ -31,8 +32,20 @@ log = logging.getLogger(__name__)
 
 FORBIDDEN = frozenset({"not_in_channel", "is_archived", "missing_scope", "restricted_action"})
 GONE = frozenset({"channel_not_found"})
+# Errors that mean the bot may not read a channel's history (rather than that Slack failed).
+UNREADABLE = frozenset({"missing_scope", "not_in_channel", "channel_not_found"})
+# How many of a channel's newest messages are looked through for a digest's message.
+HISTORY_LOOKBACK = 100
 # Slack allows about one message per second per channel, in bursts a little more.
 SECONDS_BETWEEN_POSTS = 1.0
+
+
+DIGEST_EVENT = "briefbot_digest"
+
+
+def digest_metadata(key: str, number: int) -> dict[str, Any]:
+    """The message metadata of message `number` of the digest period with idempotency `key`."""
+    return {"event_type": DIGEST_EVENT, "event_payload": {"key": key, "part": number}}
 
 
 class ChannelPacer:
@@ -79,25 +92,44 @@ class SlackPoster:
     def owns(self, place: str) -> bool:
         return ids.channel_of(place) is not None
 
+    async def _post_one(self, channel: str, message: dict[str, Any], **extra: Any) -> str:
+        response = await self.pacer.run(
+            channel, lambda: self.client.chat_postMessage(
+                channel=channel, unfurl_links=False, unfurl_media=False, **message, **extra
+            ),
+        )  # fmt: skip
+        return str(response["ts"])
+
     async def send(self, channel: str, reply: Reply, locale: str) -> str:
         """Post every message of `reply` in `channel`, paced; the first message's `ts`.
         Raises `SlackApiError` as Slack answered."""
         first = ""
         for message in reply_messages(reply, locale):
-            response = await self.pacer.run(
-                channel, lambda message=message: self.client.chat_postMessage(
-                    channel=channel, unfurl_links=False, unfurl_media=False, **message
-                ),
-            )  # fmt: skip
-            first = first or str(response["ts"])
+            ts = await self._post_one(channel, message)
+            first = first or ts
         return first
 
-    async def post(self, place: str, reply: Reply, key: str, locale: str) -> str:
+    async def post(
+        self, place: str, reply: Reply, key: str, locale: str, progress: DeliveryProgress
+    ) -> None:
+        """Post the digest's messages not posted yet, each carrying `key` and its number
+        as Slack message metadata (`briefbot_digest`), so the messages of one period can be
+        told apart from any other. Slack has no nonce: a message that may have gone out in
+        an attempt that died is looked for in the channel first (see `_already_posted`)."""
         channel = ids.channel_of(place)
         if channel is None:
             raise ChannelGone(f"{place} is not a Slack channel")
         try:
-            return await self.send(channel, reply, locale)
+            for number, message in enumerate(reply_messages(reply, locale)):
+                if number < progress.posted:
+                    continue
+                found = None
+                if progress.unsure and number == progress.posted:
+                    found = await self._already_posted(channel, key, number)
+                ts = found or await self._post_one(
+                    channel, message, metadata=digest_metadata(key, number)
+                )
+                await progress.record(number, ts)
         except SlackApiError as exc:
             error = str(exc.response.get("error", ""))
             if error in FORBIDDEN:
@@ -105,6 +137,32 @@ class SlackPoster:
             if error in GONE:
                 raise ChannelGone(error) from exc
             raise
+
+    async def _already_posted(self, channel: str, key: str, number: int) -> str | None:
+        """The `ts` of message `number` of digest `key` if the channel has it.
+
+        Reading the channel takes the `channels:history` scope (and membership of a
+        private channel). Without it, the message is posted again, once, with a warning:
+        a part of a digest twice is better than a part missing. Any other failure is
+        raised, and the delivery is retried on the next sweep.
+        """
+        try:
+            response = await self.client.conversations_history(
+                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+            )
+        except SlackApiError as exc:
+            if str(exc.response.get("error", "")) not in UNREADABLE:
+                raise
+            log.warning(
+                "cannot read %s (%s) to see whether message %d of digest %s went out;"
+                " posting it again", channel, exc.response.get("error"), number, key,
+            )  # fmt: skip
+            return None
+        wanted = digest_metadata(key, number)
+        for message in response.get("messages") or []:
+            if message.get("metadata") == wanted:
+                return str(message["ts"])
+        return None
 
     async def echo(self, audit: Reply, locale: str) -> None:
         """A fact change, told in the audit channel if one is configured; never fails the edit."""

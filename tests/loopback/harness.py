@@ -206,44 +206,11 @@ class LoopbackBot:
 
     # -- sending interactions ----------------------------------------------------------
 
-    def _command_definition(self, name: str) -> dict[str, Any]:
-        for commands in self.server.commands.values():
-            for command in commands:
-                if command["name"] == name:
-                    return command
-        raise AssertionError(f"/{name} was never synced; synced: {self.server.commands}")
-
     def command_data(
         self, path: tuple[str, ...], options: dict[str, Any], focused: str | None = None
     ) -> dict[str, Any]:
         """`data` of an application command interaction, typed from the synced definition."""
-        command = self._command_definition(path[0])
-        data = {
-            "id": command["id"],
-            "name": command["name"],
-            "type": 1,
-            "guild_id": str(obj.GUILD_ID),
-        }
-        holder, level = data, command
-        for sub in path[1:]:
-            level = next(o for o in level.get("options", []) if o["name"] == sub)
-            nested = {"name": sub, "type": level["type"], "options": []}
-            holder["options"] = [nested]
-            holder = nested
-        declared = {o["name"]: o for o in level.get("options", [])}
-        typed = []
-        for key, value in options.items():
-            assert key in declared, f"/{' '.join(path)} has no option {key!r}: {list(declared)}"
-            option = {"name": key, "type": declared[key]["type"], "value": value}
-            if option["type"] == CHANNEL_OPTION:  # Discord sends the channel's id and resolves it
-                option["value"] = str(value)
-                resolved = data.setdefault("resolved", {}).setdefault("channels", {})
-                resolved[str(value)] = {**obj.text_channel(int(value)), "permissions": "0"}
-            if key == focused:
-                option["focused"] = True
-            typed.append(option)
-        holder["options"] = typed
-        return data
+        return command_data(self.server, path, options, focused)
 
     async def command(
         self,
@@ -330,3 +297,48 @@ class LoopbackBot:
         ):
             assert time.perf_counter() < deadline, "the bot is still answering after 10 s"
             await asyncio.sleep(0.005)
+
+
+def _command_definition(server: LoopbackDiscord, name: str) -> dict[str, Any]:
+    for commands in server.commands.values():
+        for command in commands:
+            if command["name"] == name:
+                return command
+    raise AssertionError(f"/{name} was never synced; synced: {server.commands}")
+
+
+def command_data(
+    server: LoopbackDiscord,
+    path: tuple[str, ...],
+    options: dict[str, Any],
+    focused: str | None = None,
+) -> dict[str, Any]:
+    """`data` of an application command interaction, typed from the definition the bot
+    synced to `server` (a bot in another process too: the soak drives one so)."""
+    command = _command_definition(server, path[0])
+    data = {
+        "id": command["id"],
+        "name": command["name"],
+        "type": 1,
+        "guild_id": str(obj.GUILD_ID),
+    }
+    holder, level = data, command
+    for sub in path[1:]:
+        level = next(o for o in level.get("options", []) if o["name"] == sub)
+        nested = {"name": sub, "type": level["type"], "options": []}
+        holder["options"] = [nested]
+        holder = nested
+    declared = {o["name"]: o for o in level.get("options", [])}
+    typed = []
+    for key, value in options.items():
+        assert key in declared, f"/{' '.join(path)} has no option {key!r}: {list(declared)}"
+        option = {"name": key, "type": declared[key]["type"], "value": value}
+        if option["type"] == CHANNEL_OPTION:  # Discord sends the channel's id and resolves it
+            option["value"] = str(value)
+            resolved = data.setdefault("resolved", {}).setdefault("channels", {})
+            resolved[str(value)] = {**obj.text_channel(int(value)), "permissions": "0"}
+        if key == focused:
+            option["focused"] = True
+        typed.append(option)
+    holder["options"] = typed
+    return data

@@ -60,6 +60,10 @@ class Failure:
     retry_after: float | None = None
     delay: float = 0.0
     times: int = 1
+    # Matching requests let through untouched before this failure applies.
+    after: int = 0
+    # Carry the request out, then never answer (the answer lost, as when the caller dies).
+    silent: bool = False
 
 
 @dataclass
@@ -110,6 +114,8 @@ class LoopbackDiscord:
         # False: the gateway refuses new connections (503), as during an outage.
         self.gateway_open = True
         self._failures: list[Failure] = []
+        # Answers withheld by `lose_answer` wait for this (set when the loopback stops).
+        self._stopping = asyncio.Event()
         # One gateway connection per shard (a bot that does not shard is shard 0 of 1).
         self._links: dict[int, ShardLink] = {}
         self.shard_count = 1
@@ -152,6 +158,7 @@ class LoopbackDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
+        self._stopping.set()
         for link in self._links.values():
             if link.socket is not None:
                 await link.socket.close()
@@ -197,6 +204,14 @@ class LoopbackDiscord:
         """Delay the next `times` matching responses by `seconds` (then answer normally)."""
         self._failures.append(
             Failure(method, re.compile(path), 0, None, "", delay=seconds, times=times)
+        )
+
+    def lose_answer(self, method: str, path: str, *, after: int = 0) -> None:
+        """Carry out the matching request that comes after `after` others, then never answer
+        it: what a caller killed mid-request leaves (the message is in the channel, and
+        nobody heard so)."""
+        self._failures.append(
+            Failure(method, re.compile(path), 0, None, "", after=after, silent=True)
         )
 
     async def drop_websocket(self, shard: int = 0) -> None:
@@ -354,6 +369,8 @@ class LoopbackDiscord:
             match = pattern.fullmatch(path)
             if method == request.method and match:
                 status, payload = await route(recorded, match)
+                if failure is not None and failure.silent:
+                    await self._stopping.wait()
                 return self._json(recorded, status, payload)
         self.violations.append(f"{request.method} {path}: not served by the loopback")
         return self._json(recorded, 404, {"message": "404: Not Found", "code": 0})
@@ -397,6 +414,9 @@ class LoopbackDiscord:
     def _take_failure(self, method: str, path: str) -> Failure | None:
         for failure in self._failures:
             if failure.method == method and failure.pattern.search(path):
+                if failure.after > 0:
+                    failure.after -= 1
+                    return None
                 failure.times -= 1
                 if failure.times <= 0:
                     self._failures.remove(failure)

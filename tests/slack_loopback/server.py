@@ -48,12 +48,13 @@ METHOD_SCOPES = {
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "files.info": "files:read",
+    "conversations.history": "channels:history",
 }
 SCOPES = frozenset({"commands", "chat:write.public", *METHOD_SCOPES.values()})
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 # Arguments that arrive as JSON strings in a form-encoded call.
 JSON_ARGUMENTS = ("blocks", "attachments", "view", "metadata", "files")
-MESSAGE_FIELDS = ("text", "blocks", "attachments", "thread_ts", "files")
+MESSAGE_FIELDS = ("text", "blocks", "attachments", "thread_ts", "files", "metadata")
 UPLOAD_PATH = "/upload/v1/{id}"
 REQUEST_LINE_LIMITS = {"max_line_size": 65_536, "max_field_size": 65_536}
 ACK_DEADLINE_S = 3.0
@@ -91,6 +92,10 @@ class Failure:
     retry_after: int | None
     delay: float
     times: int
+    # Matching calls let through untouched before this failure applies.
+    after: int = 0
+    # Carry the call out, then never answer (the answer lost, as when the caller dies).
+    silent: bool = False
 
 
 @dataclass
@@ -216,6 +221,8 @@ class SlackStandIn:
         self._triggers: dict[str, Trigger] = {}
         self._tickets: set[str] = set()
         self._failures: list[Failure] = []
+        # Answers withheld by `lose_answer` wait for this (set when the stand-in stops).
+        self._stopping = asyncio.Event()
         self._sockets: list[tuple[web.WebSocketResponse, web.BaseRequest]] = []
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -232,6 +239,7 @@ class SlackStandIn:
             "views.publish": self._publish_view,
             "users.info": self._user_info,
             "conversations.info": self._conversation_info,
+            "conversations.history": self._conversation_history,
             "conversations.open": self._open_conversation,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
@@ -256,6 +264,7 @@ class SlackStandIn:
         self._session = aiohttp.ClientSession()
 
     async def stop(self) -> None:
+        self._stopping.set()
         for socket, _ in list(self._sockets):
             await socket.close()
         if self._session is not None:
@@ -278,17 +287,25 @@ class SlackStandIn:
         times: int = 1,
         channel: str | None = None,
         retry_after: int | None = None,
+        status: int | None = None,
     ) -> None:
         """Answer the next `times` calls of `method` (in `channel`, if given) with `error`:
         `not_in_channel`, `channel_not_found`, `is_archived`, `missing_scope`, … with HTTP
-        200 as Slack does, or `ratelimited` with HTTP 429 and `Retry-After: retry_after`."""
-        status = 429 if error == "ratelimited" else 200
+        200 as Slack does, `ratelimited` with HTTP 429 and `Retry-After: retry_after`, or
+        with the HTTP `status` given (`internal_error` with 500, as in an outage)."""
+        status = status or (429 if error == "ratelimited" else 200)
         wait = retry_after if retry_after is not None else (1 if status == 429 else None)
         self._failures.append(Failure(method, error, status, channel, wait, 0.0, times))
 
     def slow(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Delay the next `times` answers to `method` by `seconds`, then answer normally."""
         self._failures.append(Failure(method, None, 200, None, None, seconds, times))
+
+    def lose_answer(self, method: str, *, after: int = 0) -> None:
+        """Carry out the call of `method` that comes after `after` others, then never answer
+        it: what a caller killed mid-call leaves (the message is in the channel, and nobody
+        heard so)."""
+        self._failures.append(Failure(method, None, 200, None, None, 0.0, 1, after, silent=True))
 
     def drop_socket(self) -> None:
         """Cut every Socket Mode connection as a network failure would (no close frame)."""
@@ -331,6 +348,11 @@ class SlackStandIn:
     def home(self, user: str) -> ViewRecord | None:
         view_id = self._homes.get(user)
         return self.views[view_id] if view_id else None
+
+    def reply_to(self, response_url: str) -> obj.Message | None:
+        """The latest message posted through `response_url` (a command's answer), if any."""
+        record = self._response_urls.get(response_url.rsplit("/", 1)[-1])
+        return record.latest if record is not None else None
 
     def shared_files(self, channel: str) -> list[StoredFile]:
         """The files shared in `channel` (a DM too), with their names and bytes."""
@@ -642,9 +664,12 @@ class SlackStandIn:
             }
             return self._answer(call, answer)
         try:
-            return self._answer(call, {"ok": True, **handler(call)})
+            answer = {"ok": True, **handler(call)}
         except ApiError as exc:
             return self._answer(call, {"ok": False, "error": exc.error})
+        if failure is not None and failure.silent:
+            await self._stopping.wait()
+        return self._answer(call, answer)
 
     def _answer(
         self,
@@ -672,6 +697,9 @@ class SlackStandIn:
     def _take_failure(self, method: str, args: dict[str, Any]) -> Failure | None:
         for failure in self._failures:
             if failure.method == method and failure.channel in (None, args.get("channel")):
+                if failure.after > 0:
+                    failure.after -= 1
+                    return None
                 failure.times -= 1
                 if failure.times <= 0:
                     self._failures.remove(failure)
@@ -816,6 +844,35 @@ class SlackStandIn:
         if user is None:
             raise ApiError("user_not_found")
         return {"user": user.info(include_locale=_flag(call.args.get("include_locale")))}
+
+    def _conversation_history(self, call: Call) -> dict[str, Any]:
+        """The channel's messages newest first, as Slack answers: each message's
+        `metadata` only when `include_all_metadata` is asked for; a channel the bot is not
+        in cannot be read. One page (`limit`, 100 by default); older pages are not served."""
+        channel = self.channels.get(call.args.get("channel", ""))
+        if channel is None:
+            raise ApiError("channel_not_found")
+        if not channel.is_member:
+            raise ApiError("not_in_channel")
+        limit = int(call.args.get("limit") or 100)
+        shown = [
+            m
+            for m in self.messages
+            if m.channel == channel.id and not m.ephemeral and not m.deleted
+        ]
+        with_metadata = _flag(call.args.get("include_all_metadata"))
+        messages = []
+        for message in reversed(shown[-limit:]):
+            found = message.payload()
+            if with_metadata and "metadata" in message.body:
+                found["metadata"] = message.body["metadata"]
+            messages.append(found)
+        return {
+            "messages": messages,
+            "has_more": len(shown) > limit,
+            "pin_count": 0,
+            "response_metadata": {"next_cursor": ""},
+        }
 
     def _conversation_info(self, call: Call) -> dict[str, Any]:
         channel = self.channels.get(call.args.get("channel", ""))
