@@ -42,7 +42,15 @@ from store.rules import (
     one_of,
 )
 from store.search_index import rebuild_search
-from store.values import checked_value_type, parse_money, parse_number, value_extras
+from store.values import (
+    MILESTONE_DATE_COLUMNS,
+    PUBLISHED_COLUMNS,
+    checked_value_type,
+    date_columns,
+    parse_money,
+    parse_number,
+    value_extras,
+)
 from store.yaml_input import YamlRefused, line_of, read_yaml, write_yaml
 
 __all__ = ["DATASET_PATH", "DatasetError", "dump_yaml", "export_dataset", "load_dataset"]
@@ -86,21 +94,6 @@ def read_dataset(path: Path = DATASET_PATH) -> tuple[dict[str, Any], str]:
             "not a briefbot data set (no 'entities' list)",
         )
     return data, hashlib.sha256(raw).hexdigest()
-
-
-def _date_columns(when: FuzzyDate | None, *names: str) -> dict[str, Any]:
-    """The stored columns of a date: text, EDTF and precision, then earliest and latest
-    day when `names` has five."""
-    parts: tuple[Any, ...] = (None,) * 5
-    if when is not None:
-        parts = (
-            when.text,
-            when.edtf,
-            when.precision,
-            when.earliest and when.earliest.isoformat(),
-            when.latest and when.latest.isoformat(),
-        )
-    return dict(zip(names, parts, strict=False))
 
 
 def _date_json(value: FuzzyDate) -> dict[str, Any]:
@@ -257,8 +250,7 @@ class _Loader:
             "title": fields.text("title", TITLE_MAX, "제목", "title", required=True),
             "url": url,
             "file": fields.text("file", NAME_MAX, "파일", "file"),
-            **_date_columns(when, "published_text", "published_edtf", "published_precision",
-                            "published_earliest", "published_latest"),
+            **date_columns(when, PUBLISHED_COLUMNS),
             "published_note": published.text("note", FACT_TEXT_MAX, "날짜 설명", "date note"),
             "published_confirmed_by": json.dumps(confirmed_by),
             "created_rev": self.rev,
@@ -376,11 +368,9 @@ class _Loader:
             row["value_text"] = fields.text("text", FACT_TEXT_MAX, "값", "value", required=True)
         elif value_type == "date":
             row.update(
-                _date_columns(
+                date_columns(
                     fields.date("date"),
-                    "value_date_text",
-                    "value_date_edtf",
-                    "value_date_precision",
+                    ("value_date_text", "value_date_edtf", "value_date_precision"),
                 )
             )
         elif value_type == "entity":
@@ -478,8 +468,7 @@ class _Loader:
         self._insert(
             "milestones",
             {"entity_id": entity_id, "title_ko": title_ko, "title_en": title_en,
-             **_date_columns(fields.date("date"), "date_text", "date_edtf", "precision",
-                             "earliest", "latest"),
+             **date_columns(fields.date("date"), MILESTONE_DATE_COLUMNS),
              "status": fields.checked("status", checked_status) or "planned",
              "source_id": self._source_ref(fields), "created_rev": self.rev},
         )  # fmt: skip

@@ -21,9 +21,8 @@ from store.limits import TITLE_MAX, checked_text, required_text
 from store.queries import entity_ref
 from store.references import find_entity, find_milestone, find_source
 from store.rules import checked_status
-from store.values import date_columns, parse_when, resolved_today
+from store.values import MILESTONE_DATE_COLUMNS, date_columns, parse_when, resolved_today
 
-_DATE_COLUMNS = ("date_text", "date_edtf", "precision", "earliest", "latest")
 # What each column is called in a summary of changes.
 _FIELD_NAMES = {
     "title_ko": ("제목", "title"),
@@ -106,7 +105,7 @@ def add_milestone(
     milestone_id = changes.insert(
         "milestones",
         {"entity_id": owner.id, "title_ko": title_ko, "title_en": title_en,
-         **date_columns(when, _DATE_COLUMNS), "status": status, "source_id": cited.id},
+         **date_columns(when, MILESTONE_DATE_COLUMNS), "status": status, "source_id": cited.id},
     )  # fmt: skip
     return changes.commit(
         author,
@@ -169,7 +168,7 @@ def update_milestone(
         values["title_en"] = checked_text(title_en, TITLE_MAX, "영어 제목", "English title")
     if date is not None:
         when = parse_when(date, resolved_today(today), "일정 날짜", "milestone date")
-        values.update(date_columns(when, _DATE_COLUMNS))
+        values.update(date_columns(when, MILESTONE_DATE_COLUMNS))
     if source is not None:
         values["source_id"] = find_source(db, source).id
     return _commit_milestone_change(

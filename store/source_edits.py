@@ -17,15 +17,7 @@ from store.errors import InvalidInput
 from store.ids import checked_new_id, slug, unique_id
 from store.limits import NAME_MAX, TITLE_MAX, checked_text, required_text
 from store.rules import checked_url
-from store.values import date_columns, parse_when, resolved_today
-
-_PUBLISHED_COLUMNS = (
-    "published_text",
-    "published_edtf",
-    "published_precision",
-    "published_earliest",
-    "published_latest",
-)
+from store.values import PUBLISHED_COLUMNS, date_columns, parse_when, resolved_today
 
 
 def _checked_url(db: sqlite_utils.Database, url: str | None) -> str | None:
@@ -81,7 +73,7 @@ def add_source(
     changes.insert(
         "sources",
         {"id": new_id, "publisher": publisher, "publisher_en": publisher_en, "author": author,
-         "title": title, "url": url, **date_columns(when, _PUBLISHED_COLUMNS)},
+         "title": title, "url": url, **date_columns(when, PUBLISHED_COLUMNS)},
     )  # fmt: skip
     return changes.commit(
         editor,

@@ -96,16 +96,30 @@ def parse_when(text: str, today: date, field_ko: str, field_en: str) -> FuzzyDat
         raise InvalidInput(f"{field_ko}: {exc.ko}", f"{field_en.capitalize()}: {exc.en}") from exc
 
 
-def date_columns(when: FuzzyDate, names: tuple[str, str, str, str, str]) -> dict[str, Any]:
-    """`when` as a table stores it: its text, EDTF, precision, earliest and latest day, named `names`."""
-    parts = (
-        when.text,
-        when.edtf,
-        when.precision,
-        when.earliest and when.earliest.isoformat(),
-        when.latest and when.latest.isoformat(),
-    )
-    return dict(zip(names, parts, strict=True))
+# The columns a date is stored in, per table (see `date_columns`).
+MILESTONE_DATE_COLUMNS = ("date_text", "date_edtf", "precision", "earliest", "latest")
+PUBLISHED_COLUMNS = (
+    "published_text",
+    "published_edtf",
+    "published_precision",
+    "published_earliest",
+    "published_latest",
+)
+
+
+def date_columns(when: FuzzyDate | None, names: tuple[str, ...]) -> dict[str, Any]:
+    """`when` as a table stores it: its text, EDTF, precision, then earliest and latest day,
+    named `names` (a table that keeps no day range names three); no date stores nulls."""
+    parts: tuple[Any, ...] = (None,) * 5
+    if when is not None:
+        parts = (
+            when.text,
+            when.edtf,
+            when.precision,
+            when.earliest and when.earliest.isoformat(),
+            when.latest and when.latest.isoformat(),
+        )
+    return dict(zip(names, parts, strict=False))
 
 
 def checked_value_type(value_type: str) -> str:
