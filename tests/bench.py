@@ -383,19 +383,19 @@ def ceilings(store: FactStore, plan: dict[str, Any], gateway: dict[str, Any]) ->
 def run_interactions(entities: int, calls: int, load_seconds: float) -> dict[str, Any]:
     """Only the interaction metrics (the gateway, its ceiling, the HTTP path), which
     take minutes rather than the whole run's tens of minutes."""
-    store = FactStore.open(ensure_store(entities))
-    try:
-        plan = Inputs(store, calls).load_plan(calls * 10, load_seconds)
-        gateway = measure_interactions(store, plan, lambda: TODAY)
-        results: dict[str, Any] = {
-            "interactions_per_s": gateway["interactions_per_s"],
-            "interaction_ms_at_80": Timing(gateway["at_80_ms"]),
-            **ceilings(store, plan, gateway),
-            "entities": entities,
-        }
-    finally:
-        store.close()
-    return results
+    with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as scratch:
+        store = FactStore.open(working_copy(ensure_store(entities), Path(scratch)))
+        try:
+            plan = Inputs(store, calls).load_plan(calls * 10, load_seconds)
+            gateway = measure_interactions(store, plan, lambda: TODAY)
+            return {
+                "interactions_per_s": gateway["interactions_per_s"],
+                "interaction_ms_at_80": Timing(gateway["at_80_ms"]),
+                **ceilings(store, plan, gateway),
+                "entities": entities,
+            }
+        finally:
+            store.close()
 
 
 def as_json(results: dict[str, Any]) -> dict[str, Any]:
