@@ -294,12 +294,11 @@ class DigestBook:
             return self._delivery(subscription_id, period)
 
     def _delivery(self, subscription_id: int, period: str) -> Delivery:
-        cursor = self.db.execute(
+        (row,) = self.db.query(
             "SELECT * FROM digest_deliveries WHERE subscription_id = ? AND period = ?",
             [subscription_id, period],
         )
-        columns = [c[0] for c in cursor.description]
-        return Delivery.from_row(dict(zip(columns, cursor.fetchone(), strict=True)))
+        return Delivery.from_row(row)
 
     def record_part(
         self, subscription_id: int, period: str, number: int, message_id: str, owner: str | None
@@ -319,13 +318,13 @@ class DigestBook:
         """Claims whose owner stopped mid-delivery, oldest first: its lease ran out, or
         `gone(owner)` knows it no longer runs (a process of this host that was killed)."""
         with self._lock:
-            cursor = self.db.execute(
-                "SELECT *, lease_until IS NULL OR lease_until <= ? AS expired"
-                " FROM digest_deliveries WHERE status = ? ORDER BY scheduled_at",
-                [lease_stamp(now), CLAIMED],
+            rows = list(
+                self.db.query(
+                    "SELECT *, lease_until IS NULL OR lease_until <= ? AS expired"
+                    " FROM digest_deliveries WHERE status = ? ORDER BY scheduled_at",
+                    [lease_stamp(now), CLAIMED],
+                )
             )
-            columns = [c[0] for c in cursor.description]
-            rows = [dict(zip(columns, row, strict=True)) for row in cursor]
         return [Delivery.from_row(row) for row in rows if row["expired"] or gone(row["claimed_by"])]
 
     def take_over(
