@@ -74,7 +74,9 @@ class Runner:
         await self.app.digests.start()
 
     async def stop(self) -> None:
-        """Stop what started, in reverse order, and close the app."""
+        """Stop what started, in reverse order, and close the app: digests first, so
+        those in flight finish on clients still open."""
+        await self.app.digests.stop()
         for front_end in reversed(self._started):
             await front_end.stop()
         self._started.clear()

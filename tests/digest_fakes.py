@@ -71,11 +71,13 @@ class Post:
 @dataclass
 class RecordingPoster:
     """Records posts and notices for every Discord place; raises the queued failures
-    first, one per post."""
+    first, one per post. A post is in the channel at once; its message id comes back
+    `answer_after` seconds later, as a platform's response takes its time."""
 
     posts: list[Post] = field(default_factory=list)
     notices: list[tuple[Subscription, Reply]] = field(default_factory=list)
     failures: list[Exception] = field(default_factory=list)
+    answer_after: float = 0.0
 
     def owns(self, place: str) -> bool:
         return ids.channel_of(place) is not None
@@ -90,6 +92,7 @@ class RecordingPoster:
         if self.failures:
             raise self.failures.pop(0)
         self.posts.append(Post(place, reply, key, locale))
+        await asyncio.sleep(self.answer_after)
         await progress.record(0, str(900_000 + len(self.posts)))
 
     async def notify(self, subscription: Subscription, reason: str, message: Reply) -> None:

@@ -92,6 +92,7 @@ async def kill_mid_message(
         attempt.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await attempt
+        await engine.drain(timeout=0)  # the delivery itself, which a stop would wait for
         book.close()
 
 

@@ -63,6 +63,10 @@ MISSED_LOOKBACK = timedelta(days=31)
 # even while a chat client waits out a rate limit. A claim still held after this was left
 # by a process that died mid-delivery.
 CLAIM_LEASE = timedelta(minutes=10)
+# How long a clean stop waits for deliveries in flight to finish their messages: a
+# digest posts in a second or two, so only one stuck behind a long rate limit is cut
+# off (and finished by whoever leads next), within a container's usual stop timeout.
+DRAIN_SECONDS = 8.0
 
 Clock = Callable[[], datetime]
 
@@ -230,11 +234,38 @@ class DigestEngine:
         self.grace = max(catch_up, MIN_GRACE)
         self.on_outcome = on_outcome
         self.holder = holder or process_holder()
+        self._in_flight: set[asyncio.Task[Outcome]] = set()
 
     def _report(self, outcome: Outcome) -> Outcome:
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome
+
+    async def _shielded(self, delivery: Awaitable[Outcome]) -> Outcome:
+        """Run one claimed delivery in a task of its own that its caller's cancellation
+        does not reach: a scheduler shut down, or a sweep stopped, between a message
+        posted and its record would leave a message in the channel the book does not
+        know, and the next leader would post it again. `drain` bounds how long a stop
+        waits for these."""
+        task = asyncio.ensure_future(delivery)
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        return await asyncio.shield(task)
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Let deliveries in flight finish, for up to `timeout` seconds; cancel the
+        rest, whose claims the next leader resumes from their last recorded message."""
+        tasks = list(self._in_flight)
+        if not tasks:
+            return
+        _, pending = await asyncio.wait(tasks, timeout=timeout)
+        for task in pending:
+            log.warning("a digest delivery did not finish within %.0f s; cut off", timeout)
+            task.cancel()
+        # Collected here: their callers, cancelled, no longer await them.
+        for result in await asyncio.gather(*tasks, return_exceptions=True):
+            if isinstance(result, Exception):
+                log.error("digest delivery crashed", exc_info=result)
 
     def poster_for(self, place: str) -> Poster | None:
         """The poster of the front end that owns `place`, if it runs in this process."""
@@ -368,7 +399,7 @@ class DigestEngine:
                 resumed = self._post_claimed(
                     poster, subscription, taken, claim.claimed_at, claim.late
                 )
-                outcomes.append(await resumed)
+                outcomes.append(await self._shielded(resumed))
             except Exception:
                 log.exception("digest %d: delivery crashed", subscription.id)
         return outcomes
@@ -384,7 +415,7 @@ class DigestEngine:
         )  # fmt: skip
         if claimed is None:
             return None
-        return await self._post_claimed(poster, subscription, claimed, now, late)
+        return await self._shielded(self._post_claimed(poster, subscription, claimed, now, late))
 
     async def _post_claimed(
         self,
@@ -402,10 +433,17 @@ class DigestEngine:
         async def record(number: int, message_id: str) -> None:
             if number == 0:
                 first.append(message_id)
-            await asyncio.to_thread(
+            write = asyncio.ensure_future(asyncio.to_thread(
                 self.book.record_part, subscription.id, claim.period, number, message_id,
                 self.holder,
-            )  # fmt: skip
+            ))  # fmt: skip
+            try:
+                await asyncio.shield(write)
+            except asyncio.CancelledError:
+                # Cut off (a stop that waited long enough): the message is in the channel,
+                # so the book says so before the claim is left to the next leader.
+                await write
+                raise
 
         # A first attempt starts from nothing; any other may have died mid-message.
         progress = DeliveryProgress(claim.parts_sent, claim.attempts > 1, record)

@@ -188,20 +188,21 @@ class DigestScheduler:
         await self.engine.run_catch_up()
 
     async def stop(self) -> None:
-        """Stop firing and give up the lead, so another process takes it at once;
-        deliveries in flight are cancelled, and finished by whoever leads next (see
-        `DigestEngine._resume_abandoned`)."""
+        """Stop firing and give up the lead, so another process takes it at once.
+        Deliveries in flight finish first (`DigestEngine.drain`); one that cannot in time
+        is cut off and finished by whoever leads next (`DigestEngine._resume_abandoned`)."""
         if self._sweeper is not None:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
             self._sweeper = None
-        if self.scheduler is not None:
-            await self._stop_scheduler()
-            if self.leased:
-                await asyncio.to_thread(
-                    self.engine.book.release_lease, self.lease_name, self.engine.holder
-                )
+        leading = self.scheduler is not None
+        await self._stop_scheduler()
+        await self.engine.drain()
+        if leading and self.leased:
+            await asyncio.to_thread(
+                self.engine.book.release_lease, self.lease_name, self.engine.holder
+            )
 
     async def _stop_scheduler(self) -> None:
         """APScheduler shuts an asyncio scheduler down on the loop's next turn; yielding

@@ -51,6 +51,11 @@ class DigestService:
         and send missed digests; once only. `leased`: see `DigestScheduler.start`."""
         return await self.scheduler.start(leased=leased)
 
-    async def close(self) -> None:
+    async def stop(self) -> None:
+        """Stop scheduling, let deliveries in flight finish and give up the lead; again
+        is harmless."""
         await self.scheduler.stop()
+
+    async def close(self) -> None:
+        await self.stop()
         self.book.close()
