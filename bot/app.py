@@ -101,7 +101,7 @@ class App:
     @functools.cached_property
     def timelines(self) -> TimelineCache:
         """The timeline pictures, per store revision. Made on the first picture: drawing
-        imports matplotlib, which would add most of a second to every process start
+        imports Pillow and fontTools, about a tenth of a second on every process start
         (`ask`, `healthcheck`) that draws nothing."""
         from bot.render.timeline import TimelineCache
 
