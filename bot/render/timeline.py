@@ -485,7 +485,9 @@ class TimelineKey:
 
 
 Draw = Callable[..., bytes]
-CACHE_SIZE = 64
+# A picture is 10–40 KB: 256 of them (every program of a large store in both languages,
+# and more than a day's worth of the bundled one) hold under 10 MB.
+CACHE_SIZE = 256
 
 
 class TimelineCache:
