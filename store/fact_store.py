@@ -192,8 +192,11 @@ class FactStore:
         return [EntityRef.from_row(r) for r in rows]
 
     @_locked
-    def search(self, query: str, limit: int = 100) -> SearchResults:
-        return search_entities(self.db, query, limit)
+    def search(
+        self, query: str, limit: int = 100, *, first: int = 0, count: int | None = None
+    ) -> SearchResults:
+        """See `search_entities`: `first` and `count` ask for one page's hits."""
+        return search_entities(self.db, query, limit, first=first, count=count)
 
     @_locked
     def entity(self, entity_id: str) -> EntityDetail | None:

@@ -61,12 +61,16 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResults:
-    """Hits for a query, best first; `truncated` when more entities matched than returned."""
+    """One stretch of the hits for a query, best first: `hits` are those from rank `first`
+    on (all of them unless a page was asked for), out of `total` ranked; `truncated` when
+    more entities matched than were ranked."""
 
     query: str
     words: list[str]
     hits: list[SearchHit]
     truncated: bool
+    total: int
+    first: int = 0
 
 
 def query_words(query: str) -> list[str]:
@@ -90,9 +94,20 @@ def query_words(query: str) -> list[str]:
 
 
 def search_entities(
-    db: sqlite_utils.Database, query: str, limit: int = MAX_ENTITIES
+    db: sqlite_utils.Database,
+    query: str,
+    limit: int = MAX_ENTITIES,
+    *,
+    first: int = 0,
+    count: int | None = None,
 ) -> SearchResults:
-    """Entities matching every word of `query`, ranked by where the words matched."""
+    """Entities matching every word of `query`, ranked by where the words matched; of the
+    first `limit`, the `count` from rank `first` on come with their texts and roles.
+
+    Ranking all is one query, and says how many pages there are; reading each hit's
+    texts, facts and sources is most of a search's time, so it is done for the page
+    shown only (a search answer shows 5 of up to 100).
+    """
     words = query_words(query)
     ctes, params = [], []
     for i, word in enumerate(words):
@@ -116,7 +131,8 @@ def search_entities(
     )
     ranked = list(db.query(sql, params))
     truncated = len(ranked) > limit
-    ranked = ranked[:limit]
+    total = min(len(ranked), limit)
+    ranked = ranked[first : total if count is None else min(total, first + count)]
     snippets = _snippets(db, {r["id"]: r["source_id"] for r in ranked}, words)
     roles = roles_of(db, [r["id"] for r in ranked if r["class"] == "person"])
     return SearchResults(
@@ -132,6 +148,8 @@ def search_entities(
             for r in ranked
         ],
         truncated=truncated,
+        total=total,
+        first=first,
     )
 
 

@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 
+from bot.briefing.lists import SEARCH_PAGE_SIZE, search_reply
 from store.errors import InvalidInput
 from store.fact_store import FactStore
 
@@ -128,3 +129,21 @@ def test_hits_carry_what_a_reader_needs_to_trust_them(bundled_store: FactStore) 
     roles = [(f.subject.id, f.role_ko) for f in person.roles]
     assert ("msit", "부총리 겸 장관 (과학기술부총리)") in roles
     assert person.sources  # the name cites the entity's source
+
+
+@pytest.mark.parametrize("locale", ["ko", "en"])
+def test_a_page_asked_of_the_store_answers_as_the_page_of_every_hit(
+    store: FactStore, locale: str
+) -> None:
+    """The briefing asks the store for one page's hits only (their texts are most of a
+    search's time): every page reads the same as when cut from all the hits, and a page
+    past the last is refused the same way."""
+    everything = store.search("AI")
+    pages = -(-everything.total // SEARCH_PAGE_SIZE)
+    assert everything.total == len(everything.hits) and pages > 3
+    for page in (1, 2, pages, pages + 1):
+        first = (page - 1) * SEARCH_PAGE_SIZE
+        one_page = store.search("AI", first=first, count=SEARCH_PAGE_SIZE)
+        assert one_page.total == everything.total
+        assert len(one_page.hits) == len(everything.hits[first : first + SEARCH_PAGE_SIZE])
+        assert search_reply(one_page, page, locale) == search_reply(everything, page, locale)

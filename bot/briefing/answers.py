@@ -16,6 +16,7 @@ from bot.briefing.cards import STALE_AFTER_DAYS, entity_card
 from bot.briefing.commands import COMMANDS, OptionError, validate_options
 from bot.briefing.links import absolute, answer_path, calendar_path
 from bot.briefing.lists import (
+    SEARCH_PAGE_SIZE,
     about_reply,
     calendar_milestones,
     calendar_reply,
@@ -258,7 +259,9 @@ class Briefer:
         return calendar_reply(milestones, ics, today, days, past, program, locale)
 
     def _search(self, *, query: str, page: int, locale: str) -> Reply:
-        reply = search_reply(self.store.search(query), page, locale)
+        first = (page - 1) * SEARCH_PAGE_SIZE
+        results = self.store.search(query, first=first, count=SEARCH_PAGE_SIZE)
+        reply = search_reply(results, page, locale)
         path = answer_path("search", {"query": query, "page": page})
         return self._linked(reply, locale, ("web.page", path))
 

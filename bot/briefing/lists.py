@@ -160,16 +160,19 @@ def _card_of(entity: EntityRef, locale: str) -> FollowUp | None:
 
 
 def search_reply(results: SearchResults, page: int, locale: str) -> Reply:
-    """One page of search hits, grouped by entity, with the commands for the neighbouring pages."""
+    """One page of search hits, grouped by entity, with the commands for the neighbouring
+    pages. `results` may hold that page's hits only (from rank `results.first`), as the
+    briefing asks the store for, or all of them."""
     title = t("search.title", locale, query=results.query)
-    if not results.hits:
+    if not results.total:
         return Reply((Card(title, (line(t("search.none", locale, query=results.query)),)),), True)
-    pages = (len(results.hits) + SEARCH_PAGE_SIZE - 1) // SEARCH_PAGE_SIZE
+    pages = (results.total + SEARCH_PAGE_SIZE - 1) // SEARCH_PAGE_SIZE
     if page > pages:
         message = t("search.bad_page", locale, page=page, pages=pages)
         card = Card(t("err.title", locale), (line(message),), tone="error")
         return Reply((card,), private=True, is_error=True)
-    shown = results.hits[(page - 1) * SEARCH_PAGE_SIZE : page * SEARCH_PAGE_SIZE]
+    start = (page - 1) * SEARCH_PAGE_SIZE - results.first
+    shown = results.hits[start : start + SEARCH_PAGE_SIZE]
     notes = Footnotes()
     sections = [
         Section(
@@ -182,7 +185,7 @@ def search_reply(results: SearchResults, page: int, locale: str) -> Reply:
     if notes.lines(locale):
         sections.append(Section(t("card.sources", locale), notes.lines(locale), role="sources"))
     more = t("search.more", locale) if results.truncated else ""
-    footer = t("search.page", locale, page=page, pages=pages, count=len(results.hits), more=more)
+    footer = t("search.page", locale, page=page, pages=pages, count=results.total, more=more)
 
     def turn(label_key: str, to: int) -> FollowUp:
         label = t(label_key, locale, page=to)
