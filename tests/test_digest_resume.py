@@ -16,8 +16,9 @@ import contextlib
 import logging
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import discord
 import loopback.objects as discord_objects
@@ -38,7 +39,7 @@ from bot.discord_adapter.poster import reply_messages as discord_messages
 from bot.ids import discord as discord_ids
 from bot.ids import slack as slack_ids
 from bot.render.slack_blocks import reply_messages as slack_messages
-from bot.slack_adapter.poster import DIGEST_EVENT, ChannelPacer, SlackPoster
+from bot.slack_adapter.poster import DIGEST_EVENT, HISTORY_PAGES, ChannelPacer, SlackPoster
 from store.fact_store import FactStore
 
 NOW = utc(2025, 12, 15, 14, 50, 30)  # 23:50:30 in Seoul: the daily 23:50 run is due
@@ -250,3 +251,35 @@ async def test_slack_without_history_posts_the_unsure_message_again_and_says_so(
     parts = list(range(total))
     assert digest_parts(slack_standin) == sorted([*parts, KILLED_AT])
     assert "posting it again" in caplog.text and "missing_scope" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("chatter", "pages", "reposted"), [(450, 3, False), (2050, HISTORY_PAGES, True)]
+)
+async def test_slack_reads_back_through_a_busy_channel_as_far_as_the_digests_run(
+    crowded: FactStore,
+    digest_book: DigestBook,
+    slack_standin: SlackStandIn,
+    killed_slack_delivery: Callable[[], Awaitable[int]],
+    caplog: pytest.LogCaptureFixture,
+    chatter: int,
+    pages: int,
+    reposted: bool,
+) -> None:
+    """Members kept talking after the message went out: the channel is read page by page
+    from the newest message back to the digest's run, and past `HISTORY_PAGES` pages the
+    message is posted again rather than the digest waiting on the channel."""
+    total = await killed_slack_delivery()
+    for n in range(chatter):
+        slack_standin.say(CHANNEL_ID, f"회의 메모 {n}")
+
+    with caplog.at_level(logging.WARNING, logger="bot.slack_adapter.poster"):
+        await finish(crowded, digest_book, slack_poster(slack_standin))
+
+    parts = list(range(total))
+    assert digest_parts(slack_standin) == sorted([*parts, *[KILLED_AT] * reposted])
+    reads = slack_standin.calls_to("conversations.history")
+    assert len(reads) == pages
+    run = datetime.fromisoformat(PERIOD).replace(tzinfo=ZoneInfo("Asia/Seoul"))
+    assert {float(r.args["oldest"]) for r in reads} == {run.timestamp()}
+    assert ("more than 2000 messages" in caplog.text) == reposted

@@ -132,11 +132,13 @@ class DeliveryProgress:
     """Where one delivery stands: `posted` of its messages are in the channel (earlier
     attempts posted them), and `unsure` says whether the next one may be there as well (an
     attempt died or failed while posting it). `record` is awaited after each message the
-    poster posts, with its number and id."""
+    poster posts, with its number and id. No message of the delivery is older than
+    `since` (its scheduled run), which bounds a search of the place for an unsure one."""
 
     posted: int
     unsure: bool
     record: Callable[[int, str], Awaitable[None]]
+    since: datetime
 
 
 class Poster(Protocol):
@@ -446,7 +448,9 @@ class DigestEngine:
                 raise
 
         # A first attempt starts from nothing; any other may have died mid-message.
-        progress = DeliveryProgress(claim.parts_sent, claim.attempts > 1, record)
+        progress = DeliveryProgress(
+            claim.parts_sent, claim.attempts > 1, record, claim.scheduled_at
+        )
         try:
             digest = await asyncio.to_thread(
                 build_digest, self.store, subscription, now,

@@ -16,6 +16,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -34,8 +35,11 @@ FORBIDDEN = frozenset({"not_in_channel", "is_archived", "missing_scope", "restri
 GONE = frozenset({"channel_not_found"})
 # Errors that mean the bot may not read a channel's history (rather than that Slack failed).
 UNREADABLE = frozenset({"missing_scope", "not_in_channel", "channel_not_found"})
-# How many of a channel's newest messages are looked through for a digest's message.
-HISTORY_LOOKBACK = 100
+# How a channel is read for a digest's message that may have gone out: pages of this many
+# messages since the digest's run (Slack suggests at most 200), and at most this many
+# pages (Slack allows about 50 reads a minute, so a busy channel costs seconds, not more).
+HISTORY_PAGE = 200
+HISTORY_PAGES = 10
 # Slack allows about one message per second per channel, in bursts a little more.
 SECONDS_BETWEEN_POSTS = 1.0
 
@@ -125,7 +129,7 @@ class SlackPoster:
                     continue
                 found = None
                 if progress.unsure and number == progress.posted:
-                    found = await self._already_posted(channel, key, number)
+                    found = await self._already_posted(channel, key, number, progress.since)
                 ts = found or await self._post_one(
                     channel, message, metadata=digest_metadata(key, number)
                 )
@@ -138,30 +142,43 @@ class SlackPoster:
                 raise ChannelGone(error) from exc
             raise
 
-    async def _already_posted(self, channel: str, key: str, number: int) -> str | None:
+    async def _already_posted(
+        self, channel: str, key: str, number: int, since: datetime
+    ) -> str | None:
         """The `ts` of message `number` of digest `key` if the channel has it.
 
-        Reading the channel takes the `channels:history` scope (and membership of a
-        private channel). Without it, the message is posted again, once, with a warning:
-        a part of a digest twice is better than a part missing. Any other failure is
-        raised, and the delivery is retried on the next sweep.
+        Only the messages since the digest's run are read (`oldest`), page by page, so a
+        busy channel does not hide it; past `HISTORY_PAGES` pages it is posted again, with
+        a warning. Reading the channel takes the `channels:history` scope (and membership
+        of a private channel). Without it, the message is posted again, once, with a
+        warning: a part of a digest twice is better than a part missing. Any other failure
+        is raised, and the delivery is retried on the next sweep.
         """
-        try:
-            response = await self.client.conversations_history(
-                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
-            )
-        except SlackApiError as exc:
-            if str(exc.response.get("error", "")) not in UNREADABLE:
-                raise
-            log.warning(
-                "cannot read %s (%s) to see whether message %d of digest %s went out;"
-                " posting it again", channel, exc.response.get("error"), number, key,
-            )  # fmt: skip
-            return None
         wanted = digest_metadata(key, number)
-        for message in response.get("messages") or []:
-            if message.get("metadata") == wanted:
-                return str(message["ts"])
+        cursor = ""
+        for _ in range(HISTORY_PAGES):
+            try:
+                response = await self.client.conversations_history(
+                    channel=channel, oldest=f"{since.timestamp():.6f}", limit=HISTORY_PAGE,
+                    include_all_metadata=True, cursor=cursor or None,
+                )  # fmt: skip
+            except SlackApiError as exc:
+                if str(exc.response.get("error", "")) not in UNREADABLE:
+                    raise
+                reason = str(exc.response.get("error"))
+                break
+            for message in response.get("messages") or []:
+                if message.get("metadata") == wanted:
+                    return str(message["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or ""
+            if not response.get("has_more") or not cursor:
+                return None
+        else:
+            reason = f"more than {HISTORY_PAGES * HISTORY_PAGE} messages since the digest's run"
+        log.warning(
+            "cannot read %s (%s) to see whether message %d of digest %s went out;"
+            " posting it again", channel, reason, number, key,
+        )  # fmt: skip
         return None
 
     async def echo(self, audit: Reply, locale: str) -> None:

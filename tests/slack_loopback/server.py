@@ -65,6 +65,8 @@ VIEW_STACK_MAX = 3
 WAIT_TIMEOUT_S = 10.0
 # Payload types whose ack Slack reads (the others are acknowledged and nothing more).
 RESPONSE_PAYLOAD_TYPES = frozenset({"slash_commands", "block_suggestion", "view_submission"})
+# What the stand-in's history cursors start with (Slack's are opaque; these hold an offset).
+HISTORY_CURSOR = "dXNlcjpV"
 
 
 @dataclass
@@ -846,33 +848,47 @@ class SlackStandIn:
         return {"user": user.info(include_locale=_flag(call.args.get("include_locale")))}
 
     def _conversation_history(self, call: Call) -> dict[str, Any]:
-        """The channel's messages newest first, as Slack answers: each message's
-        `metadata` only when `include_all_metadata` is asked for; a channel the bot is not
-        in cannot be read. One page (`limit`, 100 by default); older pages are not served."""
+        """The channel's messages newest first, as Slack answers: those after `oldest` (a
+        ts, exclusive) when it is given, `limit` to a page (100 by default, at most 999),
+        the next (older) page behind `response_metadata.next_cursor` while `has_more`;
+        each message's `metadata` only when `include_all_metadata` is asked for. A channel
+        the bot is not in cannot be read."""
         channel = self.channels.get(call.args.get("channel", ""))
         if channel is None:
             raise ApiError("channel_not_found")
         if not channel.is_member:
             raise ApiError("not_in_channel")
-        limit = int(call.args.get("limit") or 100)
+        limit = min(int(call.args.get("limit") or 100), 999)
+        oldest = float(call.args.get("oldest") or 0)
+        cursor = str(call.args.get("cursor") or "")
+        if cursor and not cursor.startswith(HISTORY_CURSOR):
+            raise ApiError("invalid_cursor")
+        skip = int(cursor.removeprefix(HISTORY_CURSOR) or 0)
         shown = [
             m
-            for m in self.messages
+            for m in reversed(self.messages)
             if m.channel == channel.id and not m.ephemeral and not m.deleted
-        ]
+            and float(m.ts) > oldest
+        ]  # fmt: skip
+        page = shown[skip : skip + limit]
         with_metadata = _flag(call.args.get("include_all_metadata"))
         messages = []
-        for message in reversed(shown[-limit:]):
+        for message in page:
             found = message.payload()
             if with_metadata and "metadata" in message.body:
                 found["metadata"] = message.body["metadata"]
             messages.append(found)
+        more = len(shown) > skip + limit
         return {
             "messages": messages,
-            "has_more": len(shown) > limit,
+            "has_more": more,
             "pin_count": 0,
-            "response_metadata": {"next_cursor": ""},
+            "response_metadata": {"next_cursor": f"{HISTORY_CURSOR}{skip + limit}" if more else ""},
         }
+
+    def say(self, channel: str, text: str) -> obj.Message:
+        """A message a member (not the app) writes in `channel`."""
+        return self._add_message(channel, {"text": text}, "member", ephemeral=False)
 
     def _conversation_info(self, call: Call) -> dict[str, Any]:
         channel = self.channels.get(call.args.get("channel", ""))
