@@ -544,9 +544,16 @@ def generate(path: Path, entities: int) -> dict[str, float]:
 
 
 def ensure_store(entities: int, *, quiet: bool = False) -> Path:
-    """The cached store for `entities`, generating it first when it is missing."""
+    """The cached store for `entities`, generating it first when it is missing, and
+    migrating it when its schema is behind: once here, rather than in every run's copy
+    (at 100k entities a migration that rebuilds the search words takes minutes)."""
     path = cache_path(entities)
     if path.exists():
+        db = connect(path, create=False)
+        try:
+            migrate(db)
+        finally:
+            db.conn.close()
         return path
     tmp = path.with_suffix(".tmp")
     for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
