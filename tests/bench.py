@@ -9,7 +9,8 @@ path the bot itself uses, as p50 and p99 over many calls:
 - `resolve_ms` exact names, aliases and acronyms through `FactStore.resolve`, against
   `resolve_floor_ms`, the same lookup as one indexed SQL query on the same connection;
 - `autocomplete_ms` 25 choices for partial input through `Briefer.autocomplete`;
-- `search_ms` full-text queries of 1, 2 and 3+ Korean characters and of two words;
+- `search_ms` full-text queries of 1, 2 and 3+ Korean characters and of two words, as
+  `/search` asks them (every hit ranked, the first page's texts and sources read);
 - `card_ms` a `/program` answer built and rendered to Discord payloads;
 - `digest_ms` one digest built and rendered, and `digests_1000_s` a thousand subscriptions
   due at the same minute delivered through `DigestEngine` (see `bench_digest.py`);
@@ -53,6 +54,7 @@ from bench_store import cache_path, ensure_store
 
 from bot.app import App
 from bot.briefing.answers import Briefer, Invocation
+from bot.briefing.lists import SEARCH_PAGE_SIZE
 from bot.config import Config
 from bot.render.discord_payload import reply_payloads
 from store.fact_store import FactStore
@@ -250,7 +252,11 @@ def measure_store(store: FactStore, calls: int) -> dict[str, Any]:
     results["autocomplete_ms"] = _combined(per_kind)
     results["autocomplete_ms_by_kind"] = per_kind
 
-    per_kind = {kind: timed(store.search, queries) for kind, queries in inputs.search().items()}
+    def first_page(query: str) -> None:
+        """What `/search` asks of the store: every hit ranked, the first page detailed."""
+        store.search(query, first=0, count=SEARCH_PAGE_SIZE)
+
+    per_kind = {kind: timed(first_page, queries) for kind, queries in inputs.search().items()}
     results["search_ms"] = _combined(per_kind)
     results["search_ms_by_kind"] = per_kind
 
