@@ -39,7 +39,13 @@ from bot.discord_adapter.poster import reply_messages as discord_messages
 from bot.ids import discord as discord_ids
 from bot.ids import slack as slack_ids
 from bot.render.slack_blocks import reply_messages as slack_messages
-from bot.slack_adapter.poster import DIGEST_EVENT, HISTORY_PAGES, ChannelPacer, SlackPoster
+from bot.slack_adapter.poster import (
+    CLOCK_SKEW,
+    DIGEST_EVENT,
+    HISTORY_PAGES,
+    ChannelPacer,
+    SlackPoster,
+)
 from store.fact_store import FactStore
 
 NOW = utc(2025, 12, 15, 14, 50, 30)  # 23:50:30 in Seoul: the daily 23:50 run is due
@@ -281,5 +287,5 @@ async def test_slack_reads_back_through_a_busy_channel_as_far_as_the_digests_run
     reads = slack_standin.calls_to("conversations.history")
     assert len(reads) == pages
     run = datetime.fromisoformat(PERIOD).replace(tzinfo=ZoneInfo("Asia/Seoul"))
-    assert {float(r.args["oldest"]) for r in reads} == {run.timestamp()}
+    assert {float(r.args["oldest"]) for r in reads} == {(run - CLOCK_SKEW).timestamp()}
     assert ("more than 2000 messages" in caplog.text) == reposted

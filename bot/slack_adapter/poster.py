@@ -16,7 +16,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -40,6 +40,9 @@ UNREADABLE = frozenset({"missing_scope", "not_in_channel", "channel_not_found"})
 # pages (Slack allows about 50 reads a minute, so a busy channel costs seconds, not more).
 HISTORY_PAGE = 200
 HISTORY_PAGES = 10
+# Slack stamps a message by its own clock: reading from a little before the run keeps a
+# message in view when this host's clock runs ahead of Slack's.
+CLOCK_SKEW = timedelta(minutes=10)
 # Slack allows about one message per second per channel, in bursts a little more.
 SECONDS_BETWEEN_POSTS = 1.0
 
@@ -147,8 +150,8 @@ class SlackPoster:
     ) -> str | None:
         """The `ts` of message `number` of digest `key` if the channel has it.
 
-        Only the messages since the digest's run are read (`oldest`), page by page, so a
-        busy channel does not hide it; past `HISTORY_PAGES` pages it is posted again, with
+        Only the messages since the digest's run are read (`oldest`, less `CLOCK_SKEW`),
+        page by page, so a busy channel does not hide it; past `HISTORY_PAGES` pages it is posted again, with
         a warning. Reading the channel takes the `channels:history` scope (and membership
         of a private channel). Without it, the message is posted again, once, with a
         warning: a part of a digest twice is better than a part missing. Any other failure
@@ -159,7 +162,8 @@ class SlackPoster:
         for _ in range(HISTORY_PAGES):
             try:
                 response = await self.client.conversations_history(
-                    channel=channel, oldest=f"{since.timestamp():.6f}", limit=HISTORY_PAGE,
+                    channel=channel, oldest=f"{(since - CLOCK_SKEW).timestamp():.6f}",
+                    limit=HISTORY_PAGE,
                     include_all_metadata=True, cursor=cursor or None,
                 )  # fmt: skip
             except SlackApiError as exc:
