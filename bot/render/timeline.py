@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Literal
 
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
@@ -58,7 +59,9 @@ _COLORS: dict[State, str] = {
     "cancelled": "#868e96",
     "unknown": "#5f3dc4",
 }
-_MARKERS: dict[State, str] = {
+# The marks a row or legend entry is drawn with; `left` is a deadline's arrow.
+Marker = Literal["circle", "square", "diamond", "cross", "left"]
+_MARKERS: dict[State, Marker] = {
     "done": "circle",
     "planned": "circle",
     "overdue": "diamond",
@@ -268,7 +271,7 @@ class Canvas:
             width=max(1, round(width * SCALE)),  # type: ignore[arg-type]
         )
 
-    def marker(self, shape: str, center: tuple[float, float], size: float, color: str,
+    def marker(self, shape: Marker, center: tuple[float, float], size: float, color: str,
                filled: bool = True) -> None:  # fmt: skip
         """One of the status markers, `size` pixels across."""
         cx, cy, r = center[0] * SCALE, center[1] * SCALE, size * SCALE / 2
@@ -385,17 +388,20 @@ def _draw_row(canvas: Canvas, axis: Axis, y: float, milestone: MilestoneView, st
         canvas.marker("left", (left, y), 10, color)
 
 
+def _state_key(canvas: Canvas, state: State, x: float, y: float) -> None:
+    """A status's legend entry: its marker, as drawn for a day date."""
+    canvas.marker(_MARKERS[state], (x + 6, y), 10, _COLORS[state], state != "planned")
+
+
 def _legend(canvas: Canvas, states: set[State], has_range: bool, locale: str) -> None:
     """Statuses drawn, the bar of an imprecise date and today, in one row at the bottom."""
     font = _font(_DATE_TEXT)
     measure = canvas.measure(font)
-    items: list[tuple[Callable[[float, float], None], str]] = []
-    for state in (s for s in STATES if s in states):
-        color, shape, filled = _COLORS[state], _MARKERS[state], state != "planned"
-        items.append(
-            (lambda x, y, c=color, m=shape, f=filled: canvas.marker(m, (x + 6, y), 10, c, f),
-             state_word(state, locale))
-        )  # fmt: skip
+    items: list[tuple[Callable[[float, float], None], str]] = [
+        (functools.partial(_state_key, canvas, state), state_word(state, locale))
+        for state in STATES
+        if state in states
+    ]
     if has_range:
         items.append(
             (lambda x, y: canvas.box((x, y - 5, x + 14, y + 5), _RANGE, "#495057", 1),
