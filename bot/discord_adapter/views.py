@@ -12,7 +12,14 @@ from typing import Any
 import discord
 
 from bot.briefing.model import Attachment, Form, Reply
-from bot.render.discord_payload import CUSTOM_ID_MAX, LINK_STYLE, reply_messages, reply_payloads
+from bot.render.discord_payload import (
+    CUSTOM_ID_MAX,
+    LINK_STYLE,
+    PAGE_ID,
+    PICK_ID,
+    reply_messages,
+    reply_payloads,
+)
 
 PAGE_TEMPLATE = r"bb:(?P<command>search):(?P<page>\d+):(?P<token>.+)"
 PICK_TEMPLATE = r"bb:pick:(?P<command>[a-z]+):(?P<option>[a-z_]+):(?P<value>.+)"
@@ -35,7 +42,7 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=PAGE_TEMPLA
     """A page button whose custom_id carries the command, the page and the query."""
 
     def __init__(self, command: str, page: int, token: str, label: str = "▶") -> None:
-        super().__init__(_button(label, f"bb:{command}:{page}:{token}"))
+        super().__init__(_button(label, PAGE_ID.format(command=command, page=page, token=token)))
         self.command = command
         self.page = page
         self.token = token
@@ -65,7 +72,9 @@ class PickButton(discord.ui.DynamicItem[discord.ui.Button], template=PICK_TEMPLA
     asks the command again with that entity."""
 
     def __init__(self, command: str, option: str, value: str, label: str) -> None:
-        super().__init__(_button(label, f"bb:pick:{command}:{option}:{value}"))
+        super().__init__(
+            _button(label, PICK_ID.format(command=command, option=option, value=value))
+        )
         self.command = command
         self.option = option
         self.value = value

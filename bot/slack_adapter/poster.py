@@ -151,19 +151,19 @@ class SlackPoster:
         """The `ts` of message `number` of digest `key` if the channel has it.
 
         Only the messages since the digest's run are read (`oldest`, less `CLOCK_SKEW`),
-        page by page, so a busy channel does not hide it; past `HISTORY_PAGES` pages it is posted again, with
-        a warning. Reading the channel takes the `channels:history` scope (and membership
-        of a private channel). Without it, the message is posted again, once, with a
-        warning: a part of a digest twice is better than a part missing. Any other failure
-        is raised, and the delivery is retried on the next sweep.
+        page by page, so a busy channel does not hide it; past `HISTORY_PAGES` pages it is
+        posted again, with a warning. Reading the channel takes the `channels:history`
+        scope (and membership of a private channel). Without it, the message is posted
+        again, once, with a warning: a part of a digest twice is better than a part
+        missing. Any other failure is raised, and the delivery is retried on the next sweep.
         """
         wanted = digest_metadata(key, number)
+        oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
         cursor = ""
         for _ in range(HISTORY_PAGES):
             try:
                 response = await self.client.conversations_history(
-                    channel=channel, oldest=f"{(since - CLOCK_SKEW).timestamp():.6f}",
-                    limit=HISTORY_PAGE,
+                    channel=channel, oldest=oldest, limit=HISTORY_PAGE,
                     include_all_metadata=True, cursor=cursor or None,
                 )  # fmt: skip
             except SlackApiError as exc:
