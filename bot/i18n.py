@@ -432,7 +432,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Value: money 9,460억 원, date 2026년 상반기, a name, text",
     ),
     "desc.value_en": ("영문 값 (글일 때)", "English wording (for text)"),
-    "desc.source": ("출처 id 또는 기사 주소", "Source id or article URL"),
+    "desc.source": (
+        "출처 id 또는 기사 주소 (여럿이면 쉼표로, 주된 것 먼저)",
+        "Source id or article URL (several: commas, the primary first)",
+    ),
     "desc.reason": ("바꾸는 이유 (이력에 남음)", "Why (kept in the history)"),
     "desc.unit": ("숫자의 단위 (예: 개팀)", "Unit of a number (e.g. 개팀)"),
     "desc.label": ("새 속성의 한국어 이름", "Korean label of a new attribute"),

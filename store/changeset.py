@@ -31,6 +31,7 @@ TABLE_NOUNS = {
     "facts": ("사실", "fact"),
     "fact_sources": ("사실의 추가 출처", "further source of a fact"),
     "milestones": ("일정", "milestone"),
+    "milestone_sources": ("일정의 추가 출처", "further source of a milestone"),
 }
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import sqlite_utils
 
+from store.citations import citation_problems
 from store.conflicts import rows_out_of_step_with_log
 from store.dates import FuzzyDate
 from store.db import sqlite_fault
 from store.errors import InvalidInput, StoreBusy, StoreReadOnly
-from store.fact_sources import citation_problems
 from store.hangul import choseong, name_key
 from store.limits import (
     FACT_TEXT_MAX,

@@ -15,26 +15,38 @@ from typing import Any
 
 import sqlite_utils
 
+from store.citations import CITED, FACTS, MILESTONES, Cited
 from store.errors import InvalidInput
 from store.revisions import Change, revisions_since
 
 # `c` is one element of a revision's `changes` array, as `json_each` yields it.
 _TABLE = "json_extract(c.value, '$.table')"
-# A further source of a fact belongs to the fact's entity and attribute. The fact row
-# outlives its links except when a revert removes both, and then the fact's own change
-# in the same revision still names them.
-_FACT_OF_LINK = (
-    "(SELECT {column} FROM facts WHERE id = coalesce(json_extract(c.value, '$.after.fact_id'),"
-    " json_extract(c.value, '$.before.fact_id')))"
-)
+
+
+def _owner_id(cited: Cited) -> str:
+    """The fact or milestone a change of one of its further-source links belongs to."""
+    return (
+        f"coalesce(json_extract(c.value, '$.after.{cited.key}'),"
+        f" json_extract(c.value, '$.before.{cited.key}'))"
+    )
+
+
+def _of_owner(cited: Cited, column: str) -> str:
+    """A column of the row a link change belongs to. That row outlives its links except
+    when a revert removes both, and then its own change in the same revision still names
+    the entity and attribute."""
+    return f"(SELECT {column} FROM {cited.table} WHERE id = {_owner_id(cited)})"
+
+
 _ENTITY_OF_CHANGE = (
     f"CASE {_TABLE} WHEN 'entities' THEN json_extract(c.value, '$.id')"
-    f" WHEN 'fact_sources' THEN {_FACT_OF_LINK.format(column='entity_id')}"
+    f" WHEN '{FACTS.links}' THEN {_of_owner(FACTS, 'entity_id')}"
+    f" WHEN '{MILESTONES.links}' THEN {_of_owner(MILESTONES, 'entity_id')}"
     " ELSE coalesce(json_extract(c.value, '$.after.entity_id'),"
     " json_extract(c.value, '$.before.entity_id')) END"
 )
 _ATTRIBUTE_OF_CHANGE = (
-    f"CASE {_TABLE} WHEN 'fact_sources' THEN {_FACT_OF_LINK.format(column='attribute')}"
+    f"CASE {_TABLE} WHEN '{FACTS.links}' THEN {_of_owner(FACTS, 'attribute')}"
     " ELSE coalesce(json_extract(c.value, '$.after.attribute'),"
     " json_extract(c.value, '$.before.attribute')) END"
 )
@@ -53,30 +65,44 @@ def touching_changes(
     *,
     after: int = 0,
     rows: Iterable[tuple[str, str | int]] = (),
+    sourced: Iterable[tuple[str, int]] = (),
     entity_id: str | None = None,
     attribute: str | None = None,
 ) -> dict[int, list[Change]]:
     """Revisions after `after` that changed any of these rows, oldest first, with those changes.
 
-    Rows are named by (table, id), or all of one entity's rows by `entity_id` (its own
-    row, aliases, facts and milestones), or one attribute's facts by `attribute`; given
-    together, a change must match all of them.
+    Rows are named by (table, id); `sourced` names facts or milestones together with
+    their further-source links (what an edit form of one shows); `entity_id` names all of
+    one entity's rows (its own row, aliases, facts, milestones and their links);
+    `attribute` one attribute's facts. Given together, a change must match all of them.
     """
     where: list[str] = []
     params: list[Any] = [after]
-    pairs = list(dict.fromkeys(rows))
+    owned = list(dict.fromkeys(sourced))
+    pairs = list(dict.fromkeys([*rows, *owned]))
     if pairs:
         values = ", ".join("(?, ?)" for _ in pairs)
-        where.append(f"({_TABLE}, json_extract(c.value, '$.id')) IN (VALUES {values})")
+        named = [f"({_TABLE}, json_extract(c.value, '$.id')) IN (VALUES {values})"]
         params += [item for pair in pairs for item in pair]
+        for cited in CITED:
+            owners = [row_id for table, row_id in owned if table == cited.table]
+            if owners:
+                named.append(
+                    f"({_TABLE} = '{cited.links}'"
+                    f" AND {_owner_id(cited)} IN ({', '.join('?' * len(owners))}))"
+                )
+                params += owners
+        where.append(f"({' OR '.join(named)})")
     if entity_id is not None:
         where.append(f"{_ENTITY_OF_CHANGE} = ?")
         params.append(entity_id)
     if attribute is not None:
-        where.append(f"{_TABLE} IN ('facts', 'fact_sources') AND {_ATTRIBUTE_OF_CHANGE} = ?")
+        where.append(
+            f"{_TABLE} IN ('{FACTS.table}', '{FACTS.links}') AND {_ATTRIBUTE_OF_CHANGE} = ?"
+        )
         params.append(attribute)
     if not where:
-        raise ValueError("name the rows: rows, entity_id or attribute")
+        raise ValueError("name the rows: rows, sourced, entity_id or attribute")
     sql = (
         "SELECT r.id, c.value FROM revisions r, json_each(r.changes) c"
         f" WHERE r.id > ? AND {' AND '.join(where)} ORDER BY r.id, c.key"
@@ -95,6 +121,7 @@ def require_untouched(
     expected_revision: int | None,
     *,
     rows: Iterable[tuple[str, str | int]] = (),
+    sourced: Iterable[tuple[str, int]] = (),
     entity_id: str | None = None,
     attribute: str | None = None,
 ) -> None:
@@ -107,7 +134,12 @@ def require_untouched(
         return
     later = list(
         touching_changes(
-            db, after=expected_revision, rows=rows, entity_id=entity_id, attribute=attribute
+            db,
+            after=expected_revision,
+            rows=rows,
+            sourced=sourced,
+            entity_id=entity_id,
+            attribute=attribute,
         )
     )
     if later:

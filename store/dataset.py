@@ -19,12 +19,12 @@ from typing import Any
 
 import sqlite_utils
 
+from store.citations import FACTS, MILESTONES, Cited, further_sources
 from store.dataset_fields import DatasetError, Fields, Problems
 from store.dates import FuzzyDate
 from store.entity_edits import add_aliases, refuse_names_in_use
 from store.errors import InvalidInput
 from store.fact_edits import new_attribute
-from store.fact_sources import further_sources
 from store.limits import FACT_TEXT_MAX, NAME_MAX, SUMMARY_MAX, TITLE_MAX
 from store.model import CONFIDENCES, FACT_STATUSES
 from store.money import format_won_ko
@@ -71,7 +71,7 @@ _FACT_KEYS = (
     "attr", *VALUE_KEYS, "text_en", "unit", "approximate", "role", *QUALIFIER_KEYS, "note",
     "speaker", "status", "rank", "confidence", "source", "sources",
 )  # fmt: skip
-_MILESTONE_KEYS = ("title", "date", "status", "source")
+_MILESTONE_KEYS = ("title", "date", "status", "source", "sources")
 _BILINGUAL_KEYS = ("ko", "en")
 
 
@@ -331,8 +331,9 @@ class _Loader:
         if not self.problems.total:
             add_aliases(self.db, entity_id, names)
 
-    def _fact_sources(self, fields: Fields) -> list[str]:
-        """A fact's `source: id` or `sources: [a, b]` (exactly one of them), checked."""
+    def _cited_sources(self, fields: Fields) -> list[str]:
+        """A fact's or milestone's `source: id` or `sources: [a, b]` (exactly one of them),
+        checked."""
         if fields.has("source") == fields.has("sources"):
             fields.refused(
                 "sources",
@@ -404,7 +405,7 @@ class _Loader:
 
     def _fact(self, entity_id: str, fields: Fields) -> None:
         attribute = self._reference(fields, "attr", self.attributes, "attribute")
-        sources = self._fact_sources(fields)
+        sources = self._cited_sources(fields)
         if attribute is None:
             if not fields.has("attr"):
                 fields.refused(
@@ -448,10 +449,14 @@ class _Loader:
             {key: _date_json(when) for key, when in qualifiers.items() if when is not None},
             ensure_ascii=False,
         )
-        fact_id = self._insert("facts", row)
+        self._insert_cited(FACTS, row, sources)
+
+    def _insert_cited(self, cited: Cited, row: dict[str, Any], sources: list[str]) -> None:
+        """Insert a fact or milestone and the link rows of its sources after the first."""
+        row_id = self._insert(cited.table, row)
         for position, source in enumerate(sources[1:], start=1):
             self._insert(
-                "fact_sources", {"fact_id": fact_id, "position": position, "source_id": source}
+                cited.links, {cited.key: row_id, "position": position, "source_id": source}
             )
 
     def _milestone(self, entity_id: str, fields: Fields) -> None:
@@ -465,12 +470,14 @@ class _Loader:
                 fields.text("title", TITLE_MAX, "제목", "title", required=True),
                 None,
             )
-        self._insert(
-            "milestones",
+        sources = self._cited_sources(fields)
+        self._insert_cited(
+            MILESTONES,
             {"entity_id": entity_id, "title_ko": title_ko, "title_en": title_en,
              **date_columns(fields.date("date"), MILESTONE_DATE_COLUMNS),
              "status": fields.checked("status", checked_status) or "planned",
-             "source_id": self._source_ref(fields), "created_rev": self.rev},
+             "source_id": sources[0] if sources else None, "created_rev": self.rev},
+            sources,
         )  # fmt: skip
 
 
@@ -569,16 +576,18 @@ def _export_entity(db: sqlite_utils.Database, e: dict[str, Any]) -> dict[str, An
         if a["alias"] not in own
     ]
     rows = list(db.query("SELECT * FROM facts WHERE entity_id = ? ORDER BY id", [e["id"]]))
-    further = further_sources(db, [f["id"] for f in rows])
+    further = further_sources(db, [f["id"] for f in rows], FACTS)
     facts = [_export_fact(f, further.get(f["id"], [])) for f in rows]
+    dated = list(db.query("SELECT * FROM milestones WHERE entity_id = ? ORDER BY id", [e["id"]]))
+    further = further_sources(db, [m["id"] for m in dated], MILESTONES)
     milestones = [
         {
             "title": _bilingual_out(m["title_ko"], m["title_en"]),
             "date": _date_out(m["date_text"], m["date_edtf"], m["precision"]),
             "status": m["status"],
-            "source": m["source_id"],
+            **_sources_out(m["source_id"], further.get(m["id"], [])),
         }
-        for m in db.query("SELECT * FROM milestones WHERE entity_id = ? ORDER BY id", [e["id"]])
+        for m in dated
     ]
     return _compact(
         {
@@ -625,11 +634,13 @@ def _export_fact(f: dict[str, Any], further: list[str]) -> dict[str, Any]:
     if f["rank"] != "normal":
         out["rank"] = f["rank"]
     out["confidence"] = f["confidence"]
-    if further:
-        out["sources"] = [f["source_id"], *further]
-    else:
-        out["source"] = f["source_id"]
+    out.update(_sources_out(f["source_id"], further))
     return _compact(out)
+
+
+def _sources_out(first: str, further: list[str]) -> dict[str, Any]:
+    """`source: id` for one source, `sources: [a, b]` for several, as the loader reads them."""
+    return {"sources": [first, *further]} if further else {"source": first}
 
 
 def dump_yaml(data: dict[str, Any]) -> str:

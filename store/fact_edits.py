@@ -16,9 +16,9 @@ from typing import Any
 import sqlite_utils
 
 from store.changeset import ChangeSet, EditResult, authorship
+from store.citations import FACTS, SOURCES_KEY, find_sources, insert_cited, with_sources
 from store.conflicts import require_untouched
 from store.errors import InvalidInput
-from store.fact_sources import SOURCES_KEY, find_sources, insert_fact, with_sources
 from store.hangul import nfc
 from store.limits import NAME_MAX, checked_text, required_text
 from store.model import EntityRef
@@ -189,7 +189,7 @@ def set_fact(
         )
     current = current_facts(db, subject.id, attr.id)
     superseded = _superseded(db, current, replaces, add, subject, attr)
-    listed = {row["id"]: json.loads(row[SOURCES_KEY]) for row in with_sources(db, current)}
+    listed = {row["id"]: json.loads(row[SOURCES_KEY]) for row in with_sources(db, current, FACTS)}
     for fact in current:
         if listed[fact["id"]] == cited and all(fact[c] == values[c] for c in VALUE_COLUMNS):
             raise InvalidInput(
@@ -207,7 +207,9 @@ def set_fact(
         )  # fmt: skip
     for fact in superseded:
         changes.update("facts", fact["id"], {"rank": "deprecated"})
-    fact_id = insert_fact(changes, {"entity_id": subject.id, "attribute": attr.id, **values}, cited)
+    fact_id = insert_cited(
+        changes, FACTS, {"entity_id": subject.id, "attribute": attr.id, **values}, cited
+    )
     new_ko, new_en = describe_value(db, values, "ko"), describe_value(db, values, "en")
     if superseded:
         summary_ko = f"{_values_shown(db, superseded, 'ko')} → {new_ko}"

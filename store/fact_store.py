@@ -13,6 +13,7 @@ changed, never as a traceback.
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -24,6 +25,7 @@ import sqlite_utils
 
 from store import entity_edits, fact_edits, importer, milestone_edits, source_edits
 from store.check import check_store, store_stats
+from store.citations import FACTS, further_sources
 from store.dataset import DATASET_PATH, export_dataset, load_dataset, read_dataset
 from store.db import (
     connect,
@@ -35,7 +37,6 @@ from store.db import (
     write_transaction,
 )
 from store.fact_edits import current_facts
-from store.fact_sources import further_sources
 from store.history import HISTORY_LIMIT, describe_change, history, revert_revision
 from store.model import EntityDetail, EntityRef, MilestoneView, SourceRef
 from store.progress import Progress
@@ -52,7 +53,6 @@ from store.references import (
     attributes,
     find_attribute,
     find_entity,
-    find_milestone,
     milestones_matching,
     sources,
 )
@@ -289,8 +289,10 @@ class FactStore:
 
     @_locked
     def milestone(self, milestone_id: int) -> dict[str, Any]:
-        """A milestone's row (to prefill an edit form); `InvalidInput` when there is none."""
-        return find_milestone(self.db, milestone_id)
+        """A milestone's row (to prefill an edit form) with `sources`, every source id it
+        cites, in place of `source_id`; `InvalidInput` when there is none."""
+        row = milestone_edits.milestone_with_sources(self.db, milestone_id)
+        return {**row, "sources": json.loads(row["sources"])}
 
     @_locked
     def find_milestones(self, text: str, limit: int = 25) -> list[dict[str, Any]]:
@@ -309,7 +311,7 @@ class FactStore:
             find_attribute(self.db, attribute).id,
         )
         rows = current_facts(self.db, entity_id, attribute_id)
-        further = further_sources(self.db, [row["id"] for row in rows])
+        further = further_sources(self.db, [row["id"] for row in rows], FACTS)
         return (
             entity_id,
             attribute_id,

@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from store.changeset import TABLE_NOUNS, ChangeSet, EditResult, authorship, revision_summary
+from store.citations import CITED_BY_LINKS
 from store.conflicts import StaleEdit, row_matches, touching_changes
 from store.dates import FuzzyDate
 from store.errors import InvalidInput
@@ -83,8 +84,8 @@ def _row_label(db: sqlite_utils.Database, table: str, row: dict[str, Any], local
         return (row["name_en"] or row["name_ko"]) if en else row["name_ko"]
     if table == "aliases":
         return row["alias"]
-    if table == "fact_sources":
-        return f"#{row['fact_id']} ← {row['source_id']}"
+    if table in CITED_BY_LINKS:
+        return f"#{row[CITED_BY_LINKS[table].key]} ← {row['source_id']}"
     if table == "sources":
         return f"{row['publisher']} «{row['title']}»"
     if table == "attributes":

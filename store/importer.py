@@ -24,10 +24,19 @@ from typing import Any
 import sqlite_utils
 
 from store.changeset import TABLE_NOUNS, ChangeSet, EditResult, authorship
+from store.citations import (
+    CITED,
+    FACTS,
+    MILESTONES,
+    SOURCES_KEY,
+    Cited,
+    insert_cited,
+    replace_sources,
+    with_sources,
+)
 from store.dataset import load_dataset
 from store.db import connect, write_transaction
 from store.errors import InvalidInput
-from store.fact_sources import SOURCES_KEY, insert_fact, with_sources
 from store.progress import Progress, each
 from store.schema import migrate
 from store.search_index import reindex_entities
@@ -47,12 +56,26 @@ class RowWrite:
 
 
 @dataclass(frozen=True)
+class SourceListWrite:
+    """Make a fact or milestone cite exactly these sources (nothing else of it changes)."""
+
+    cited: Cited
+    row_id: int
+    source_ids: tuple[str, ...]
+
+
+Write = RowWrite | SourceListWrite
+# The tables whose rows cite their sources through a link table, by name.
+_CITED_TABLES = {cited.table: cited for cited in CITED}
+
+
+@dataclass(frozen=True)
 class ImportStep:
     """A change the file makes, written as one revision; `lines` are its part of the diff."""
 
     action: str
     lines: tuple[str, ...]
-    writes: tuple[RowWrite, ...]
+    writes: tuple[Write, ...]
 
 
 @dataclass(frozen=True)
@@ -121,9 +144,36 @@ def row_differences(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, A
 
 
 def changed_line(label: str, ours: dict[str, Any], changed: dict[str, Any]) -> str:
-    """`~ label: column: old → new, …`, one line of a diff."""
-    fields = ", ".join(f"{k}: {ours.get(k)!r} → {v!r}" for k, v in changed.items())
+    """`~ label: column: old → new, …`, one line of a diff (a source list as its ids)."""
+
+    def shown(column: str, value: Any) -> str:
+        if column == SOURCES_KEY and value is not None:
+            return ", ".join(json.loads(value))
+        return repr(value)
+
+    fields = ", ".join(f"{k}: {shown(k, ours.get(k))} → {shown(k, v)}" for k, v in changed.items())
     return f"~ {label}: {fields}"
+
+
+def cited_update(cited: Cited, row_id: int, changed: dict[str, Any]) -> tuple[Write, ...]:
+    """The writes changing these columns of a fact or milestone; a changed `SOURCES_KEY`
+    becomes a `SourceListWrite`."""
+    values = dict(changed)
+    listed = values.pop(SOURCES_KEY, None)
+    writes: list[Write] = [RowWrite(cited.table, row_id, values)] if values else []
+    if listed is not None:
+        writes.append(SourceListWrite(cited, row_id, tuple(json.loads(listed))))
+    return tuple(writes)
+
+
+def fact_rows(db: sqlite_utils.Database, entity_id: str) -> list[dict[str, Any]]:
+    """An entity's facts in written order, each with its source list (`SOURCES_KEY`)."""
+    return with_sources(db, table_rows(db, "facts", "entity_id = ?", [entity_id]), FACTS)
+
+
+def milestone_rows(db: sqlite_utils.Database, entity_id: str) -> list[dict[str, Any]]:
+    """An entity's milestones in written order, each with its source list (`SOURCES_KEY`)."""
+    return with_sources(db, table_rows(db, "milestones", "entity_id = ?", [entity_id]), MILESTONES)
 
 
 def _refuse_removal(table: str, ids: Sequence[Any]) -> None:
@@ -244,8 +294,8 @@ def _fact_steps(
     db: sqlite_utils.Database, scratch: sqlite_utils.Database, entity_id: str
 ) -> Iterator[ImportStep]:
     """Per attribute: statements added, re-ranked, or deprecated because the file dropped them."""
-    ours = _Pool(with_sources(db, table_rows(db, "facts", "entity_id = ?", [entity_id])))
-    theirs = with_sources(scratch, table_rows(scratch, "facts", "entity_id = ?", [entity_id]))
+    ours = _Pool(fact_rows(db, entity_id))
+    theirs = fact_rows(scratch, entity_id)
     by_attribute: dict[str, list[tuple[RowWrite, str]]] = {}
     for row in _unmatched(ours, theirs):
         label = f"fact {entity_id}.{row['attribute']}: {describe_value(db, row, 'ko')}"
@@ -274,8 +324,8 @@ def _milestone_steps(
     db: sqlite_utils.Database, scratch: sqlite_utils.Database, entity_id: str
 ) -> Iterator[ImportStep]:
     """Milestones added or changed; an edited one is matched by its title, else by order."""
-    pool = _Pool(table_rows(db, "milestones", "entity_id = ?", [entity_id]))
-    theirs = _unmatched(pool, table_rows(scratch, "milestones", "entity_id = ?", [entity_id]))
+    pool = _Pool(milestone_rows(db, entity_id))
+    theirs = _unmatched(pool, milestone_rows(scratch, entity_id))
     pairs = []
     unpaired = []
     for row in theirs:
@@ -292,7 +342,7 @@ def _milestone_steps(
         yield ImportStep(
             "milestone.update",
             (changed_line(f"milestone {entity_id} #{old['id']} {old['title_ko']}", old, changed),),
-            (RowWrite("milestones", old["id"], changed),),
+            cited_update(MILESTONES, old["id"], changed),
         )
     for new in unpaired[len(ours) :]:
         yield ImportStep(
@@ -321,13 +371,18 @@ def plan_import(
     return steps
 
 
-def apply_write(changes: ChangeSet, write: RowWrite) -> None:
-    """Write one row as planned; a new fact's `SOURCES_KEY` becomes its source links."""
-    if write.row_id is not None:
+def apply_write(changes: ChangeSet, write: Write) -> None:
+    """Write one row or source list as planned; a new fact's or milestone's `SOURCES_KEY`
+    becomes its source links."""
+    if isinstance(write, SourceListWrite):
+        replace_sources(changes, write.cited, write.row_id, write.source_ids)
+    elif write.row_id is not None:
         changes.update(write.table, write.row_id, write.values)
-    elif write.table == "facts":
+    elif write.table in _CITED_TABLES:
         values = dict(write.values)
-        insert_fact(changes, values, json.loads(values.pop(SOURCES_KEY)))
+        insert_cited(
+            changes, _CITED_TABLES[write.table], values, json.loads(values.pop(SOURCES_KEY))
+        )
     else:
         changes.insert(write.table, write.values)
 

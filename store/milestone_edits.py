@@ -1,25 +1,36 @@
 """Adding and changing milestones: `/milestone add`, `update`, `done` and `cancel`.
 
-A milestone keeps one row whose title, date, source and status change in place; the
-revision log holds every earlier state. Dates are read as admins write them
+A milestone keeps one row whose title, date, sources and status change in place; the
+revision log holds every earlier state. Like a fact, a milestone cites every source that
+reports it, the primary one first (`store.citations`). Dates are read as admins write them
 (`2026년 상반기`, `12월 말`, `2028년까지`, EDTF) and keep the precision they were given.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
+from collections.abc import Sequence
 from typing import Any
 
 import sqlite_utils
 
 from store.changeset import Authorship, ChangeSet, EditResult, authorship, nothing_to_change
+from store.citations import (
+    MILESTONES,
+    SOURCES_KEY,
+    find_sources,
+    insert_cited,
+    replace_sources,
+    with_sources,
+)
 from store.conflicts import require_untouched
 from store.dates import FuzzyDate
 from store.errors import InvalidInput
 from store.hangul import name_key
 from store.limits import TITLE_MAX, checked_text, required_text
 from store.queries import entity_ref
-from store.references import find_entity, find_milestone, find_source
+from store.references import find_entity, find_milestone
 from store.rules import checked_status
 from store.values import MILESTONE_DATE_COLUMNS, date_columns, parse_when, resolved_today
 
@@ -28,7 +39,7 @@ _FIELD_NAMES = {
     "title_ko": ("제목", "title"),
     "title_en": ("영어 제목", "English title"),
     "date_text": ("날짜", "date"),
-    "source_id": ("출처", "source"),
+    SOURCES_KEY: ("출처", "sources"),
     "status": ("상태", "status"),
 }
 _STATUS_NAMES = {
@@ -49,6 +60,8 @@ def _shown(column: str, row: dict[str, Any], locale: str) -> str:
         return when.label(locale)
     if column == "status":
         return _in(_STATUS_NAMES[row["status"]], locale)
+    if column == SOURCES_KEY:
+        return ", ".join(json.loads(row[SOURCES_KEY]))
     return "-" if row[column] is None else str(row[column])
 
 
@@ -73,24 +86,25 @@ def add_milestone(
     entity: str,
     title: str,
     date: str,
-    source: str,
+    source: str | Sequence[str],
     actor: str,
     title_en: str | None = None,
     status: str = "planned",
     reason: str | None = None,
     today: datetime.date | None = None,
 ) -> EditResult:
-    """Add a milestone to `entity` (usually a program) dated as its source words it.
+    """Add a milestone to `entity` (usually a program) dated as its primary source words it.
 
-    Raises `UnknownEntity` or `InvalidInput` (unreadable date, unknown source, too long,
-    or the same title and date already there).
+    `source` is every source reporting it, the primary one first: a list, or ids and URLs
+    separated by commas or spaces. Raises `UnknownEntity` or `InvalidInput` (unreadable
+    date, unknown or repeated source, too long, or the same title and date already there).
     """
     author = authorship(actor, reason)
     owner = find_entity(db, entity)
     title_ko = required_text(title, TITLE_MAX, "제목", "title")
     title_en = checked_text(title_en, TITLE_MAX, "영어 제목", "English title")
     when = parse_when(date, resolved_today(today), "일정 날짜", "milestone date")
-    cited = find_source(db, source)
+    cited = [s.id for s in find_sources(db, source)]
     status = checked_status(status)
     for row in db.query(
         "SELECT id, title_ko FROM milestones WHERE entity_id = ? AND date_edtf IS ?",
@@ -102,10 +116,12 @@ def add_milestone(
                 f"That milestone is already there with that date (#{row['id']}).",
             )
     changes = ChangeSet(db)
-    milestone_id = changes.insert(
-        "milestones",
+    milestone_id = insert_cited(
+        changes,
+        MILESTONES,
         {"entity_id": owner.id, "title_ko": title_ko, "title_en": title_en,
-         **date_columns(when, MILESTONE_DATE_COLUMNS), "status": status, "source_id": cited.id},
+         **date_columns(when, MILESTONE_DATE_COLUMNS), "status": status},
+        cited,
     )  # fmt: skip
     return changes.commit(
         author,
@@ -116,28 +132,39 @@ def add_milestone(
     )
 
 
+def milestone_with_sources(db: sqlite_utils.Database, milestone_id: int) -> dict[str, Any]:
+    """A milestone's row with its whole source list under `SOURCES_KEY` (a JSON array) in
+    place of `source_id`; `InvalidInput` when there is none."""
+    return with_sources(db, [find_milestone(db, milestone_id)], MILESTONES)[0]
+
+
 def _commit_milestone_change(
     db: sqlite_utils.Database,
-    milestone: dict[str, Any],
+    milestone_id: int,
     values: dict[str, Any],
     author: Authorship,
     action: str,
     expected_revision: int | None,
 ) -> EditResult:
-    """Write new column values of one milestone as one revision, unless they change nothing."""
-    if all(milestone[column] == value for column, value in values.items()):
+    """Write new column values and source list of one milestone as one revision, unless
+    they change nothing. A source list is in `values` under `SOURCES_KEY`."""
+    before = milestone_with_sources(db, milestone_id)
+    if all(before[column] == value for column, value in values.items()):
         raise nothing_to_change()
-    require_untouched(db, expected_revision, rows=[("milestones", milestone["id"])])
+    require_untouched(db, expected_revision, sourced=[("milestones", milestone_id)])
     changes = ChangeSet(db)
-    changes.update("milestones", milestone["id"], values)
-    after = changes.row("milestones", milestone["id"])
-    assert after is not None
+    columns = {k: v for k, v in values.items() if k != SOURCES_KEY}
+    if columns:
+        changes.update("milestones", milestone_id, columns)
+    if values.get(SOURCES_KEY, before[SOURCES_KEY]) != before[SOURCES_KEY]:
+        replace_sources(changes, MILESTONES, milestone_id, json.loads(values[SOURCES_KEY]))
+    after = milestone_with_sources(db, milestone_id)
     return changes.commit(
         author,
         action,
-        summary_ko=_milestone_summary(db, milestone, after, "ko"),
-        summary_en=_milestone_summary(db, milestone, after, "en"),
-        row_id=milestone["id"],
+        summary_ko=_milestone_summary(db, before, after, "ko"),
+        summary_en=_milestone_summary(db, before, after, "en"),
+        row_id=milestone_id,
     )
 
 
@@ -149,18 +176,19 @@ def update_milestone(
     title: str | None = None,
     title_en: str | None = None,
     date: str | None = None,
-    source: str | None = None,
+    source: str | Sequence[str] | None = None,
     reason: str | None = None,
     expected_revision: int | None = None,
     today: datetime.date | None = None,
 ) -> EditResult:
-    """Change a milestone's title, English title, date or source; None keeps a field.
+    """Change a milestone's title, English title, date or sources; None keeps a field.
 
-    An empty `title_en` clears it. Pass the revision the edit form was filled at as
-    `expected_revision`. Raises `StaleEdit` or `InvalidInput`.
+    An empty `title_en` clears it. `source` replaces the whole source list (the primary
+    one first), as `add_milestone` reads it. Pass the revision the edit form was filled
+    at as `expected_revision`. Raises `StaleEdit` or `InvalidInput`.
     """
     author = authorship(actor, reason)
-    milestone = find_milestone(db, milestone_id)
+    find_milestone(db, milestone_id)
     values: dict[str, Any] = {}
     if title is not None:
         values["title_ko"] = required_text(title, TITLE_MAX, "제목", "title")
@@ -170,9 +198,9 @@ def update_milestone(
         when = parse_when(date, resolved_today(today), "일정 날짜", "milestone date")
         values.update(date_columns(when, MILESTONE_DATE_COLUMNS))
     if source is not None:
-        values["source_id"] = find_source(db, source).id
+        values[SOURCES_KEY] = json.dumps([s.id for s in find_sources(db, source)])
     return _commit_milestone_change(
-        db, milestone, values, author, "milestone.update", expected_revision
+        db, milestone_id, values, author, "milestone.update", expected_revision
     )
 
 
@@ -190,8 +218,7 @@ def set_milestone_status(
     Raises `StaleEdit` or `InvalidInput` (unknown milestone or status, no change).
     """
     author = authorship(actor, reason)
-    milestone = find_milestone(db, milestone_id)
     values = {"status": checked_status(status)}
     return _commit_milestone_change(
-        db, milestone, values, author, f"milestone.{status}", expected_revision
+        db, milestone_id, values, author, f"milestone.{status}", expected_revision
     )

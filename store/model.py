@@ -192,7 +192,7 @@ def _on_or_after(day: date, when: FuzzyDate) -> bool | None:
 
 @dataclass(frozen=True)
 class MilestoneView:
-    """A dated event of a program, with the precision its source gave."""
+    """A dated event of a program, with the precision its sources gave."""
 
     id: int
     entity: EntityRef
@@ -200,13 +200,14 @@ class MilestoneView:
     title_en: str | None
     date: FuzzyDate
     status: str
-    source: SourceRef
+    # Every source reporting it, the primary one first (as for facts).
+    sources: tuple[SourceRef, ...]
     created_rev: int
 
     @property
-    def sources(self) -> tuple[SourceRef, ...]:
-        """The sources of the milestone, as for facts (a milestone cites one)."""
-        return (self.source,)
+    def source(self) -> SourceRef:
+        """The primary source: the one whose wording the title and date follow."""
+        return self.sources[0]
 
     def title(self, locale: str) -> str:
         return (self.title_en or self.title_ko) if locale == "en" else self.title_ko

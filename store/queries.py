@@ -11,8 +11,8 @@ from typing import Any
 
 import sqlite_utils
 
+from store.citations import FACTS, MILESTONES, further_sources
 from store.dates import FuzzyDate
-from store.fact_sources import further_sources
 from store.model import EntityDetail, EntityRef, FactView, MilestoneView, SourceRef
 
 _SOURCE_COLUMNS = (
@@ -127,7 +127,7 @@ def _facts(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]]) -> list[Fa
     """Fact views of `_FACT_SELECT` rows, each with all of its sources (one query for the
     further sources of the lot)."""
     listed = list(rows)
-    further = further_sources(db, [row["id"] for row in listed])
+    further = further_sources(db, [row["id"] for row in listed], FACTS)
     wanted = sorted({i for ids in further.values() for i in ids})
     refs = {s.id: s for s in sources_by_id(db, wanted)}
     return [_fact(row, [refs[i] for i in further.get(row["id"], [])]) for row in listed]
@@ -152,7 +152,7 @@ def facts_by_id(db: sqlite_utils.Database, fact_ids: Sequence[int]) -> dict[int,
     return {fact.id: fact for fact in _facts(db, rows)}
 
 
-def _milestone(row: Sequence[Any], source: SourceRef) -> MilestoneView:
+def _milestone(row: Sequence[Any], sources: tuple[SourceRef, ...]) -> MilestoneView:
     date_value = _date(row[3], row[4], row[5])
     return MilestoneView(
         row[0],
@@ -161,7 +161,7 @@ def _milestone(row: Sequence[Any], source: SourceRef) -> MilestoneView:
         row[2],
         date_value,
         row[6],
-        source,
+        sources,
         row[8],
     )
 
@@ -313,8 +313,9 @@ _OVERDUE_ORDER = "m.latest, m.id"
 def _picked(
     db: sqlite_utils.Database, where: str, order: str, params: list[Any], limit: int | None
 ) -> list[MilestoneView]:
-    """Milestones matching `where`, in `order`. Ids are chosen from the milestones alone
-    and only those are joined; the few sources of a long list are read once each."""
+    """Milestones matching `where`, in `order`, each with all of its sources. Ids are
+    chosen from the milestones alone and only those are joined; the few sources of a long
+    list are read once each."""
     cap = f" LIMIT {int(limit)}" if limit is not None else ""
     rows = db.execute(
         f"WITH picked AS (SELECT m.id FROM milestones m WHERE {where} ORDER BY {order}{cap})"
@@ -322,8 +323,13 @@ def _picked(
         f" JOIN entities e ON e.id = m.entity_id ORDER BY {order}",
         params,
     ).fetchall()
-    sources = {s.id: s for s in sources_by_id(db, sorted({row[7] for row in rows}))}
-    return [_milestone(row, sources[row[7]]) for row in rows]
+    further = further_sources(db, [row[0] for row in rows], MILESTONES)
+    cited = [(row[7], *further.get(row[0], ())) for row in rows]
+    sources = {s.id: s for s in sources_by_id(db, sorted({i for ids in cited for i in ids}))}
+    return [
+        _milestone(row, tuple(sources[i] for i in ids))
+        for row, ids in zip(rows, cited, strict=True)
+    ]
 
 
 def milestones_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, MilestoneView]:

@@ -423,6 +423,26 @@ CASE
 END"""
 
 
+# Migration 010 defined this view with each milestone's one source; 017 with all of them.
+_READABLE_MILESTONES = """
+CREATE VIEW readable_milestones AS
+SELECT
+    m.id AS milestone_id,
+    e.id AS entity_id, e.name_ko AS program, e.name_en AS program_en,
+    m.title_ko AS title, m.title_en AS title_en,
+    m.date_text AS date, m.precision AS precision, m.earliest AS earliest, m.latest AS latest,
+    m.status AS status,
+    s.id AS source_id, s.publisher AS publisher, s.title AS source_title,
+    s.published_text AS published, s.published_earliest AS published_from,
+    s.published_latest AS published_to, s.url AS source_url,
+    m.created_rev AS revision
+FROM milestones m
+JOIN entities e ON e.id = m.entity_id
+{citations}
+ORDER BY m.latest IS NULL, coalesce(m.earliest, m.latest), m.latest, m.id{then};
+"""
+
+
 @MIGRATIONS(name="010_readable_views")
 def m010_readable_views(db: sqlite_utils.Database) -> None:
     """Views for people reading the file with Datasette or `sqlite3`: current facts and
@@ -465,22 +485,7 @@ JOIN sources s ON s.id = c.source_id
 WHERE f.rank != 'deprecated'
 ORDER BY e.name_ko, a.label_ko, f.id, c.position;
 
-CREATE VIEW readable_milestones AS
-SELECT
-    m.id AS milestone_id,
-    e.id AS entity_id, e.name_ko AS program, e.name_en AS program_en,
-    m.title_ko AS title, m.title_en AS title_en,
-    m.date_text AS date, m.precision AS precision, m.earliest AS earliest, m.latest AS latest,
-    m.status AS status,
-    s.id AS source_id, s.publisher AS publisher, s.title AS source_title,
-    s.published_text AS published, s.published_earliest AS published_from,
-    s.published_latest AS published_to, s.url AS source_url,
-    m.created_rev AS revision
-FROM milestones m
-JOIN entities e ON e.id = m.entity_id
-JOIN sources s ON s.id = m.source_id
-ORDER BY m.latest IS NULL, coalesce(m.earliest, m.latest), m.latest, m.id;
-""",
+{_READABLE_MILESTONES.format(citations="JOIN sources s ON s.id = m.source_id", then="")}""",
     )
 
 
@@ -540,6 +545,43 @@ CREATE INDEX milestones_created_rev ON milestones(created_rev);
 CREATE INDEX milestones_source ON milestones(source_id);
 CREATE INDEX revisions_reverts ON revisions(reverts);
 """,
+    )
+
+
+@MIGRATIONS(name="017_milestone_sources")
+def m017_milestone_sources(db: sqlite_utils.Database) -> None:
+    """A milestone's further sources, in order, as migration 006 gave facts theirs.
+
+    Reports of an event usually come from several outlets, and a milestone shown with one
+    of them is shown as less certain than it is. The first source stays in
+    `milestones.source_id`; this table holds the second (`position` 1), third, …
+    `milestone_citations` lists them all, and `readable_milestones` shows one row per
+    milestone and source, as `readable_facts` does.
+    """
+    view = _READABLE_MILESTONES.format(
+        citations="JOIN milestone_citations c ON c.milestone_id = m.id\nJOIN sources s ON s.id = c.source_id",
+        then=", c.position",
+    )
+    _execute_all(
+        db,
+        f"""
+CREATE TABLE milestone_sources (
+    id INTEGER PRIMARY KEY,
+    milestone_id INTEGER NOT NULL REFERENCES milestones(id),
+    position INTEGER NOT NULL CHECK (position >= 1),
+    source_id TEXT NOT NULL REFERENCES sources(id),
+    UNIQUE (milestone_id, position),
+    UNIQUE (milestone_id, source_id)
+);
+CREATE INDEX milestone_sources_source ON milestone_sources(source_id);
+
+CREATE VIEW milestone_citations AS
+SELECT id AS milestone_id, source_id, 0 AS position FROM milestones
+UNION ALL
+SELECT milestone_id, source_id, position FROM milestone_sources;
+
+DROP VIEW readable_milestones;
+{view}""",
     )
 
 

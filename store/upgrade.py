@@ -41,13 +41,18 @@ from typing import Any
 import sqlite_utils
 
 from store.changeset import TABLE_NOUNS, Authorship, ChangeSet
+from store.citations import FACTS, MILESTONES, SOURCES_KEY
 from store.dataset import DATASET_PATH, DatasetError, read_dataset
-from store.fact_sources import SOURCES_KEY, replace_sources, with_sources
 from store.hangul import name_key
 from store.importer import (
     RowWrite,
+    SourceListWrite,
+    Write,
     apply_write,
     changed_line,
+    cited_update,
+    fact_rows,
+    milestone_rows,
     row_content,
     row_differences,
     scratch_store,
@@ -97,17 +102,6 @@ def bundled_versions() -> dict[int, Path]:
     found = {int(p.stem): p for p in VERSIONS_DIR.glob("*.yaml") if p.stem.isdigit()}
     found[file_version(DATASET_PATH)] = DATASET_PATH
     return dict(sorted(found.items()))
-
-
-@dataclass(frozen=True)
-class SourceListWrite:
-    """Make a fact cite exactly these sources (its value and rank untouched)."""
-
-    fact_id: int
-    source_ids: tuple[str, ...]
-
-
-Write = RowWrite | SourceListWrite
 
 
 @dataclass(frozen=True)
@@ -393,13 +387,10 @@ class _Planner:
                 writes.append(RowWrite("aliases", held["id"], {"kind": alias["kind"]}))
                 lines.append(f"~ alias {entity_id}: {alias['alias']} ({alias['kind']})")
 
-    def _fact_rows(self, db: sqlite_utils.Database, entity_id: str) -> list[dict[str, Any]]:
-        return with_sources(db, table_rows(db, "facts", "entity_id = ?", [entity_id]))
-
     def _facts(self, entity_id: str) -> None:
-        base = [row_content(r) for r in self._fact_rows(self.base, entity_id)]
-        new = [self.mapped(row_content(r)) for r in self._fact_rows(self.new, entity_id)]
-        ours = [(r["id"], row_content(r)) for r in self._fact_rows(self.db, entity_id)]
+        base = [row_content(r) for r in fact_rows(self.base, entity_id)]
+        new = [self.mapped(row_content(r)) for r in fact_rows(self.new, entity_id)]
+        ours = [(r["id"], row_content(r)) for r in fact_rows(self.db, entity_id)]
         attributes = dict.fromkeys(f["attribute"] for f in [*new, *base])
         for attribute in attributes:
             self._fact_group(
@@ -485,7 +476,9 @@ class _Planner:
                 continue
             assert fact_id is not None
             if target[SOURCES_KEY] != old[SOURCES_KEY]:
-                writes.append(SourceListWrite(fact_id, tuple(json.loads(target[SOURCES_KEY]))))
+                writes.append(
+                    SourceListWrite(FACTS, fact_id, tuple(json.loads(target[SOURCES_KEY])))
+                )
                 lines.append(
                     f"~ fact {label}: {shown}: sources {', '.join(json.loads(old[SOURCES_KEY]))}"
                     f" → {', '.join(json.loads(target[SOURCES_KEY]))}"
@@ -502,20 +495,14 @@ class _Planner:
         self.step(action, lines, writes)
 
     def _milestones(self, entity_id: str) -> None:
-        where = "entity_id = ?"
-        base = [row_content(r) for r in table_rows(self.base, "milestones", where, [entity_id])]
-        new = [
-            self.mapped(row_content(r))
-            for r in table_rows(self.new, "milestones", where, [entity_id])
-        ]
+        base = [row_content(r) for r in milestone_rows(self.base, entity_id)]
+        new = [self.mapped(row_content(r)) for r in milestone_rows(self.new, entity_id)]
         if len(new) < len(base):
             raise DatasetError(
                 f"data set version {self.version}: {entity_id} has fewer milestones than version"
                 f" {self.version - 1}; a milestone is changed in place, never removed"
             )
-        ours = [
-            (r["id"], row_content(r)) for r in table_rows(self.db, "milestones", where, [entity_id])
-        ]
+        ours = [(r["id"], row_content(r)) for r in milestone_rows(self.db, entity_id)]
         claimed: set[int] = set()
 
         def held(content: dict[str, Any]) -> int | None:
@@ -548,7 +535,7 @@ class _Planner:
                             f"milestone {entity_id} #{milestone_id} {old['title_ko']}", old, changed
                         )
                     ],
-                    [RowWrite("milestones", milestone_id, changed)],
+                    list(cited_update(MILESTONES, milestone_id, changed)),
                 )
             elif held(row) is None:
                 self.conflict(
@@ -619,10 +606,7 @@ def _apply(planner: _Planner, author: Authorship, dry_run: bool) -> list[Applied
             continue
         changes = ChangeSet(db)
         for write in step.writes:
-            if isinstance(write, SourceListWrite):
-                replace_sources(changes, write.fact_id, write.source_ids)
-            else:
-                apply_write(changes, write)
+            apply_write(changes, write)
         if not changes.changes:
             continue
         summary = "; ".join(step.lines)

@@ -20,6 +20,7 @@ LAB = "national-ai-research-lab"
 # The tables an edit may write; search documents are compared by content, not row id.
 FACT_TABLES = (
     "sources", "attributes", "entities", "aliases", "facts", "fact_sources", "milestones",
+    "milestone_sources",
 )  # fmt: skip
 
 

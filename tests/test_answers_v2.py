@@ -44,6 +44,23 @@ def test_a_statement_cites_every_source_that_confirms_it(bundled_store: FactStor
     assert all(f"[{mark.number}]" in "\n".join(listed) for mark in marks)
 
 
+def test_a_milestone_cites_every_source_that_reports_it(bundled_store: FactStore) -> None:
+    """The fact sheet gives the stage-two evaluation three reports; the list cites all three."""
+    listed = card(bundled_store, "milestones", "en")
+    evaluation = next(
+        part
+        for heading in listed.sections
+        for part in heading.lines
+        if "Second stage evaluation" in "".join(getattr(p, "text", "") for p in part)
+    )
+    marks = [part.number for part in evaluation if isinstance(part, Cite)]
+    assert len(marks) == 3, evaluation
+    sources = {line.split(" ", 1)[0]: line for line in lines(section(listed, "Sources"))}
+    reported_by = ("Asia Economy", "ZDNet Korea", "Hankyung Business")
+    for number, publisher in zip(marks, reported_by, strict=True):
+        assert publisher in sources[f"[{number}]"]
+
+
 def test_a_single_report_is_marked_as_such(bundled_store: FactStore) -> None:
     ko = "\n".join(lines(section(card(bundled_store, "program", name="독파모"), "평가 방식")))
     assert "· 단일 보도" in ko

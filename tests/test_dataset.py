@@ -27,14 +27,14 @@ def test_the_data_set_loads_and_passes_every_check(bundled_store: FactStore) -> 
     stats = bundled_store.stats()
     assert stats["facts_without_source"] == 0
     assert stats["tables"]["sources"] == 5 + 91  # the seed articles and the 2026-05 fact sheet
-    assert stats["dataset_version"] == "2"
+    assert stats["dataset_version"] == "3"
     assert set(stats["entities_by_class"]) == {"program", "institution", "person"}
 
 
 def test_every_fact_milestone_and_entity_cites_a_known_source(bundled_store: FactStore) -> None:
     db = bundled_store.db
     sources = {row[0] for row in db.execute("SELECT id FROM sources")}
-    for table in ("facts", "milestones", "entities", "fact_sources"):
+    for table in ("facts", "milestones", "entities", "fact_sources", "milestone_sources"):
         cited = {row[0] for row in db.execute(f"SELECT DISTINCT source_id FROM {table}")}
         assert cited <= sources, table
     cited_by_facts = {row[0] for row in db.execute("SELECT source_id FROM facts")} | {

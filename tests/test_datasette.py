@@ -93,6 +93,7 @@ async def test_milestones_in_a_window_say_surely_or_possibly(datasette: Datasett
     december = await _json(datasette, query.format(end="2025-12-31"))
     assert [(r["milestone_id"], r["surely"]) for r in december] == [(4, 0), (5, 1)]
     assert december[1]["date"] == "12월 말" and december[1]["publisher"] == "바이라인네트워크"
+    assert december[1]["further_sources"] == 0
 
 
 async def test_history_of_an_entity_by_any_name(datasette: Datasette) -> None:

@@ -91,8 +91,8 @@ def test_every_dated_milestone_is_an_event_both_parsers_read_alike(store: FactSt
             assert milestone.title_ko in event["summary"]
             assert milestone.entity.name_ko in event["summary"]
         description = by_icalendar[uid]["description"]
-        assert milestone.source.publisher in description
-        assert milestone.source.title in description
+        for source in milestone.sources:
+            assert source.publisher in description and source.title in description
         assert milestone.date.text in description, "the article's own wording is kept"
     calendar = Calendar.from_ical(data)
     assert str(calendar["x-wr-calname"]) == "브리프봇 일정"

@@ -37,7 +37,7 @@ def thirty(store: FactStore) -> tuple[EntityRef, list[MilestoneView]]:
     with long Korean and English titles."""
     detail = store.entity(FOUNDATION_MODEL)
     assert detail is not None
-    source = detail.milestones[0].source
+    sources = detail.milestones[0].sources
     dates = [parse_date(text, TODAY) for text in _DATES]
     dates.append(FuzzyDate("추후 발표", None, "unknown", None, None))
     title_ko = "차 국가 인공지능 정예팀 단계평가 결과 발표 및 후속 지원 협약"
@@ -50,7 +50,7 @@ def thirty(store: FactStore) -> tuple[EntityRef, list[MilestoneView]]:
             f"Stage {i}{title_en}",
             when,
             _STATUSES[i % 4],
-            source,
+            sources,
             1,
         )
         for i, when in enumerate(dates)

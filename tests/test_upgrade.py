@@ -1,14 +1,16 @@
 """A store of the previous release, with admin edits, upgraded to the bundled data set.
 
-The `store` fixture is such a store (data set version 1, as the previous release created
-it); the upgrade must apply version 2 as revisions by `dataset:2`, keep every admin edit,
-report and skip a change an admin made first, and leave a store that checks and exports
-like any other.
+The `store` fixture is such a store (data set version 1, as the first release created
+it); the upgrade must apply versions 2 and 3 as revisions by `dataset:2` and `dataset:3`,
+keep every admin edit, report and skip a change an admin made first, and leave a store
+that checks and exports like any other. A store of version 2 gains the milestones'
+further sources of version 3 the same way.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from store.dataset import export_dataset, load_dataset, read_dataset
 from store.db import connect, write_transaction
 from store.fact_store import FactStore
 from store.schema import migrate
+from store.upgrade import VERSIONS_DIR
 from tests.edit_helpers import ACTOR, LAB, PROJECT, SOURCE, file_digests
 
 DONGA_MOTIF = "https://www.donga.com/news/Economy/article/all/20260220/133389578/1"
@@ -76,13 +79,13 @@ def test_an_edited_release_1_store_upgrades_keeping_every_edit(store: FactStore)
 
     report = store.upgrade()
 
-    assert (report.from_version, report.to_version, report.dry_run) == ("1", "2", False)
+    assert (report.from_version, report.to_version, report.dry_run) == ("1", "3", False)
     new = store.revisions_since(last_edit)
-    assert new and {r.actor for r in new} == {"dataset:2"}
+    assert new and {r.actor for r in new} == {"dataset:2", "dataset:3"}
     assert [r.id for r in new if r.action != "dataset.upgrade"] == [
         step.revision for step in report.applied
     ]
-    assert store.stats()["dataset_version"] == "2"
+    assert store.stats()["dataset_version"] == "3"
     # Every admin edit is still there.
     assert [f.money for f in _current(store, LAB, "budget")] == [100_000_000_000]
     assert "전자연" in store.entity("etri").aliases
@@ -93,12 +96,16 @@ def test_an_edited_release_1_store_upgrades_keeping_every_edit(store: FactStore)
         "1차 단계평가 (5개팀→4개팀, 1팀 탈락)",
     )
     assert [f.money for f in _current(store, PROJECT, "budget")] == [220_000_000_000]
-    # The two changes an admin made first are reported and skipped.
-    conflicts = [c.message("en") for c in report.conflicts]
-    assert len(conflicts) == 2, conflicts
-    assert any("milestone sovereign-ai-foundation-model '1차 단계평가" in c for c in conflicts)
-    assert any("fact sovereign-ai-foundation-model.budget" in c for c in conflicts)
-    assert all(c.version == 2 for c in report.conflicts)
+    # The two changes an admin made first are reported and skipped; the evaluation an
+    # admin cancelled is skipped again by version 3, which adds its further sources.
+    conflicts = [(c.version, c.message("en")) for c in report.conflicts]
+    assert len(conflicts) == 3, conflicts
+    evaluation_conflicts = [
+        v for v, c in conflicts if "milestone sovereign-ai-foundation-model '1차 단계평가" in c
+    ]
+    assert evaluation_conflicts == [2, 3]
+    assert [v for v, c in conflicts if "fact sovereign-ai-foundation-model.budget" in c] == [2]
+    assert evaluation["sources"] == ["byline-2025-foundation-kickoff"]
     # Everything else of version 2 arrived.
     teams = {f.linked.id for f in _current(store, PROJECT, "team") if f.linked}
     assert "motif-technologies" in teams
@@ -195,11 +202,11 @@ def test_the_command_line_shows_then_applies(
     store.close()
     assert store_cli(["--db", path, "upgrade", "--dry-run", "--locale", "en"]) == 0
     shown = capsys.readouterr().out.splitlines()
-    assert shown[0].startswith("Data set 1 → 2: would apply") and "(dry run" in shown[0]
+    assert shown[0].startswith("Data set 1 → 3: would apply") and "(dry run" in shown[0]
     assert any(line.startswith("+ entity motif-technologies") for line in shown)
     assert store_cli(["--db", path, "upgrade"]) == 0
     applied = capsys.readouterr().out.splitlines()
-    assert applied[0].startswith("데이터 세트 1 → 2: 변경")
+    assert applied[0].startswith("데이터 세트 1 → 3: 변경")
     assert any(line.startswith("r") and "+ entity motif-technologies" in line for line in applied)
     assert store_cli(["--db", path, "upgrade"]) == 0
     assert "최신" in capsys.readouterr().out
@@ -238,3 +245,72 @@ def test_an_entity_an_admin_edited_keeps_their_summary_and_gains_the_new_names(
     assert store.entity(PROJECT).summary_ko == "관리자가 고친 요약"
     assert store.resolve("독파모").entity.id == PROJECT  # the names still arrive
     assert store.check() == []
+
+
+@pytest.fixture
+def release_2_store(tmp_path: Path) -> Iterator[FactStore]:
+    """A store as release 2 created it: data set version 2, every milestone one source."""
+    opened = FactStore.open(tmp_path / "release-2.db", dataset=VERSIONS_DIR / "2.yaml")
+    yield opened
+    opened.close()
+
+
+def _milestone_sources(store: FactStore, entity: str, title: str) -> list[str]:
+    return store.milestone(_milestone(store, entity, title)["id"])["sources"]
+
+
+def test_a_release_2_store_gains_every_source_of_each_milestone(
+    release_2_store: FactStore,
+) -> None:
+    store = release_2_store
+    assert _milestone_sources(store, PROJECT, "2차 단계평가") == [
+        "asiae-2026-01-23-additional-call"
+    ]
+    showcase = _milestone(store, PROJECT, "1차 발표회")
+    store.update_milestone(
+        showcase["id"], source=f"bizchosun-2025-12-30-presentation, {SOURCE}", actor=ACTOR
+    )
+
+    report = store.upgrade()
+
+    assert (report.from_version, report.to_version) == ("2", "3")
+    evaluation = _milestone_sources(store, PROJECT, "2차 단계평가")
+    assert evaluation == [
+        "asiae-2026-01-23-additional-call",
+        "zdnet-2026-02-20-motif-schedule",
+        "hankyungbiz-2026-02-20-motif",
+    ]
+    line = next(line for s in report.applied for line in s.lines if "2차 단계평가" in line)
+    assert line.endswith(
+        "sources: asiae-2026-01-23-additional-call → asiae-2026-01-23-additional-call,"
+        " zdnet-2026-02-20-motif-schedule, hankyungbiz-2026-02-20-motif"
+    )
+    # The admin's own sources for the showcase win, and the skipped change is reported.
+    assert _milestone_sources(store, PROJECT, "1차 발표회") == [
+        "bizchosun-2025-12-30-presentation",
+        SOURCE,
+    ]
+    assert [c.message("en") for c in report.conflicts] == [
+        f"milestone {PROJECT} '1차 발표회 (코엑스)': changed in this store since version 2;"
+        " version 3's change was not applied."
+    ]
+    # The card shows them all, and each step is revertible on its own.
+    card = store.entity(PROJECT)
+    assert card is not None
+    shown = next(m for m in card.milestones if m.title_ko.startswith("2차 단계평가"))
+    assert [s.id for s in shown.sources] == evaluation
+    step = next(s for s in report.applied if "2차 단계평가" in s.lines[0])
+    store.revert(step.revision, actor=ACTOR)
+    assert _milestone_sources(store, PROJECT, "2차 단계평가") == [
+        "asiae-2026-01-23-additional-call"
+    ]
+    assert store.check() == []
+
+
+def test_an_upgraded_release_2_store_equals_a_new_store(
+    release_2_store: FactStore, bundled_store: FactStore
+) -> None:
+    report = release_2_store.upgrade()
+    assert report.conflicts == () and len(report.applied) == 16
+    assert {s.action for s in report.applied} == {"milestone.update"}
+    assert _normalised(release_2_store.export()) == _normalised(bundled_store.export())

@@ -58,7 +58,7 @@ def _milestone_shown(row: dict[str, Any]) -> dict[str, str]:
         "title": row["title_ko"],
         "title_en": row["title_en"] or "",
         "date": row["date_text"],
-        "source": row["source_id"],
+        "source": ", ".join(row["sources"]),
     }
 
 

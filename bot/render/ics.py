@@ -87,16 +87,18 @@ def _summary(milestone: MilestoneView, state: State, locale: str) -> str:
 
 
 def _description(milestone: MilestoneView, state: State, locale: str) -> str:
-    """The program, the date as labelled and as the article worded it, status and source."""
+    """The program, the date as labelled and as the article worded it, status, and every
+    source reporting it with its address."""
     when = milestone.date
     lines = [
         f"{milestone.entity.display(locale)} · {milestone.title(locale)}",
         f"{_word('date', locale)}: {when.label(locale)} ({_word('wording', locale)}: {when.text})",
         f"{_word('status', locale)}: {state_word(state, locale)}",
-        f"{_word('source', locale)}: {plain_text(source_line(milestone.source, locale))}",
     ]
-    if milestone.source.url:
-        lines.append(milestone.source.url)
+    for source in milestone.sources:
+        lines.append(f"{_word('source', locale)}: {plain_text(source_line(source, locale))}")
+        if source.url:
+            lines.append(source.url)
     return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
-"""Several sources per fact: stated, read, exported, imported, recorded and reverted exactly."""
+"""Several sources per fact and per milestone: stated, read, exported, imported, recorded
+and reverted exactly."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from store.conflicts import StaleEdit
 from store.dataset import DatasetError, dump_yaml, export_dataset, load_dataset, read_dataset
 from store.db import connect, write_transaction
 from store.fact_store import FactStore
 from store.history import describe_change
-from store.model import FactView
+from store.model import FactView, MilestoneView
 from store.schema import migrate
-from tests.edit_helpers import ACTOR, PROJECT, SOURCE, refused, snapshot
+from tests.edit_helpers import ACTOR, LAB, PROJECT, SOURCE, refused, snapshot
 
 OTHER = "mediaeconews-2024-10-national-ai-lab"
 THIRD = "dailian-2021-09-07-ai-strategy-summit"
@@ -182,3 +184,117 @@ def test_check_finds_citations_out_of_rule(store: FactStore) -> None:
     problems = store.check(deep=False)
     assert f"fact {fact_id} cites its primary source {SOURCE} again as a further source" in problems
     assert f"source {OTHER}: its date is confirmed by gone, which is not a source" in problems
+
+
+# --- Milestones ----------------------------------------------------------------------------
+
+
+def _event(store: FactStore, source: object, title: str = "2단계 착수") -> int:
+    result = store.add_milestone(
+        entity=LAB, title=title, date="2026년 상반기", source=source, actor=ACTOR
+    )
+    assert isinstance(result.row_id, int)
+    return result.row_id
+
+
+def _shown(store: FactStore, milestone_id: int) -> MilestoneView:
+    detail = store.entity(LAB)
+    assert detail is not None
+    return next(m for m in detail.milestones if m.id == milestone_id)
+
+
+@pytest.mark.parametrize(
+    "cited", [[SOURCE, OTHER, THIRD], f"{SOURCE}, {OTHER} {THIRD}"], ids=["list", "text"]
+)
+def test_a_milestone_cites_several_sources_in_order(store: FactStore, cited: object) -> None:
+    milestone_id = _event(store, cited)
+    shown = _shown(store, milestone_id)
+    assert [s.id for s in shown.sources] == [SOURCE, OTHER, THIRD]
+    assert shown.source.id == SOURCE
+    assert store.milestone(milestone_id)["sources"] == [SOURCE, OTHER, THIRD]
+    assert store.check() == []
+
+
+@pytest.mark.parametrize(
+    ("cited", "message"),
+    [([SOURCE, "no-such-source"], "no-such-source"), (f"{OTHER} {OTHER}", "twice")],
+)
+def test_bad_milestone_source_lists_are_refused_and_write_nothing(
+    store: FactStore, cited: object, message: str
+) -> None:
+    with refused(store) as info:
+        _event(store, cited)
+    assert message in info.value.en
+    milestone_id = _event(store, SOURCE)
+    with refused(store) as info:
+        store.update_milestone(milestone_id, source=cited, actor=ACTOR)
+    assert message in info.value.en
+
+
+def test_a_milestone_source_change_is_one_revision_a_revert_restores_exactly(
+    store: FactStore,
+) -> None:
+    milestone_id = _event(store, [SOURCE, OTHER])
+    before = snapshot(store)
+    result = store.update_milestone(milestone_id, source=f"{THIRD}, {SOURCE}", actor=ACTOR)
+    assert [s.id for s in _shown(store, milestone_id).sources] == [THIRD, SOURCE]
+    assert result.summary("en").endswith(f"sources {SOURCE}, {OTHER} → {THIRD}, {SOURCE}")
+    assert [c.table for c in result.changes] == [
+        "milestones", "milestone_sources", "milestone_sources"
+    ]  # fmt: skip
+    line = describe_change(store.db, result.changes[-1], "en")
+    assert line == f"+ further source of a milestone #{milestone_id} ← {SOURCE}"
+    history = store.history(LAB)[0]
+    assert history.id == result.revision
+    with refused(store) as info:
+        store.update_milestone(milestone_id, source=[THIRD, SOURCE], actor=ACTOR)
+    assert "nothing" in info.value.en.lower()
+    store.revert(result.revision, actor=ACTOR)
+    assert snapshot(store) == before
+    assert store.check() == []
+
+
+def test_a_form_opened_before_another_admin_changed_the_sources_is_refused(
+    store: FactStore,
+) -> None:
+    milestone_id = _event(store, [SOURCE, OTHER])
+    opened_at = store.revision()
+    store.update_milestone(milestone_id, source=[SOURCE, THIRD], actor=ACTOR)  # further only
+    with refused(store, StaleEdit):
+        store.update_milestone(
+            milestone_id, title="다른 제목", actor=ACTOR, expected_revision=opened_at
+        )
+
+
+def test_milestone_sources_export_import_and_the_readable_view(store: FactStore) -> None:
+    milestone_id = _event(store, [SOURCE, OTHER])
+    exported = store.export()
+    dated = next(e for e in exported["entities"] if e["id"] == LAB)["milestones"]
+    written = next(m for m in dated if m["title"] == {"ko": "2단계 착수"})
+    assert written["sources"] == [SOURCE, OTHER] and "source" not in written
+    assert store.import_dataset(exported, actor="import:same.yaml").steps == ()
+
+    written["sources"] = [SOURCE, OTHER, THIRD]
+    result = store.import_dataset(exported, actor="import:edit.yaml")
+    assert [s.lines for s in result.steps] == [
+        (
+            f"~ milestone {LAB} #{milestone_id} 2단계 착수: sources: {SOURCE}, {OTHER}"
+            f" → {SOURCE}, {OTHER}, {THIRD}",
+        )
+    ]
+    assert [s.id for s in _shown(store, milestone_id).sources] == [SOURCE, OTHER, THIRD]
+    rows = store.db.execute(
+        "SELECT source_id FROM readable_milestones WHERE milestone_id = ?", [milestone_id]
+    ).fetchall()
+    assert [r[0] for r in rows] == [SOURCE, OTHER, THIRD]
+    assert store.check() == []
+
+
+def test_check_finds_milestone_citations_out_of_rule(store: FactStore) -> None:
+    milestone_id = _event(store, [SOURCE, OTHER, THIRD])
+    store.db.execute(
+        "UPDATE milestone_sources SET position = position + 10 WHERE milestone_id = ?",
+        [milestone_id],
+    )
+    problems = store.check(deep=False)
+    assert f"milestone {milestone_id}: further source positions are not 1..2" in problems
