@@ -356,6 +356,20 @@ def test_a_milestone_form_is_prefilled_with_the_current_values(store: FactStore)
     assert opened(desk, "milestone", CONTEST, "en").title == "Edit milestone #5"
 
 
+def test_a_milestone_gains_a_second_source_from_chat_and_its_form_lists_both(
+    store: FactStore,
+) -> None:
+    """`source:` takes several sources, the primary first; the edit form lists them all."""
+    second = "mediaeconews-2024-10-national-ai-lab"
+    answer = saved(
+        console(store), f"/milestone update milestone:{CONTEST} source:{SOURCE}, {second}"
+    )
+    assert f"{SOURCE} → {SOURCE}, {second}" in answer
+    form = opened(desk_of(store, Config()), "milestone", CONTEST)
+    assert form_values(form)["source"] == f"{SOURCE}, {second}"
+    assert store.milestone(CONTEST)["sources"] == [SOURCE, second]
+
+
 def test_a_form_submitted_after_another_change_is_refused_and_a_fresh_one_saves(
     store: FactStore,
 ) -> None:
