@@ -298,7 +298,8 @@ _FIELD_RULES: dict[str, tuple[tuple[str, Callable[[str], Any]], ...]] = {
     "sources": (
         ("id", checked_slug), ("publisher", _limited(NAME_MAX)),
         ("publisher_en", _limited(NAME_MAX)), ("author", _limited(NAME_MAX)),
-        ("title", _limited(TITLE_MAX)), ("url", checked_url), ("file", _limited(NAME_MAX)),
+        ("title", _limited(TITLE_MAX)), ("title_en", _limited(TITLE_MAX)), ("url", checked_url),
+        ("file", _limited(NAME_MAX)),
         ("published_text", _limited(TITLE_MAX)), ("published_note", _limited(FACT_TEXT_MAX)),
     ),
     "entities": (

@@ -60,7 +60,9 @@ VALUE_KEYS = ("text", "money", "number", "date", "entity")
 QUALIFIER_KEYS = ("start", "end", "as_of")
 NAME_FIELDS = ("ko", "en", "acronym")
 _TOP_KEYS = ("version", "sources", "attributes", "entities")
-_SOURCE_KEYS = ("id", "file", "publisher", "publisher_en", "author", "title", "url", "published")
+_SOURCE_KEYS = (
+    "id", "file", "publisher", "publisher_en", "author", "title", "title_en", "url", "published",
+)  # fmt: skip
 _PUBLISHED_KEYS = ("text", "edtf", "precision", "note", "confirmed_by")
 _ATTRIBUTE_KEYS = ("id", "ko", "en", "type")
 _ENTITY_KEYS = (
@@ -248,6 +250,7 @@ class _Loader:
             "publisher_en": fields.text("publisher_en", NAME_MAX, "영어 매체명", "English publisher"),
             "author": fields.text("author", NAME_MAX, "기자", "author"),
             "title": fields.text("title", TITLE_MAX, "제목", "title", required=True),
+            "title_en": fields.text("title_en", TITLE_MAX, "영어 제목", "English title"),
             "url": url,
             "file": fields.text("file", NAME_MAX, "파일", "file"),
             **date_columns(when, PUBLISHED_COLUMNS),
@@ -549,7 +552,7 @@ def export_dataset(db: sqlite_utils.Database) -> dict[str, Any]:
         sources.append(
             _compact({"id": s["id"], "file": s["file"], "publisher": s["publisher"],
                       "publisher_en": s["publisher_en"], "author": s["author"], "title": s["title"],
-                      "url": s["url"], "published": published})
+                      "title_en": s["title_en"], "url": s["url"], "published": published})
         )  # fmt: skip
     attributes = [
         {"id": a["id"], "ko": a["label_ko"], "en": a["label_en"], "type": a["value_type"]}

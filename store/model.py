@@ -74,6 +74,12 @@ class SourceRef:
     note: str | None = None
     # Later sources that confirmed a publication date this source does not print.
     confirmed_by: tuple[str, ...] = ()
+    # The title in English where it has one (a placeholder for a title not seen).
+    title_en: str | None = None
+
+    def title_in(self, locale: str) -> str:
+        """The title an answer in `locale` shows: the English one where there is one."""
+        return (self.title_en or self.title) if locale == "en" else self.title
 
     @property
     def date_inferred(self) -> bool:
@@ -92,6 +98,7 @@ class SourceRef:
             row[f"{prefix}title"], row[f"{prefix}author"], row[f"{prefix}url"], published,
             row.get(f"{prefix}published_note"),
             tuple(json.loads(row.get(f"{prefix}published_confirmed_by") or "[]")),
+            row.get(f"{prefix}title_en"),
         )  # fmt: skip
 
 

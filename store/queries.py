@@ -20,7 +20,7 @@ _SOURCE_COLUMNS = (
     " s.title AS s_title, s.author AS s_author, s.url AS s_url,"
     " s.published_text AS s_published_text, s.published_edtf AS s_published_edtf,"
     " s.published_precision AS s_published_precision, s.published_note AS s_published_note,"
-    " s.published_confirmed_by AS s_published_confirmed_by"
+    " s.published_confirmed_by AS s_published_confirmed_by, s.title_en AS s_title_en"
 )
 _SUBJECT_COLUMNS = (
     "e.id AS e_id, e.class AS e_class, e.kind AS e_kind, e.name_ko AS e_name_ko,"
@@ -52,7 +52,7 @@ INBOUND_PER_CLASS = 25
 _SOURCE_FIELDS = (
     "id", "publisher", "publisher_en", "title", "author", "url",
     "published_text", "published_edtf", "published_precision", "published_note",
-    "published_confirmed_by",
+    "published_confirmed_by", "title_en",
 )  # fmt: skip
 
 # Reading a date or a source from its columns is pure, and a list of 500 milestones

@@ -585,6 +585,15 @@ DROP VIEW readable_milestones;
     )
 
 
+@MIGRATIONS(name="018_source_title_en")
+def m018_source_title_en(db: sqlite_utils.Database) -> None:
+    """An English title for a source, where the title has one: a placeholder such as
+    `(제목 미확인)` (the page's title was not seen) reads `(title not confirmed)` in an
+    English answer instead of showing Korean where English exists. A headline is cited
+    as printed; this is not for translating headlines."""
+    db.execute("ALTER TABLE sources ADD COLUMN title_en TEXT")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply every pending migration, in one write transaction; read only when none is pending."""
     if MIGRATIONS.pending(db):

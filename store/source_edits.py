@@ -49,16 +49,21 @@ def add_source(
     url: str | None = None,
     publisher_en: str | None = None,
     author: str | None = None,
+    title_en: str | None = None,
     source_id: str | None = None,
     reason: str | None = None,
     today: datetime.date | None = None,
 ) -> EditResult:
     """Register an article; its `row_id` is the id to cite it by (the URL works too).
 
+    `title` is the headline as printed; `title_en` is for an English answer where the
+    title has an English form (an English edition's headline, or a title not seen).
+
     Raises `InvalidInput` (unreadable date, a URL already registered, too long).
     """
     editor = authorship(actor, reason)
     title = required_text(title, TITLE_MAX, "제목", "title")
+    title_en = checked_text(title_en, TITLE_MAX, "영어 제목", "English title")
     publisher = required_text(publisher, NAME_MAX, "매체", "publisher")
     publisher_en = checked_text(publisher_en, NAME_MAX, "영어 매체명", "English publisher")
     author = checked_text(author, NAME_MAX, "기자", "author")
@@ -73,7 +78,8 @@ def add_source(
     changes.insert(
         "sources",
         {"id": new_id, "publisher": publisher, "publisher_en": publisher_en, "author": author,
-         "title": title, "url": url, **date_columns(when, PUBLISHED_COLUMNS)},
+         "title": title, "title_en": title_en, "url": url,
+         **date_columns(when, PUBLISHED_COLUMNS)},
     )  # fmt: skip
     return changes.commit(
         editor,

@@ -61,6 +61,15 @@ def test_a_milestone_cites_every_source_that_reports_it(bundled_store: FactStore
         assert publisher in sources[f"[{number}]"]
 
 
+def test_a_title_not_seen_is_said_in_the_readers_language(bundled_store: FactStore) -> None:
+    """67 reports of the fact sheet were read without their headline; an English answer
+    says so in English, a Korean one in Korean, and neither invents a headline."""
+    english = words(ask(bundled_store, "milestones", "en"))
+    assert "「(title not confirmed)」" in english and "미확인" not in english
+    korean = words(ask(bundled_store, "milestones"))
+    assert "「(제목 미확인)」" in korean and "not confirmed" not in korean
+
+
 def test_a_single_report_is_marked_as_such(bundled_store: FactStore) -> None:
     ko = "\n".join(lines(section(card(bundled_store, "program", name="독파모"), "평가 방식")))
     assert "· 단일 보도" in ko

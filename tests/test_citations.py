@@ -189,9 +189,9 @@ def test_check_finds_citations_out_of_rule(store: FactStore) -> None:
 # --- Milestones ----------------------------------------------------------------------------
 
 
-def _event(store: FactStore, source: object, title: str = "2단계 착수") -> int:
+def _event(store: FactStore, source: object) -> int:
     result = store.add_milestone(
-        entity=LAB, title=title, date="2026년 상반기", source=source, actor=ACTOR
+        entity=LAB, title="2단계 착수", date="2026년 상반기", source=source, actor=ACTOR
     )
     assert isinstance(result.row_id, int)
     return result.row_id

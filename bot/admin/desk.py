@@ -191,10 +191,11 @@ class AdminDesk:
         return self._done(result, actor, reason, locale)
 
     def _source_add(self, *, actor: Actor, locale: str, title: str, publisher: str,
-                    published: str, url: str | None, reason: str | None) -> Answer:  # fmt: skip
+                    published: str, url: str | None, title_en: str | None,
+                    reason: str | None) -> Answer:  # fmt: skip
         result = self.store.add_source(
             title=title, publisher=publisher, published=published, actor=actor.label, url=url,
-            reason=reason, today=self.today(),
+            title_en=title_en, reason=reason, today=self.today(),
         )  # fmt: skip
         return self._done(result, actor, reason, locale)
 

@@ -106,6 +106,7 @@ ADMIN_COMMANDS: dict[str, Command] = {
             _text("publisher", limits.NAME_MAX, True),
             _text("published", limits.NAME_MAX, True),
             _text("url", limits.URL_MAX),
+            _text("title_en", limits.TITLE_MAX),
             REASON,
         ),
     )

@@ -87,7 +87,7 @@ def source_line(source: SourceRef, locale: str) -> Line:
     """`2025-08-13 지디넷코리아 「title」` — date, publisher, title (linked to the article)."""
     return line(
         f"{published_label(source, locale)} {_publisher(source, locale)} ",
-        Span(f"「{source.title}」", link=source.url),
+        Span(f"「{source.title_in(locale)}」", link=source.url),
     )
 
 
