@@ -579,7 +579,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Possibly in the window (imprecise dates)",
     ),
     "digest.changes": ("지난 브리핑 이후 바뀐 내용", "Changed since the last digest"),
-    "digest.source_date": ("출처 {date}", "source {date}"),
+    "digest.source_date": ("최근 보도 {date}", "latest report {date}"),
     "digest.footer": (
         "{schedule} ({timezone}) · 데이터 수정 #{revision}",
         "{schedule} ({timezone}) · data revision #{revision}",

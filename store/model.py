@@ -7,6 +7,7 @@ without knowing any table or column, and tests can compare them directly.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -197,6 +198,16 @@ def _on_or_after(day: date, when: FuzzyDate) -> bool | None:
     return None
 
 
+def newest_first(sources: Iterable[SourceRef]) -> list[SourceRef]:
+    """Sources by publication, newest first: by the latest day each may be from, and of
+    two that may be from the same day, the one known to the day first."""
+    return sorted(
+        sources,
+        key=lambda s: (s.published.latest or s.published.earliest, s.published.precision == "day"),
+        reverse=True,
+    )
+
+
 @dataclass(frozen=True)
 class MilestoneView:
     """A dated event of a program, with the precision its sources gave."""
@@ -215,6 +226,11 @@ class MilestoneView:
     def source(self) -> SourceRef:
         """The primary source: the one whose wording the title and date follow."""
         return self.sources[0]
+
+    @property
+    def latest_report(self) -> SourceRef:
+        """The newest source reporting it: how fresh what is known of it is."""
+        return newest_first(self.sources)[0]
 
     def title(self, locale: str) -> str:
         return (self.title_en or self.title_ko) if locale == "en" else self.title_ko
@@ -249,11 +265,4 @@ class EntityDetail:
         for item in [*self.facts, *self.inbound, *self.milestones]:
             for source in item.sources:
                 seen.setdefault(source.id, source)
-        return sorted(
-            seen.values(),
-            key=lambda s: (
-                s.published.latest or s.published.earliest,
-                s.published.precision == "day",
-            ),
-            reverse=True,
-        )
+        return newest_first(seen.values())

@@ -215,6 +215,12 @@ def test_a_milestone_cites_several_sources_in_order(store: FactStore, cited: obj
     assert store.check() == []
 
 
+def test_a_digest_dates_a_milestone_by_its_latest_report(store: FactStore) -> None:
+    """The primary source (2021) words it; a later report (2024) is how fresh it is."""
+    shown = _shown(store, _event(store, [THIRD, OTHER]))
+    assert (shown.source.id, shown.latest_report.id) == (THIRD, OTHER)
+
+
 @pytest.mark.parametrize(
     ("cited", "message"),
     [([SOURCE, "no-such-source"], "no-such-source"), (f"{OTHER} {OTHER}", "twice")],

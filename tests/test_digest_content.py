@@ -35,7 +35,7 @@ def test_window_is_split_by_precision_with_program_status_and_source_date(
     assert not digest.empty and digest.revision == 1
     (surely,) = field_lines(digest.reply, "기간 내 일정")
     assert surely.startswith("2025년 12월 말 대국민 콘테스트 · 독자 AI 파운데이션 모델 프로젝트")
-    assert " · 예정 · 출처 2025년 9월 9일·10월 9일·11월 9일 중 하루 (추정) [1]" in surely
+    assert " · 예정 · 최근 보도 2025년 9월 9일·10월 9일·11월 9일 중 하루 (추정) [1]" in surely
     (possibly,) = field_lines(digest.reply, "기간 내 가능")
     assert possibly.startswith("2025년 말 1차 단계평가")
     overdue = field_lines(digest.reply, "⚠")

@@ -84,7 +84,7 @@ def build_digest(
         return tuple(
             milestone_line(
                 m, locale, notes, with_entity=True,
-                flag=t("digest.source_date", locale, date=source_date(m.source.published, locale)),
+                flag=t("digest.source_date", locale, date=source_date(m.latest_report.published, locale)),
             )
             for m in milestones
         )  # fmt: skip
