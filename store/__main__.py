@@ -22,6 +22,7 @@ from pathlib import Path
 from store.dataset import DatasetError, dump_yaml, read_dataset
 from store.errors import InvalidInput, StoreFault
 from store.fact_store import FactStore
+from store.importer import scratch_store
 from store.progress import Progress
 
 
@@ -48,9 +49,10 @@ def _import(
     """
     progress = Progress(_to_stderr, f"{path.name}", every=progress_every)
     try:
-        data, _ = read_dataset(path)
-        result = store.import_dataset(
-            data, actor=f"import:{path.name}", reason=reason, dry_run=dry_run, progress=progress
+        # The parsed file is a temporary: freed once loaded, before the diff is planned.
+        scratch = scratch_store(read_dataset(path)[0], progress=progress)
+        result = store.import_loaded(
+            scratch, actor=f"import:{path.name}", reason=reason, dry_run=dry_run, progress=progress
         )
     except DatasetError as exc:
         if exc.total > 1:
@@ -73,7 +75,7 @@ def _import(
     elif dry_run:
         print(f"{path}: {len(result.steps)} changes; dry run, nothing written")
     else:
-        revisions = [r.revision for r in result.results]
+        revisions = result.revisions
         print(
             f"{path}: {len(revisions)} changes applied as revisions {revisions[0]}–{revisions[-1]}"
         )

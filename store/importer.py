@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlite_utils
 
-from store.changeset import TABLE_NOUNS, ChangeSet, EditResult, authorship
+from store.changeset import TABLE_NOUNS, ChangeSet, authorship
 from store.citations import (
     CITED,
     FACTS,
@@ -80,10 +80,14 @@ class ImportStep:
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The steps an import found and, unless it was a dry run, the revisions it wrote."""
+    """The steps an import found and, unless it was a dry run, the revisions it wrote.
+
+    Only the revisions' ids are kept: each revision's rows, before and after, are in the
+    log, and holding them all until the import returns cost a quarter of its memory.
+    """
 
     steps: tuple[ImportStep, ...]
-    results: tuple[EditResult, ...]
+    revisions: tuple[int, ...]
 
     def diff(self) -> list[str]:
         """Every step's lines: `+` added, `~` changed, `-` deprecated."""
@@ -408,7 +412,7 @@ def import_dataset(
     steps = tuple(plan_import(db, scratch, progress=progress))
     if dry_run:
         return ImportResult(steps, ())
-    results = []
+    revisions = []
     touched: list[str] = []
     for step in each(progress, "applied", steps, "changes"):
         changes = ChangeSet(db)
@@ -416,11 +420,10 @@ def import_dataset(
             apply_write(changes, write)
         touched += changes.entity_ids()
         summary = "; ".join(step.lines)
-        results.append(
-            changes.commit(
-                author, step.action, summary_ko=summary, summary_en=summary, reindex=False
-            )
+        result = changes.commit(
+            author, step.action, summary_ko=summary, summary_en=summary, reindex=False
         )
+        revisions.append(result.revision)
     for entity_id in each(progress, "indexed", list(dict.fromkeys(touched)), "entities"):
         reindex_entities(db, [entity_id])
-    return ImportResult(steps, tuple(results))
+    return ImportResult(steps, tuple(revisions))

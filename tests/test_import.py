@@ -70,7 +70,7 @@ def test_an_unedited_export_imports_as_no_change(store: FactStore) -> None:
     store.add_alias(entity="ETRI", alias="전자연", actor=ACTOR)
     before = file_digests(store.path)
     result = _import(store, store.export())
-    assert result.steps == () and result.results == ()
+    assert result.steps == () and result.revisions == ()
     assert file_digests(store.path) == before
 
 
@@ -98,7 +98,7 @@ def test_an_edited_export_becomes_one_revision_per_change(store: FactStore) -> N
     assert "~ fact sovereign-ai-foundation-model.team: " in diff
     assert ": rank normal → preferred" in diff
     revisions = store.revisions_since(first_new - 1)
-    assert [r.id for r in revisions] == [r.revision for r in result.results]
+    assert [r.id for r in revisions] == list(result.revisions)
     assert revisions[0].id == first_new
     assert {(r.actor, r.reason) for r in revisions} == {("import:edited.yaml", "분기 점검")}
     (budget,) = [
@@ -116,15 +116,15 @@ def test_a_dry_run_writes_nothing(store: FactStore) -> None:
     data = _edited(store)
     before = file_digests(store.path)
     result = _import(store, data, dry_run=True)
-    assert result.steps and result.results == ()
+    assert result.steps and result.revisions == ()
     assert file_digests(store.path) == before
 
 
 def test_an_import_is_reverted_step_by_step(store: FactStore) -> None:
     before = snapshot(store)
     result = _import(store, _edited(store))
-    for done in reversed(result.results):
-        store.revert(done.revision, actor=ACTOR)
+    for done in reversed(result.revisions):
+        store.revert(done, actor=ACTOR)
     assert snapshot(store) == before
 
 
