@@ -47,7 +47,8 @@ class Cited:
 FACTS = Cited("facts", "fact_sources", "fact_id", "fact")
 MILESTONES = Cited("milestones", "milestone_sources", "milestone_id", "milestone")
 CITED = (FACTS, MILESTONES)
-# The cited table a link table belongs to.
+# Each cited table by its own name, and by its link table's.
+CITED_BY_TABLE = {cited.table: cited for cited in CITED}
 CITED_BY_LINKS = {cited.links: cited for cited in CITED}
 
 
