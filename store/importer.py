@@ -25,7 +25,7 @@ import sqlite_utils
 
 from store.changeset import TABLE_NOUNS, ChangeSet, authorship
 from store.citations import (
-    CITED,
+    CITED_BY_TABLE,
     FACTS,
     MILESTONES,
     SOURCES_KEY,
@@ -65,8 +65,6 @@ class SourceListWrite:
 
 
 Write = RowWrite | SourceListWrite
-# The tables whose rows cite their sources through a link table, by name.
-_CITED_TABLES = {cited.table: cited for cited in CITED}
 
 
 @dataclass(frozen=True)
@@ -382,10 +380,10 @@ def apply_write(changes: ChangeSet, write: Write) -> None:
         replace_sources(changes, write.cited, write.row_id, write.source_ids)
     elif write.row_id is not None:
         changes.update(write.table, write.row_id, write.values)
-    elif write.table in _CITED_TABLES:
+    elif write.table in CITED_BY_TABLE:
         values = dict(write.values)
         insert_cited(
-            changes, _CITED_TABLES[write.table], values, json.loads(values.pop(SOURCES_KEY))
+            changes, CITED_BY_TABLE[write.table], values, json.loads(values.pop(SOURCES_KEY))
         )
     else:
         changes.insert(write.table, write.values)
