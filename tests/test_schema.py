@@ -109,3 +109,37 @@ def test_a_failed_commit_rolls_back_and_leaves_the_connection_usable(store) -> N
     assert store.db.execute("SELECT count(*) FROM aliases").fetchone()[0] == before
     with write_transaction(store.db):
         store.db.execute("INSERT INTO meta (key, value) VALUES ('probe', '1')")
+
+
+def test_a_store_of_the_previous_release_gains_milestone_sources_keeping_every_row(
+    tmp_path: Path,
+) -> None:
+    """Migrations 017 and 018 on a store whose rows were written before them (by the
+    previous release's schema): every row stays, the milestone cites its one source, and
+    the readable view lists it once."""
+    db = connect(tmp_path / "release-2.db")
+    with write_transaction(db):
+        MIGRATIONS.apply(db, stop_before="017_milestone_sources")
+        for statement in (
+            "INSERT INTO revisions (id, at, actor, action) VALUES (1, '2026-05-04', 'dataset', 'dataset.load')",
+            "INSERT INTO sources (id, publisher, title, published_text, published_edtf,"
+            " published_precision, published_earliest, published_latest, created_rev)"
+            " VALUES ('s', '매체', '(제목 미확인)', '2026년 1월', '2026-01', 'month',"
+            " '2026-01-01', '2026-01-31', 1)",
+            "INSERT INTO entities (id, class, kind, name_ko, source_id, created_rev)"
+            " VALUES ('e', 'program', 'project', '사업', 's', 1)",
+            "INSERT INTO milestones (entity_id, title_ko, date_text, date_edtf, precision,"
+            " earliest, latest, status, source_id, created_rev)"
+            " VALUES ('e', '착수', '2026년 1월', '2026-01', 'month', '2026-01-01', '2026-01-31',"
+            " 'done', 's', 1)",
+        ):
+            db.execute(statement)
+    before = {t: list(db.query(f"SELECT * FROM {t}")) for t in ("milestones", "sources")}
+    migrate(db)
+    assert list(db.query("SELECT * FROM milestones")) == before["milestones"]
+    assert list(db.query("SELECT * FROM sources")) == [
+        {**row, "title_en": None} for row in before["sources"]
+    ]
+    listed = db.execute("SELECT milestone_id, source_id FROM readable_milestones").fetchall()
+    assert listed == [(before["milestones"][0]["id"], "s")]
+    assert db.execute("SELECT count(*) FROM milestone_sources").fetchone()[0] == 0
