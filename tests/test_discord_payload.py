@@ -17,6 +17,7 @@ from test_answers import AFTER, BEFORE, CASES, Case, answer
 from bot.briefing.answers import Briefer, Invocation
 from bot.briefing.commands import COMMANDS
 from bot.briefing.model import (
+    Attachment,
     Card,
     Cite,
     FollowUp,
@@ -29,7 +30,12 @@ from bot.briefing.model import (
 )
 from bot.discord_adapter.commands import CommandBuilder
 from bot.ids import discord as ids
-from bot.render.discord_payload import inline_markdown, reply_payloads
+from bot.render.discord_payload import (
+    RenderedReplies,
+    inline_markdown,
+    reply_messages,
+    reply_payloads,
+)
 from store.fact_store import FactStore
 
 
@@ -314,3 +320,47 @@ def test_page_buttons_fit_the_longest_query_and_page_discord_can_send(store: Fac
     assert [b["custom_id"] for b in payload["components"][0]["components"]] == [
         f"bb:search:{page_max}:{'가' * query_max}"
     ]
+
+
+PICTURE = Attachment("timeline-p.png", "image/png", b"\x89PNG not really", "a timeline")
+REMEMBERED: dict[str, Reply] = {
+    **SYNTHETIC,
+    "a card with its picture and a calendar": Reply(
+        (Card("t", texts("d"), image=PICTURE),),
+        attachments=(Attachment("m.ics", "text/calendar", b"BEGIN:VCALENDAR"),),
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", ["ko", "en"])
+@pytest.mark.parametrize("name", list(REMEMBERED))
+def test_a_remembered_rendering_is_the_fresh_one(name: str, locale: str) -> None:
+    reply = REMEMBERED[name]
+    rendered = RenderedReplies()
+    fresh = reply_messages(reply, locale)
+    assert rendered.messages(reply, locale) == fresh
+    assert rendered.messages(reply, locale) == fresh, "and so is the one read back"
+
+
+def test_a_remembered_rendering_is_not_changed_by_what_a_sender_does_to_it() -> None:
+    reply = SYNTHETIC["long page tokens"]
+    rendered = RenderedReplies()
+    [first] = rendered.messages(reply, "ko")
+    first.payload["embeds"][0]["title"] = "changed"
+    first.payload["components"].clear()
+    first.payload["allowed_mentions"]["parse"].append("everyone")
+    assert rendered.messages(reply, "ko") == reply_messages(reply, "ko")
+
+
+def test_renderings_of_different_replies_and_locales_are_kept_apart() -> None:
+    """Also once they no longer all fit: a rendering let go is built again."""
+    rendered = RenderedReplies(size=2)
+    replies = [
+        SYNTHETIC["60 fields of 40 lines"],
+        SYNTHETIC["30 tiny cards"],
+        REMEMBERED["a card with its picture and a calendar"],
+    ]
+    for _ in range(2):
+        for reply in replies:
+            for locale in ("ko", "en"):
+                assert rendered.messages(reply, locale) == reply_messages(reply, locale)

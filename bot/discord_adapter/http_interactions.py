@@ -53,7 +53,7 @@ from bot.http_server import HttpServer
 from bot.i18n import t
 from bot.ids import discord as ids
 from bot.logs import log_context
-from bot.render.discord_payload import EPHEMERAL, DiscordMessage, reply_messages
+from bot.render.discord_payload import EPHEMERAL, DiscordMessage
 
 log = logging.getLogger(__name__)
 
@@ -324,9 +324,10 @@ class InteractionsEndpoint:
         locale = self.locale(payload)
         task = asyncio.ensure_future(asyncio.to_thread(self._safe, compute, locale))
         done, _ = await asyncio.wait({task}, timeout=FAST_PATH_SECONDS)
+        messages = self.runner.rendered.messages(task.result().reply, locale) if done else None
         # Files cannot travel in the JSON response body: an answer with files (a timeline
         # picture, a calendar) is deferred and sent over REST, as a multipart upload.
-        if not done or reply_messages(task.result().reply, locale)[0].files:
+        if messages is None or messages[0].files:
             deferred = (
                 {"type": DEFERRED_UPDATE}
                 if update
@@ -338,7 +339,6 @@ class InteractionsEndpoint:
         answer = task.result()
         if answer.form is not None:
             return _json({"type": MODAL, "data": FormModal(answer.form).to_dict()})
-        messages = reply_messages(answer.reply, locale)
         first = {
             "type": UPDATE_MESSAGE if update else MESSAGE,
             "data": _message(messages[0].payload, update=update),
@@ -361,7 +361,7 @@ class InteractionsEndpoint:
         self, payload: dict[str, Any], answer: Answer, locale: str, private: bool, update: bool
     ) -> None:
         """Replace the deferred response with the answer, as `send_reply` does on the gateway."""
-        messages = reply_messages(answer.reply, locale)
+        messages = self.runner.rendered.messages(answer.reply, locale)
         first, rest = messages[0], messages[1:]
         if update or answer.reply.private == private:
             edit = DiscordMessage(_message(first.payload, update=update), first.files)

@@ -21,7 +21,7 @@ from bot.briefing.answers import Invocation
 from bot.briefing.model import Answer, Reply
 from bot.discord_adapter.checks import actor_of, locale_of, place_of
 from bot.discord_adapter.views import FormModal, components_view, message_kwargs, post_reply
-from bot.render.discord_payload import reply_messages
+from bot.render.discord_payload import DiscordMessage, RenderedReplies, reply_messages
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ class InteractionRunner:
     def __init__(self, app: App, client: discord.Client) -> None:
         self.app = app
         self.client = client
+        # The answers it sends repeat (the briefer remembers them), and so do their messages.
+        self.rendered = RenderedReplies()
 
     def locale(self, interaction: discord.Interaction) -> str:
         return locale_of(interaction, self.app.config.locale)
@@ -86,7 +88,8 @@ class InteractionRunner:
         if answer.form is not None and not interaction.response.is_done():
             await interaction.response.send_modal(FormModal(answer.form))
             return
-        await send_reply(interaction, answer.reply, self.locale(interaction))
+        locale = self.locale(interaction)
+        await send_reply(interaction, answer.reply, locale, render=self.rendered.messages)
         if answer.audit is not None:
             await self.echo(answer.audit)
 
@@ -103,11 +106,18 @@ class InteractionRunner:
             log.warning("could not echo a fact change to the audit channel %s", channel_id)
 
 
-async def send_reply(interaction: discord.Interaction, reply: Reply, locale: str) -> None:
+async def send_reply(
+    interaction: discord.Interaction,
+    reply: Reply,
+    locale: str,
+    *,
+    render: Callable[[Reply, str], list[DiscordMessage]] = reply_messages,
+) -> None:
     """Send every payload of a reply: respond, or replace a deferred "thinking…", then
-    follow up. After a real first message (an error later on), only follow up."""
+    follow up. After a real first message (an error later on), only follow up. `render`
+    makes the messages (`InteractionRunner` passes its remembered renderings)."""
     deferred_private = interaction.extras.get(DEFERRED_PRIVATE)
-    for index, message in enumerate(reply_messages(reply, locale)):
+    for index, message in enumerate(render(reply, locale)):
         payload = message.payload
         kwargs = message_kwargs(payload, components_view(payload["components"]), message.files)
         if index == 0 and not interaction.response.is_done():

@@ -18,7 +18,6 @@ from bot.render.discord_payload import (
     PAGE_ID,
     PICK_ID,
     reply_messages,
-    reply_payloads,
 )
 
 PAGE_TEMPLATE = r"bb:(?P<command>search):(?P<page>\d+):(?P<token>.+)"
@@ -60,7 +59,7 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button], template=PAGE_TEMPLA
             interaction, self.command, {"query": self.token, "page": self.page}
         )
         answer = await asyncio.to_thread(runner.app.answer, invocation)
-        payload = reply_payloads(answer.reply, invocation.locale)[0]
+        payload = runner.rendered.messages(answer.reply, invocation.locale)[0].payload
         view = components_view(payload["components"])
         await interaction.response.edit_message(
             **message_kwargs(payload, view) | ({} if view else {"view": None})

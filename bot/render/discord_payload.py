@@ -18,6 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
+from bot.briefing.cache import CACHE_SIZE, ReplyCache
 from bot.briefing.model import (
     Attachment,
     Card,
@@ -294,6 +297,44 @@ def reply_messages(reply: Reply, locale: str) -> list[DiscordMessage]:
         messages.append(DiscordMessage(payload, files))
     messages[-1].payload["components"] = _components(reply)
     return messages
+
+
+class RenderedReplies:
+    """`reply_messages`, remembered per reply and locale for the replies an answer cache
+    hands out again and again: `/milestones` for the next 30 days at 100,000 entities
+    renders into eleven messages in about 7 ms of the event loop, and a copy of them
+    takes a third of a millisecond. Each call gets payloads of its own, read back from
+    their JSON, so whatever a sender does to one message never reaches the next. As many
+    are kept as the briefer keeps answers: a rendering outlives its answer only until
+    the answer is asked no more."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self._rendered: ReplyCache[_Rendered] = ReplyCache(size)
+
+    def messages(self, reply: Reply, locale: str) -> list[DiscordMessage]:
+        """What `reply_messages(reply, locale)` returns, rendered once per reply object."""
+        # By identity: a reply is frozen, so the same object always renders the same, and
+        # hashing one by value would walk every span of it. The entry keeps its reply
+        # alive, so no other object can take its id while the entry is there.
+        rendered = self._rendered.get_or_build(
+            (id(reply), locale), lambda: _Rendered.of(reply, locale)
+        )
+        return [
+            DiscordMessage(orjson.loads(payload), files) for payload, files in rendered.messages
+        ]
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """A reply's messages as JSON and files, with the reply they were rendered from."""
+
+    reply: Reply
+    messages: tuple[tuple[bytes, tuple[Attachment, ...]], ...]
+
+    @classmethod
+    def of(cls, reply: Reply, locale: str) -> _Rendered:
+        messages = reply_messages(reply, locale)
+        return cls(reply, tuple((orjson.dumps(m.payload), m.files) for m in messages))
 
 
 def reply_payloads(reply: Reply, locale: str) -> list[dict[str, Any]]:
