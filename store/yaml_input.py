@@ -53,6 +53,8 @@ class YamlRefused(ValueError):
 class LocatedDict(dict):
     """A mapping read from a file, with the line (1-based) each key was written on."""
 
+    # Slots rather than an instance dict: a large file has a million of these.
+    __slots__ = ("line", "lines")
     line: int
     lines: dict[Any, int]
 
@@ -60,6 +62,7 @@ class LocatedDict(dict):
 class LocatedList(list):
     """A list read from a file, with the line (1-based) each item starts on."""
 
+    __slots__ = ("line", "lines")
     line: int
     lines: list[int]
 
