@@ -108,11 +108,19 @@ def with_sources(
     return out
 
 
+def link_rows(cited: Cited, row_id: int, source_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The link rows of a row citing `source_ids`: every source after the first, at
+    positions 1, 2, … (the data set loader writes them directly, edits through a
+    `ChangeSet`)."""
+    return [
+        {cited.key: row_id, "position": position, "source_id": source_id}
+        for position, source_id in enumerate(source_ids[1:], start=1)
+    ]
+
+
 def _link_rows(changes: ChangeSet, cited: Cited, row_id: int, source_ids: Sequence[str]) -> None:
-    for position, source_id in enumerate(source_ids[1:], start=1):
-        changes.insert(
-            cited.links, {cited.key: row_id, "position": position, "source_id": source_id}
-        )
+    for link in link_rows(cited, row_id, source_ids):
+        changes.insert(cited.links, link)
 
 
 def insert_cited(

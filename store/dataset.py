@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from store.citations import FACTS, MILESTONES, Cited, further_sources
+from store.citations import FACTS, MILESTONES, Cited, further_sources, link_rows
 from store.dataset_fields import DatasetError, Fields, Problems
 from store.dates import FuzzyDate
 from store.entity_edits import add_aliases, refuse_names_in_use
@@ -457,10 +457,8 @@ class _Loader:
     def _insert_cited(self, cited: Cited, row: dict[str, Any], sources: list[str]) -> None:
         """Insert a fact or milestone and the link rows of its sources after the first."""
         row_id = self._insert(cited.table, row)
-        for position, source in enumerate(sources[1:], start=1):
-            self._insert(
-                cited.links, {cited.key: row_id, "position": position, "source_id": source}
-            )
+        for link in link_rows(cited, row_id, sources):
+            self._insert(cited.links, link)
 
     def _milestone(self, entity_id: str, fields: Fields) -> None:
         title = fields.item.get("title")
