@@ -10,10 +10,22 @@ from __future__ import annotations
 
 import logging
 import os
+import weakref
+from asyncio import BaseTransport
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 log = logging.getLogger(__name__)
+
+# A kept-alive connection brings every request it carries to the worker that accepted it.
+# Clients (Discord's, a proxy's pool, the benchmark's) open their few connections at
+# once, and two gunicorn workers took them 22 to 10, so the busier worker set the pace
+# of both. Closing a connection after this many requests has the client open a new one,
+# which the worker that is free first accepts: the load evens out within seconds, at the
+# cost of one connection set-up per hundred requests.
+REQUESTS_PER_CONNECTION = 100
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class ListenError(Exception):
@@ -27,7 +39,7 @@ class HttpServer:
     def __init__(self, host: str, port: int) -> None:
         self.host = host
         self.port = port
-        self.web = web.Application()
+        self.web = web.Application(middlewares=[connection_recycler()])
         self._runner: web.AppRunner | None = None
 
     @property
@@ -61,3 +73,22 @@ class HttpServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+def connection_recycler(limit: int = REQUESTS_PER_CONNECTION) -> Callable[..., object]:
+    """A middleware that answers the `limit`-th request of each connection with
+    `Connection: close` (see `REQUESTS_PER_CONNECTION`)."""
+    served: weakref.WeakKeyDictionary[BaseTransport, int] = weakref.WeakKeyDictionary()
+
+    @web.middleware
+    async def recycle(request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await handler(request)
+        transport = request.transport
+        if transport is not None and not response.prepared:
+            count = served.get(transport, 0) + 1
+            served[transport] = count
+            if count >= limit:
+                response.force_close()
+        return response
+
+    return recycle

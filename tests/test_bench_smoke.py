@@ -18,7 +18,8 @@ TIMINGS = (
 NUMBERS = (
     "interactions_per_s", "digests_1000_s", "startup_s", "rss_mb", "entities",
     "gateway_trivial_per_s", "gateway_ratio", "http_1_per_s", "http_2_per_s",
-    "http_trivial_per_s", "http_1_ratio", "http_2_vs_1",
+    "http_trivial_per_s", "http_1_ratio", "http_2_vs_1", "interactions_cold_per_s",
+    "http_1_cold_per_s", "http_2_cold_per_s",
 )  # fmt: skip
 
 

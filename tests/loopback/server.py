@@ -105,6 +105,9 @@ class LoopbackDiscord:
     def __init__(self) -> None:
         self.requests: list[Request] = []
         self.violations: list[str] = []
+        # False: bodies are no longer checked against the OpenAPI description. Benchmarks
+        # check during their warm-up, then time the bot rather than the validator.
+        self.checking = True
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.command_ids: dict[str, str] = {}
         self.messages: dict[str, dict[str, Any]] = {}
@@ -358,8 +361,9 @@ class LoopbackDiscord:
         body, uploads = await self._read_body(request, path)
         recorded = Request(request.method, path, dict(request.query), body, at, uploads=uploads)
         self.requests.append(recorded)
-        self.violations.extend(request_violations(request.method, path, body))
-        self.violations.extend(upload_violations(request.method, path, body, uploads))
+        if self.checking:
+            self.violations.extend(request_violations(request.method, path, body))
+            self.violations.extend(upload_violations(request.method, path, body, uploads))
         failure = self._take_failure(request.method, path)
         if failure is not None and failure.delay:
             await asyncio.sleep(failure.delay)
@@ -555,7 +559,8 @@ class LoopbackDiscord:
         if status != 200:
             self.violations.append(f"interaction {record.id}: the endpoint answered {status}")
             return record
-        self.violations.extend(request_violations("POST", path, answer))
+        if self.checking:
+            self.violations.extend(request_violations("POST", path, answer))
         recorded.status = self.accept_response(record, answer, at)[0]
         return record
 
