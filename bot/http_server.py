@@ -20,8 +20,8 @@ log = logging.getLogger(__name__)
 
 # A kept-alive connection brings every request it carries to the worker that accepted it.
 # Clients (Discord's, a proxy's pool, the benchmark's) open their few connections at
-# once, and two gunicorn workers took them 22 to 10, so the busier worker set the pace
-# of both. Closing a connection after this many requests has the client open a new one,
+# once, and two gunicorn workers took them 22 to 10 and kept that split however busy
+# each was. Closing a connection after this many requests has the client open a new one,
 # which the worker that is free first accepts: the load evens out within seconds, at the
 # cost of one connection set-up per hundred requests.
 REQUESTS_PER_CONNECTION = 100

@@ -16,12 +16,12 @@ path the bot itself uses, as p50 and p99 over many calls:
   due at the same minute delivered through `DigestEngine` (see `bench_digest.py`);
 - `interactions_per_s`: see `bench_discord.py`, the saturated rate once the caches are
   warm (`interactions_cold_per_s` from a fresh process); with `interaction_ms_at_80`
-  (offered at 80 % of that rate) and `gateway_trivial_per_s`, discord.py's own ceiling with a trivial
-  handler in the same run, and their ratio `gateway_ratio`;
+  (offered at 80 % of that rate) and `gateway_trivial_per_s`, discord.py's own ceiling
+  with a trivial handler in the same run, and their ratio `gateway_ratio`;
 - `http_1_per_s` / `http_2_per_s`: HTTP interactions through one `python -m bot serve`
   and two gunicorn workers, warm and cold (`http_1_cold_per_s`), each with its p50/p99
-  at 80 %, against `http_trivial_per_s`,
-  the same signature check and aiohttp app answering a fixed message (`bench_http.py`);
+  at 80 %, against `http_trivial_per_s`, the same signature check and aiohttp app
+  answering a fixed message (`bench_http.py`);
 - `startup_s` `python -m bot ask "/about"` from process start to answer, and `rss_mb`
   this process's peak resident memory after serving all of the above.
 

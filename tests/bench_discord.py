@@ -8,8 +8,8 @@ production. The child prints the loopback's address, then one JSON line of resul
 
 Load, after a warm-up: a saturation run (a fixed number of interactions in flight) from
 the fresh process gives `cold_per_s`; after `WARMING_PASSES` more, one more gives
-`interactions_per_s`, the rate at the caches' steady state; a run offered at a steady `TARGET_RATE` gives `interaction_ms`,
-the latency from the gateway dispatch to the bot's first response at that rate; and
+`interactions_per_s`, the rate at the caches' steady state; a run offered at a steady
+`TARGET_RATE` gives `interaction_ms`, the latency from the gateway dispatch to the bot's first response at that rate; and
 runs at falling shares of the saturated rate find the rate the bot sustains with a
 p99 within 100 ms.
 The mix is what users do: half autocompletes, then `/program`, `/search`,
@@ -59,7 +59,7 @@ WARMUP = 100
 # The saturated rate is measured at the caches' steady state (answers, completions and
 # pictures remembered as far as they hold): after a first pass from a fresh process, whose
 # rate is reported as `cold_per_s`, this many passes more. The mix's inputs make about
-# 1,800 different answers and completions, and a pass of 2,000 interactions draws each
+# 860 different answers and 580 completions, and a pass of 2,000 interactions draws each
 # program only twice on average, so one pass leaves a seventh of the pictures undrawn.
 WARMING_PASSES = 2
 # (share of the traffic, interaction type, command, option, where its values come from)
