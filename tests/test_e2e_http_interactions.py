@@ -245,3 +245,40 @@ async def test_commands_are_synced_over_rest_once(http_bot: LoopbackBot) -> None
     await http_bot.restart()
     assert len(http_bot.server.requests_to("PUT", r"/applications/\d+/guilds/\d+/commands")) == 1
     assert http_bot.server.identifies == 0  # never opened the gateway
+
+
+ORIGINAL = r"/webhooks/\d+/[^/]+/messages/@original$"
+FOLLOWUP = r"/webhooks/\d+/[^/]+$"
+
+
+async def test_a_rate_limited_or_failing_edit_is_retried_and_the_card_arrives_once(
+    http_bot: LoopbackBot,
+) -> None:
+    """The deferred card's edit meets a 429 and then a 500: it is sent again after
+    `retry_after`, then after Discord's error, and the card with its picture arrives once."""
+    http_bot.server.fail("PATCH", ORIGINAL, 429, retry_after=0.2)
+    http_bot.server.fail("PATCH", ORIGINAL, 500)
+    exchange = await http_bot.command("program", name="국가 AI 연구거점")
+    edits = [r for r in exchange.requests if r.method == "PATCH"]
+    assert [r.status for r in edits] == [429, 500, 200]
+    assert edits[1].at - edits[0].at >= 0.2
+    (card,) = exchange.messages
+    assert [a["filename"] for a in card["attachments"]] == ["timeline-national-ai-research-lab.png"]
+    assert "국가 AI 연구거점" in exchange.text
+
+
+async def test_a_follow_up_refused_by_discord_is_logged_and_the_next_interaction_answered(
+    http_bot: LoopbackBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    http_bot.server.fail("POST", FOLLOWUP, 404, code=10015, message="Unknown Webhook")
+    with caplog.at_level("WARNING", logger="bot.discord_adapter.http_interactions"):
+        exchange = await http_bot.command(
+            "program", name="sovereign-ai-public-forum", locale="en-US"
+        )
+    statuses = [
+        r.status for r in exchange.requests if r.method == "POST" and "/webhooks/" in r.path
+    ]
+    assert statuses[0] == 404
+    assert "could not finish answering interaction" in caplog.text
+    again = await http_bot.command("institution", name="ETRI")
+    assert "한국전자통신연구원" in again.text
