@@ -108,6 +108,11 @@ def with_sources(
     return out
 
 
+def listed_sources(sources: str) -> str:
+    """A `SOURCES_KEY` value (a JSON array of ids) as a diff or summary shows it."""
+    return ", ".join(json.loads(sources))
+
+
 def link_rows(cited: Cited, row_id: int, source_ids: Sequence[str]) -> list[dict[str, Any]]:
     """The link rows of a row citing `source_ids`: every source after the first, at
     positions 1, 2, … (the data set loader writes them directly, edits through a

@@ -31,6 +31,7 @@ from store.citations import (
     SOURCES_KEY,
     Cited,
     insert_cited,
+    listed_sources,
     replace_sources,
     with_sources,
 )
@@ -150,7 +151,7 @@ def changed_line(label: str, ours: dict[str, Any], changed: dict[str, Any]) -> s
 
     def shown(column: str, value: Any) -> str:
         if column == SOURCES_KEY and value is not None:
-            return ", ".join(json.loads(value))
+            return listed_sources(value)
         return repr(value)
 
     fields = ", ".join(f"{k}: {shown(k, ours.get(k))} → {shown(k, v)}" for k, v in changed.items())

@@ -21,6 +21,7 @@ from store.citations import (
     SOURCES_KEY,
     find_sources,
     insert_cited,
+    listed_sources,
     replace_sources,
     with_sources,
 )
@@ -61,7 +62,7 @@ def _shown(column: str, row: dict[str, Any], locale: str) -> str:
     if column == "status":
         return _in(_STATUS_NAMES[row["status"]], locale)
     if column == SOURCES_KEY:
-        return ", ".join(json.loads(row[SOURCES_KEY]))
+        return listed_sources(row[SOURCES_KEY])
     return "-" if row[column] is None else str(row[column])
 
 

@@ -41,7 +41,7 @@ from typing import Any
 import sqlite_utils
 
 from store.changeset import TABLE_NOUNS, Authorship, ChangeSet
-from store.citations import FACTS, MILESTONES, SOURCES_KEY
+from store.citations import FACTS, MILESTONES, SOURCES_KEY, listed_sources
 from store.dataset import DATASET_PATH, DatasetError, read_dataset
 from store.hangul import name_key
 from store.importer import (
@@ -480,8 +480,8 @@ class _Planner:
                     SourceListWrite(FACTS, fact_id, tuple(json.loads(target[SOURCES_KEY])))
                 )
                 lines.append(
-                    f"~ fact {label}: {shown}: sources {', '.join(json.loads(old[SOURCES_KEY]))}"
-                    f" → {', '.join(json.loads(target[SOURCES_KEY]))}"
+                    f"~ fact {label}: {shown}: sources {listed_sources(old[SOURCES_KEY])}"
+                    f" → {listed_sources(target[SOURCES_KEY])}"
                 )
             if target["rank"] != old["rank"]:
                 writes.append(RowWrite("facts", fact_id, {"rank": target["rank"]}))
