@@ -209,9 +209,12 @@ class InteractionsEndpoint:
                 self._idle.set()
 
     async def open(self) -> None:
+        """Make the interaction webhooks' session; an aiohttp session belongs to the loop it
+        is made in, so this waits for the front end's start."""
         self._session = aiohttp.ClientSession()
 
     async def close(self) -> None:
+        """Close that session once the interactions in flight have sent their calls."""
         if self._session is not None:
             await self._session.close()
             self._session = None
